@@ -1,0 +1,138 @@
+"""The ``oncall`` command: parse arguments, call the library, print, return an exit code.
+
+The only module that reads the clock or the environment, and the only one that catches
+:class:`~oncall.errors.OncallError` (exit 2). Nothing imports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from oncall import __version__
+from oncall.errors import InputError, OncallError, within
+from oncall.load import load_team
+from oncall.models import Horizon, Team
+from oncall.render import dumps, windows_json, windows_text
+from oncall.schema import RotationFile, TeamFile, json_schema
+from oncall.timeutil import DateOrTime, parse_date_or_datetime, read_instant
+from oncall.windows import coverage_windows
+
+__all__ = ["build_parser", "main"]
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_INPUT = 2
+
+Handler = Callable[[argparse.Namespace, TextIO], int]
+
+
+def _when(text: str) -> DateOrTime:
+    try:
+        return parse_date_or_datetime(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def horizon_from(args: argparse.Namespace, team: Team) -> Horizon:
+    """The team's horizon with ``--from``/``--to`` put in place of its bounds.
+
+    Dates are whole days in the team's zone, ``--to`` included; times are exact and read
+    in the team's zone when they have no offset.
+    """
+    start = end = None
+    if args.start is not None:
+        with within("--from"):
+            start = read_instant(args.start, team.zone)
+    if args.end is not None:
+        with within("--to"):
+            end = read_instant(args.end, team.zone, end_of_date=True)
+    with within("--from/--to"):
+        return team.horizon.replace(start, end)
+
+
+def _add_range(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--from",
+        dest="start",
+        metavar="WHEN",
+        type=_when,
+        help="start of the horizon: a date (whole day in the team's zone) or a time",
+    )
+    parser.add_argument(
+        "--to",
+        dest="end",
+        metavar="WHEN",
+        type=_when,
+        help="end of the horizon: a date (included) or a time",
+    )
+
+
+def _cmd_windows(args: argparse.Namespace, out: TextIO) -> int:
+    team = load_team(args.team)
+    windows = coverage_windows(team, horizon_from(args, team))
+    if args.format == "json":
+        out.write(dumps(windows_json(team, windows)))
+    else:
+        out.write(windows_text(team, windows))
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
+    model = RotationFile if args.which == "rotation" else TeamFile
+    out.write(dumps(json_schema(model)))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``oncall`` command, with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="oncall",
+        description="Compute on-call coverage around risky events.",
+        epilog="Exit codes: 0 success, 1 findings (uncovered windows, errors), 2 unusable input.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    windows = commands.add_parser(
+        "windows",
+        help="list the coverage windows that the team's risky events need",
+        description="List the coverage windows: [start - lead, end + lag) around each risky "
+        "event at or above the risk threshold, merged where they overlap, touch or lie "
+        "within merge_gap.",
+    )
+    windows.add_argument("team", metavar="TEAM", help="the team file (.yaml, .yml, .toml, .json)")
+    _add_range(windows)
+    windows.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    windows.set_defaults(handler=_cmd_windows)
+
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of the team or rotation file",
+        description="Print the JSON Schema of a file format, for editors to complete and check.",
+    )
+    schema.add_argument("which", nargs="?", choices=("team", "rotation"), default="team")
+    schema.set_defaults(handler=_cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args, out or sys.stdout)
+    except OncallError as exc:
+        sys.stderr.write(f"oncall: error: {exc}\n")
+        return EXIT_INPUT
+    except BrokenPipeError:
+        # The reader went away (``oncall windows ... | head``): not an error of ours.
+        sys.stderr.close()
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""The exceptions oncall raises.
+
+Every error that a user can cause by what they wrote is an :class:`InputError`. It carries
+where the problem is (file, line, field path), the value found and, where one is obvious, a
+hint, and builds its message from those fields once::
+
+    team.yaml:14: people[2].timezone: unknown time zone 'America/NewYork'
+    (did you mean 'America/New_York'?)
+
+Core code raises errors with the parts it knows (a field path, a value); the loader adds
+the file and the line as the error bubbles up (:meth:`InputError.located`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Final
+
+__all__ = [
+    "AmbiguousTimeError",
+    "InputError",
+    "NonexistentTimeError",
+    "OncallError",
+    "Origin",
+    "Path",
+    "format_path",
+    "within",
+]
+
+Path = tuple[str | int, ...]
+"""A field path into a file, e.g. ``("people", 2, "timezone")``."""
+
+_NO_VALUE: Final = object()
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """Render a field path the way the messages show it: ``people[2].timezone``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where something was written, for errors found after loading: file, line, field path."""
+
+    path: Path = ()
+    file: str | None = None
+    line: int | None = None
+
+    def error(self, problem: str, value: object = _NO_VALUE, hint: str | None = None) -> InputError:
+        """An :class:`InputError` placed here."""
+        return InputError(
+            problem, value=value, hint=hint, path=self.path, file=self.file, line=self.line
+        )
+
+    def child(self, *path: str | int) -> Origin:
+        """A field inside this: same file and line (of the entry), a longer path."""
+        return Origin((*self.path, *path), self.file, self.line)
+
+    def describe(self) -> str:
+        """``team.yaml:12: events[3]``, or as much of it as is known."""
+        where = self.file or ""
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.path:
+            where += (": " if where else "") + format_path(self.path)
+        return where
+
+
+class OncallError(Exception):
+    """Base class of every exception that oncall raises on purpose."""
+
+
+@dataclass(eq=False)
+class InputError(OncallError, ValueError):
+    """Input that cannot be used: a bad file, field, value, option or time.
+
+    Attributes:
+        problem: what is wrong, lowercase, without the location (``unknown time zone``).
+        value: the offending value as found, shown with ``repr``; absent when there is none.
+        hint: how to fix it, shown in parentheses after the value.
+        path: the field path inside the file.
+        file: the file's name as the user gave it.
+        line: the 1-based line in the file, where the format gives one.
+        more: further problems found in the same pass, shown on their own lines.
+    """
+
+    problem: str
+    value: object = field(default=_NO_VALUE)
+    hint: str | None = None
+    path: Path = ()
+    file: str | None = None
+    line: int | None = None
+    more: tuple[InputError, ...] = ()
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        """The whole message: location, problem, value and hint, then any further problems."""
+        lines = [self._one_line()]
+        lines.extend(other._one_line() for other in self.more)
+        return "\n".join(lines)
+
+    def _one_line(self) -> str:
+        where = ""
+        if self.file is not None:
+            where = self.file + (f":{self.line}" if self.line is not None else "") + ": "
+        if self.path:
+            where += format_path(self.path) + ": "
+        text = where + self.problem
+        if self.value is not _NO_VALUE:
+            text += f" {self.value!r}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def __str__(self) -> str:
+        return self.message
+
+    def within(self, *prefix: str | int) -> InputError:
+        """Return this error with ``prefix`` put before its field path."""
+        return replace(self, path=(*prefix, *self.path))
+
+    def located(self, file: str | None, line: int | None) -> InputError:
+        """Return this error placed in ``file`` at ``line`` (unless it already has a place)."""
+        return replace(
+            self,
+            file=self.file if self.file is not None else file,
+            line=self.line if self.line is not None else line,
+            more=tuple(other.located(file, None) for other in self.more),
+        )
+
+
+@dataclass(eq=False)
+class AmbiguousTimeError(InputError):
+    """A local time that a person wrote occurs twice (the hour a DST change repeats)."""
+
+
+@dataclass(eq=False)
+class NonexistentTimeError(InputError):
+    """A local time that a person wrote does not exist (the hour a DST change skips)."""
+
+
+@contextmanager
+def within(*path: str | int) -> Iterator[None]:
+    """Put ``path`` before the field path of any :class:`InputError` raised in the block."""
+    try:
+        yield
+    except InputError as exc:
+        raise exc.within(*path) from exc

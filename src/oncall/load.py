@@ -1,0 +1,197 @@
+"""Files -> models: the only module that reads files.
+
+It is also the only one that translates foreign exceptions (OSError, pydantic
+validation) into :class:`InputError`; the format parsers do the same for their syntax
+errors in :mod:`oncall.formats`.
+
+Every error leaves here naming the file, the line where the format gives one, the field
+path and the bad value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, Final, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from oncall.errors import InputError, Origin, Path
+from oncall.formats import Document, format_for, parse_document
+from oncall.models import Team
+from oncall.schema import TeamFile, build_team
+
+__all__ = ["MAX_FILE_BYTES", "load_team", "parse_team", "read_text", "validate"]
+
+MAX_FILE_BYTES: Final = 20 * 1024 * 1024
+"""Larger input files are refused: no team or rotation file is this big."""
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """Read a UTF-8 text file (a BOM is allowed), refusing very large files.
+
+    Raises:
+        InputError: naming the file when it cannot be read or decoded.
+    """
+    name = os.fspath(path)
+    try:
+        with open(path, "rb") as stream:  # noqa: PTH123 - a plain open keeps the error's text
+            raw = stream.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError as exc:
+        raise InputError("no such file", file=name) from exc
+    except IsADirectoryError as exc:
+        raise InputError("is a folder, not a file", file=name) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror or exc})", file=name) from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB", file=name)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError("the file is not UTF-8 text", file=name, line=line) from exc
+
+
+def _describe(value: object) -> str:
+    return {
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        int: "a number",
+        float: "a number",
+        bool: "true/false",
+        type(None): "nothing",
+    }.get(type(value), type(value).__name__)
+
+
+_EXPECTED: Final = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+
+
+def _is_model(value: object) -> bool:
+    return isinstance(value, type) and issubclass(value, BaseModel)
+
+
+def _fields_of(model: type[BaseModel], path: Path) -> list[str]:
+    """The keys allowed at ``path`` inside ``model``, for suggestions."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part) if _is_model(current) else None
+        if field is None:
+            return []
+        annotation = field.annotation
+        candidates = [annotation, *getattr(annotation, "__args__", ())]
+        current = next((c for c in candidates if _is_model(c)), None)
+        if current is None:
+            return []
+    if not _is_model(current):
+        return []
+    return [f.alias or name for name, f in current.model_fields.items()]
+
+
+def _translate(
+    error: Any, model: type[BaseModel], line_of: Callable[[Path], int | None]
+) -> InputError:
+    """One pydantic error -> an InputError with its field path."""
+    loc: Path = tuple(part for part in error["loc"] if isinstance(part, int | str))
+    kind = error["type"]
+    value = error.get("input")
+    original = (error.get("ctx") or {}).get("error")
+    if isinstance(original, InputError):
+        return original.within(*loc)
+    if kind == "extra_forbidden":
+        allowed = _fields_of(model, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else None
+        if hint is None and allowed:
+            hint = "expected one of " + ", ".join(allowed)
+        return InputError("unknown key", value=loc[-1], path=loc[:-1], hint=hint, line=line_of(loc))
+    if kind == "missing":
+        return InputError("missing required key", value=loc[-1], path=loc[:-1])
+    if kind in _EXPECTED:
+        return InputError(
+            f"expected {_EXPECTED[kind]}, found {_describe(value)}", value=value, path=loc
+        )
+    if kind == "enum":
+        expected = error.get("ctx", {}).get("expected", "")
+        return InputError(f"expected one of {expected}, found", value=value, path=loc)
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return InputError(f"{message[:1].lower()}{message[1:]}, found", value=value, path=loc)
+
+
+def validate(document: Document, model: type[M]) -> M:
+    """Validate parsed data against a file model.
+
+    Raises:
+        InputError: every problem pydantic found, first by line, each with its path.
+    """
+    data = {} if document.data is None else document.data
+    if not isinstance(data, dict):
+        raise InputError(f"expected a mapping at the top of the file, found {_describe(data)}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = [_translate(e, model, document.line_of) for e in exc.errors(include_url=False)]
+        placed = [e.located(None, document.line_of(e.path)) for e in errors]
+        placed.sort(key=lambda e: e.line or 0)
+        first, *rest = placed
+        raise replace(first, more=tuple(rest[:19])) from exc
+
+
+def _placed(document: Document, name: str, build: Callable[[], T]) -> T:
+    """Run ``build``, placing any error in file ``name`` at the line of its path."""
+    try:
+        return build()
+    except InputError as exc:
+        raise exc.located(name, document.line_of(exc.path)) from exc
+
+
+def parse_team(text: str, *, name: str = "team.yaml") -> Team:
+    """Read a team from the text of a file called ``name`` (its extension picks the format).
+
+    Raises:
+        InputError: naming ``name``, the line, the field and the value.
+    """
+    fmt = _placed(Document(None), name, lambda: format_for(name))
+    document = _placed(Document(None), name, lambda: parse_document(text, fmt))
+    data = _placed(document, name, lambda: validate(document, TeamFile))
+    team = _placed(document, name, lambda: build_team(data))
+    # Events are expanded later (the horizon may come from the command line): let them
+    # remember where they were written, for the errors that expansion can raise.
+    events = tuple(
+        replace(e, origin=Origin(e.origin.path, name, document.line_of(e.origin.path)))
+        for e in team.events
+    )
+    return replace(team, events=events)
+
+
+def load_team(path: str | os.PathLike[str]) -> Team:
+    """Read a team file (YAML, TOML or JSON, by its extension).
+
+    Example:
+        >>> team = load_team("examples/travel-pay/team.yaml")
+        >>> team.name, team.timezone
+        ('travel-pay', 'America/New_York')
+
+    Raises:
+        InputError: naming the file, the line, the field and the value.
+    """
+    name = os.fspath(path)
+    _placed(Document(None), name, lambda: format_for(name))
+    return parse_team(read_text(path), name=name)

@@ -1,0 +1,341 @@
+"""The domain: a team, its people, time off and risky events, and the windows they need.
+
+These are small frozen value types holding trusted values: every instant is an aware UTC
+``datetime`` and every length a ``timedelta`` of elapsed time. Files are validated by
+:mod:`oncall.schema` (pydantic) and turned into these; a script may also build them
+directly, and the constructors check the invariants a caller could get wrong (naive
+datetimes, ends before starts).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from types import MappingProxyType
+from zoneinfo import ZoneInfo
+
+from oncall.errors import InputError, Origin
+from oncall.timeutil import get_zone
+
+__all__ = [
+    "EventKind",
+    "EventSpec",
+    "Horizon",
+    "Person",
+    "Policy",
+    "Risk",
+    "RiskyEvent",
+    "Team",
+    "TimeOff",
+    "Window",
+    "check_known_person",
+]
+
+
+class Risk(StrEnum):
+    """How risky an event is; ordered ``low < moderate < high``."""
+
+    LOW = "low"
+    MODERATE = "moderate"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        """0, 1 or 2, for comparisons."""
+        return _RISK_RANK[self]
+
+    def at_least(self, other: Risk) -> bool:
+        """Whether this risk is ``other`` or higher."""
+        return self.rank >= other.rank
+
+
+_RISK_RANK = {Risk.LOW: 0, Risk.MODERATE: 1, Risk.HIGH: 2}
+
+
+class EventKind(StrEnum):
+    """What sort of change a risky event is."""
+
+    API_DEPLOYMENT = "api-deployment"
+    CRM_UPDATE = "crm-update"
+    OOB_DEPLOYMENT = "oob-deployment"
+    OTHER = "other"
+
+
+def _utc(value: datetime, what: str) -> datetime:
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise InputError(f"{what} must be a time-zone aware datetime, found", value=value)
+    return value.astimezone(UTC)
+
+
+def _check_order(start: datetime, end: datetime, what: str) -> None:
+    if end <= start:
+        raise InputError(
+            f"{what} ends before it starts",
+            value=f"{start.isoformat()} .. {end.isoformat()}",
+            hint="the end must come after the start",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """How much coverage risky events need.
+
+    Attributes:
+        lead: coverage starts this long before each event (elapsed time).
+        lag: coverage ends this long after each event.
+        min_staff: fewer people on call than this at any instant is an error.
+        ideal_staff: fewer than this is a warning; planning aims for it.
+        merge_gap: windows at most this far apart merge into one.
+        risk_threshold: events below this risk need no coverage.
+        min_rest: nobody gets two shifts closer together than this (``None``: no rule).
+        max_shift: windows longer than this are covered by consecutive shifts.
+    """
+
+    lead: timedelta = timedelta(hours=1)
+    lag: timedelta = timedelta(hours=1)
+    min_staff: int = 1
+    ideal_staff: int = 2
+    merge_gap: timedelta = timedelta(0)
+    risk_threshold: Risk = Risk.MODERATE
+    min_rest: timedelta | None = None
+    max_shift: timedelta | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("lead", "lag", "merge_gap"):
+            if getattr(self, name) < timedelta(0):
+                raise InputError(
+                    "must not be negative", path=(name,), value=str(getattr(self, name))
+                )
+        for name in ("min_rest", "max_shift"):
+            value = getattr(self, name)
+            if value is not None and value <= timedelta(0):
+                raise InputError("must be longer than zero", path=(name,), value=str(value))
+        if self.max_shift is not None and self.max_shift < timedelta(minutes=15):
+            raise InputError(
+                "must be at least 15 minutes", path=("max_shift",), value=str(self.max_shift)
+            )
+        if self.min_staff < 0:
+            raise InputError("must not be negative", path=("min_staff",), value=self.min_staff)
+        if self.ideal_staff < max(self.min_staff, 1):
+            raise InputError(
+                "must be at least 1 and at least min_staff",
+                path=("ideal_staff",),
+                value=self.ideal_staff,
+                hint=f"min_staff is {self.min_staff}",
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone who can be on call.
+
+    Attributes:
+        id: a slug that rotation files use to name the person.
+        name: for people to read; defaults to ``id``.
+        email: for calendar invitations.
+        timezone: the IANA zone their dates (PTO days) are read in.
+        pagerduty_id: their PagerDuty user id, needed for PagerDuty export.
+    """
+
+    id: str
+    name: str = ""
+    email: str | None = None
+    timezone: str = "UTC"
+    pagerduty_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            object.__setattr__(self, "name", self.id)
+        get_zone(self.timezone)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The person's time zone."""
+        return get_zone(self.timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class TimeOff:
+    """A stretch ``[start, end)`` in which a person cannot be on call."""
+
+    person: str
+    start: datetime
+    end: datetime
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start", _utc(self.start, "time off start"))
+        object.__setattr__(self, "end", _utc(self.end, "time off end"))
+        _check_order(self.start, self.end, f"time off of {self.person}")
+
+
+@dataclass(frozen=True, slots=True)
+class EventSpec:
+    """A risky event as written: one occurrence, or a recurring series.
+
+    Attributes:
+        title: what the event is.
+        start: the first occurrence's start.
+        duration: how long each occurrence lasts (elapsed time).
+        timezone: the zone whose wall clock a recurrence follows.
+        id: the id given in the file; derived from title and date when ``None``.
+        kind: what sort of change it is.
+        risk: how risky it is.
+        rrule: an RFC 5545 recurrence rule (``FREQ=WEEKLY;BYDAY=TH``).
+        exdates: occurrences to skip, as local wall-clock datetimes (naive) or whole dates.
+        origin: where the event was written, for messages.
+    """
+
+    title: str
+    start: datetime
+    duration: timedelta
+    timezone: str
+    id: str | None = None
+    kind: EventKind = EventKind.OTHER
+    risk: Risk = Risk.MODERATE
+    rrule: str | None = None
+    exdates: tuple[date | datetime, ...] = ()
+    origin: Origin = field(default_factory=Origin)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start", _utc(self.start, "event start"))
+        if self.duration <= timedelta(0):
+            raise self.origin.error(
+                f"event {self.title!r} ends before it starts",
+                hint="the end must come after the start",
+            )
+        get_zone(self.timezone)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The event's time zone."""
+        return get_zone(self.timezone)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class RiskyEvent:
+    """One occurrence of a risky event, ``[start, end)``, ordered by time then id."""
+
+    start: datetime
+    end: datetime
+    id: str
+    title: str = field(compare=False)
+    kind: EventKind = field(default=EventKind.OTHER, compare=False)
+    risk: Risk = field(default=Risk.MODERATE, compare=False)
+    timezone: str = field(default="UTC", compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start", _utc(self.start, "event start"))
+        object.__setattr__(self, "end", _utc(self.end, "event end"))
+        _check_order(self.start, self.end, f"event {self.id!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A stretch ``[start, end)`` that needs people on call, and the events it covers."""
+
+    start: datetime
+    end: datetime
+    events: tuple[RiskyEvent, ...]
+
+    @property
+    def duration(self) -> timedelta:
+        """How long the window lasts."""
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Horizon:
+    """The stretch ``[start, end)`` that planning covers; either bound may be open."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.start is not None:
+            object.__setattr__(self, "start", _utc(self.start, "horizon start"))
+        if self.end is not None:
+            object.__setattr__(self, "end", _utc(self.end, "horizon end"))
+        if self.start is not None and self.end is not None:
+            _check_order(self.start, self.end, "the horizon")
+
+    def contains(self, instant: datetime) -> bool:
+        """Whether ``instant`` lies inside the horizon."""
+        return (self.start is None or instant >= self.start) and (
+            self.end is None or instant < self.end
+        )
+
+    def replace(self, start: datetime | None = None, end: datetime | None = None) -> Horizon:
+        """This horizon with the given bounds replaced (``None`` keeps a bound)."""
+        return Horizon(
+            start if start is not None else self.start, end if end is not None else self.end
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    """Everything a team file says: people, time off, events and the policy.
+
+    Attributes:
+        name: a short name used in calendar names, UIDs and messages.
+        timezone: the zone local times are read in when nothing else is said.
+        people: who can be on call, in file order.
+        time_off: when they cannot.
+        events: the risky events, as written (recurring ones unexpanded).
+        policy: how much coverage the events need.
+        horizon: the stretch that planning covers.
+        email: the team's address, the calendar's ORGANIZER.
+        history: on-call time already served per person id, for fairness.
+    """
+
+    name: str
+    timezone: str
+    people: tuple[Person, ...] = ()
+    time_off: tuple[TimeOff, ...] = ()
+    events: tuple[EventSpec, ...] = ()
+    policy: Policy = field(default_factory=Policy)
+    horizon: Horizon = field(default_factory=Horizon)
+    email: str | None = None
+    history: Mapping[str, timedelta] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        get_zone(self.timezone)
+        object.__setattr__(self, "people", tuple(self.people))
+        object.__setattr__(self, "time_off", tuple(self.time_off))
+        object.__setattr__(self, "events", tuple(self.events))
+        object.__setattr__(self, "history", MappingProxyType(dict(self.history)))
+        ids = [p.id for p in self.people]
+        for index, person_id in enumerate(ids):
+            if person_id in ids[:index]:
+                raise InputError(
+                    "duplicate person id", value=person_id, path=("people", index, "id")
+                )
+        known = set(ids)
+        for index, off in enumerate(self.time_off):
+            check_known_person(off.person, known, ("pto", index, "person"))
+        for person_id in self.history:
+            check_known_person(person_id, known, ("history", person_id))
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The team's time zone."""
+        return get_zone(self.timezone)
+
+    def person(self, person_id: str) -> Person | None:
+        """The person with this id, if any."""
+        for person in self.people:
+            if person.id == person_id:
+                return person
+        return None
+
+
+def check_known_person(person_id: str, known: Iterable[str], path: tuple[str | int, ...]) -> None:
+    """Raise an error naming ``person_id`` (and the closest known id) unless it is known."""
+    known = sorted(known)
+    if person_id not in known:
+        close = difflib.get_close_matches(person_id, known, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "add them to people"
+        raise InputError("unknown person", value=person_id, path=path, hint=hint)

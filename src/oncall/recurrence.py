@@ -1,0 +1,196 @@
+"""Risky events as written -> the occurrences inside a horizon, each with its id.
+
+A recurring event expands in its zone's local wall-clock time (a weekly 20:00 deployment
+stays at 20:00 across DST changes); generated times that a DST change skips or repeats
+resolve as RFC 5545 says (:func:`oncall.timeutil.generated_to_utc`). Each occurrence lasts
+as long, in elapsed time, as the first.
+
+Ids: an event with an ``id`` and no rule keeps it; every other occurrence is
+``<id or slug of title>-<local date>``, with ``-HHMM`` added where two would collide.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+from dateutil.rrule import rrule, rrulestr
+
+from oncall.errors import InputError
+from oncall.models import EventSpec, Horizon, RiskyEvent, Team
+from oncall.timeutil import generated_to_utc, local_to_utc
+
+__all__ = ["MAX_OCCURRENCES", "expand_events", "parse_rrule", "slugify"]
+
+MAX_OCCURRENCES = 100_000
+"""A rule that yields more occurrences than this (in the horizon) is an input error."""
+
+_UNTIL_UTC = re.compile(r"UNTIL=(\d{8}T\d{6})Z", re.IGNORECASE)
+_BOUNDED = re.compile(r"(^|;)\s*(COUNT|UNTIL)\s*=", re.IGNORECASE)
+
+
+def slugify(text: str) -> str:
+    """A lowercase ASCII slug: ``Travel Pay API deployment`` -> ``travel-pay-api-deployment``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:60].rstrip("-") or "event"
+
+
+def parse_rrule(text: str, dtstart: datetime, *, path: tuple[str | int, ...] = ()) -> rrule:
+    """Parse an RFC 5545 RRULE value for a series starting at local ``dtstart`` (naive).
+
+    ``RRULE:`` may prefix the value. An ``UNTIL`` in UTC (``...Z``) is read in
+    ``dtstart``'s zone by the caller; here it must already be local.
+
+    Raises:
+        InputError: when the rule is not a single valid RRULE.
+    """
+    value = text.strip()
+    if value.upper().startswith("RRULE:"):
+        value = value[len("RRULE:") :]
+    if not value or "\n" in value or ":" in value:
+        raise InputError(
+            "invalid recurrence rule",
+            value=text,
+            path=path,
+            hint="write one RFC 5545 RRULE value such as FREQ=WEEKLY;BYDAY=TH",
+        )
+    try:
+        rule = rrulestr(value, dtstart=dtstart)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise InputError(f"invalid recurrence rule ({exc})", value=text, path=path) from exc
+    if not isinstance(rule, rrule):  # pragma: no cover - a single RRULE value gives an rrule
+        raise InputError("invalid recurrence rule", value=text, path=path)
+    return rule
+
+
+def _local_rule(spec: EventSpec) -> tuple[rrule, bool]:
+    """The spec's rule over naive local times, and whether it ends by itself."""
+    assert spec.rrule is not None  # noqa: S101 - callers check
+    zone = spec.zone
+    local_start = spec.start.astimezone(zone).replace(tzinfo=None)
+
+    def localise(match: re.Match[str]) -> str:
+        until = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+        return "UNTIL=" + until.astimezone(zone).strftime("%Y%m%dT%H%M%S")
+
+    text = _UNTIL_UTC.sub(localise, spec.rrule)
+    try:
+        rule = parse_rrule(text, local_start)
+    except InputError as exc:
+        raise spec.origin.child("rrule").error(exc.problem, exc.value, exc.hint) from exc
+    return rule, bool(_BOUNDED.search(text.upper().removeprefix("RRULE:")))
+
+
+def _starts(spec: EventSpec, horizon: Horizon) -> Iterator[datetime]:
+    """The UTC starts of a spec's occurrences, up to the horizon's end."""
+    if spec.rrule is None:
+        yield spec.start
+        return
+    rule, bounded = _local_rule(spec)
+    if not bounded and horizon.end is None:
+        raise spec.origin.child("rrule").error(
+            "a recurrence rule with neither COUNT nor UNTIL needs a horizon end, found",
+            spec.rrule,
+            hint="add COUNT or UNTIL, set horizon.end in the team file, or pass --to",
+        )
+    zone = spec.zone
+    skip_times = {d for d in spec.exdates if isinstance(d, datetime)}
+    skip_dates = {d for d in spec.exdates if not isinstance(d, datetime)}
+    count = 0
+    for local in rule:
+        start = generated_to_utc(local, zone)
+        if horizon.end is not None and start >= horizon.end:
+            return
+        count += 1
+        if count > MAX_OCCURRENCES:
+            raise spec.origin.child("rrule").error(
+                f"the recurrence rule yields more than {MAX_OCCURRENCES:,} occurrences",
+                spec.rrule,
+                hint="use a coarser FREQ, a COUNT or UNTIL, or a shorter horizon",
+            )
+        if local in skip_times or local.date() in skip_dates:
+            continue
+        yield start
+
+
+def _skip_exdate(value: date | datetime, spec: EventSpec) -> date | datetime:
+    """An exdate as local wall-clock time in the spec's zone (aware ones are converted)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return local_to_utc(value, spec.zone).astimezone(spec.zone).replace(tzinfo=None)
+    return value
+
+
+def expand_events(team: Team, horizon: Horizon | None = None) -> list[RiskyEvent]:
+    """Every occurrence of the team's events that starts inside ``horizon``, sorted.
+
+    ``horizon`` defaults to the team's. Ids are derived over every occurrence up to the
+    horizon's end, so moving the horizon's start never renames an event.
+
+    Raises:
+        InputError: an endless rule without a horizon end, a rule that yields too many
+            occurrences, or two events that end up with the same id.
+    """
+    horizon = team.horizon if horizon is None else horizon
+    drafts: list[tuple[EventSpec, datetime, str, bool]] = []
+    for spec in team.events:
+        normalised = _with_local_exdates(spec)
+        base = spec.id or slugify(spec.title)
+        fixed = spec.id is not None and spec.rrule is None
+        for start in _starts(normalised, horizon):
+            name = base if fixed else f"{base}-{start.astimezone(spec.zone).date().isoformat()}"
+            drafts.append((spec, start, name, fixed))
+    names = _unique_names(drafts)
+    events = [
+        RiskyEvent(
+            start=start,
+            end=start + spec.duration,
+            id=name,
+            title=spec.title,
+            kind=spec.kind,
+            risk=spec.risk,
+            timezone=spec.timezone,
+        )
+        for (spec, start, _, _), name in zip(drafts, names, strict=True)
+        if horizon.contains(start)
+    ]
+    events.sort()
+    return events
+
+
+def _with_local_exdates(spec: EventSpec) -> EventSpec:
+    if not any(isinstance(d, datetime) and d.tzinfo is not None for d in spec.exdates):
+        return spec
+    return replace(spec, exdates=tuple(_skip_exdate(d, spec) for d in spec.exdates))
+
+
+def _unique_names(drafts: Iterable[tuple[EventSpec, datetime, str, bool]]) -> list[str]:
+    """Add ``-HHMM`` to derived ids that collide; refuse ids that still collide."""
+    drafts = list(drafts)
+    by_name: defaultdict[str, list[int]] = defaultdict(list)
+    for index, (_, _, name, _) in enumerate(drafts):
+        by_name[name].append(index)
+    names = [name for _, _, name, _ in drafts]
+    for indexes in by_name.values():
+        if len(indexes) > 1:
+            for index in indexes:
+                spec, start, name, fixed = drafts[index]
+                if not fixed:
+                    names[index] = f"{name}-{start.astimezone(spec.zone).strftime('%H%M')}"
+    seen: dict[str, int] = {}
+    for index, name in enumerate(names):
+        if name in seen:
+            first = drafts[seen[name]][0]
+            spec = drafts[index][0]
+            raise spec.origin.error(
+                "two events have the same id",
+                name,
+                hint=f"so does the event at {first.origin.describe() or first.title}; "
+                "give one of them another id",
+            )
+        seen[name] = index
+    return names

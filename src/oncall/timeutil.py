@@ -1,0 +1,300 @@
+"""The one place where local wall-clock time meets UTC.
+
+Everything else in oncall computes with aware UTC datetimes (``tzinfo=UTC``), where
+``+``/``-`` is elapsed time. Local time enters here, from what people wrote and from
+recurrence rules, and leaves here, for messages and exports.
+
+Two ways to turn a local time into an instant, chosen by who wrote it:
+
+- :func:`local_to_utc` is for times a person wrote: a time that a DST change skips or
+  repeats is an error that asks for an explicit UTC offset.
+- :func:`generated_to_utc` is for times a recurrence rule generated: RFC 5545 resolves
+  them (a skipped time moves forward by the gap, a repeated one takes the first
+  occurrence), so a weekly 01:30 series does not fail once a year.
+
+The machine's own time zone is never consulted.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from oncall.errors import AmbiguousTimeError, InputError, NonexistentTimeError
+
+__all__ = [
+    "UTC",
+    "DateOrTime",
+    "format_duration",
+    "format_instant",
+    "format_local",
+    "format_offset",
+    "format_span",
+    "generated_to_utc",
+    "get_zone",
+    "local_date",
+    "local_to_utc",
+    "parse_date_or_datetime",
+    "parse_duration",
+    "read_instant",
+    "start_of_day",
+    "to_local",
+]
+
+DateOrTime = date | datetime
+"""A calendar date, a naive local datetime, or an aware datetime, as written."""
+
+MAX_DURATION = timedelta(days=3660)
+"""Longer durations are typing mistakes; refusing them keeps arithmetic far from overflow."""
+
+_DURATION_HINT = "write it like 90m, 1h30m, 2h, 1d or PT1H30M"
+_COMPACT = re.compile(
+    r"(?:(?P<d>\d+)\s*d)?\s*(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*m)?\s*(?:(?P<s>\d+)\s*s)?",
+    re.IGNORECASE,
+)
+_ISO = re.compile(
+    r"P(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+)S)?)?",
+    re.IGNORECASE,
+)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?P<offset>Z|[+-]\d{2}:?\d{2})?",
+    re.IGNORECASE,
+)
+# Names that exist as files in some zoneinfo folders but depend on the machine or mean
+# nothing: accepting them would make results differ between machines.
+_MACHINE_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
+@lru_cache(maxsize=512)
+def get_zone(name: str) -> ZoneInfo:
+    """Return the IANA time zone called ``name``.
+
+    Raises:
+        InputError: for an unknown name, suggesting the closest valid one.
+    """
+    if name and name not in _MACHINE_ZONES and not name.startswith(("/", ".")):
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+    return _raise_unknown_zone(name)
+
+
+def _raise_unknown_zone(name: str) -> ZoneInfo:
+    names = sorted(available_timezones())
+    by_lower = {n.lower(): n for n in names}
+    guess = by_lower.get(name.lower().replace(" ", "_"))
+    if guess is None:
+        close = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.75)
+        guess = by_lower[close[0]] if close else None
+    hint = f"did you mean {guess!r}?" if guess else "use an IANA name such as 'America/New_York'"
+    raise InputError("unknown time zone", value=name, hint=hint)
+
+
+def parse_duration(value: object) -> timedelta:
+    """Read a duration: ``90m``, ``1h30m``, ``2h``, ``1d`` (24 hours), ``PT1H30M`` or ``0``.
+
+    Durations are elapsed time. A bare number other than zero is an error, since its unit
+    would be a guess.
+
+    Raises:
+        InputError: for anything else, or a duration longer than ten years.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InputError("expected a duration such as '1h30m', found", value=value)
+    text = str(value).strip()
+    if re.fullmatch(r"[+-]?\d+(\.\d*)?", text):
+        if float(text) == 0:
+            return timedelta(0)
+        raise InputError(
+            "a duration needs a unit, found", value=value, hint="write 90m or 2h, not 90"
+        )
+    match = _ISO.fullmatch(text) if text[:1] in "Pp" else _COMPACT.fullmatch(text)
+    if match is None or not any(match.groupdict().values()):
+        raise InputError("invalid duration", value=value, hint=_DURATION_HINT)
+    parts = {k: int(v) for k, v in match.groupdict().items() if v is not None}
+    seconds = (
+        parts.get("w", 0) * 604800
+        + parts.get("d", 0) * 86400
+        + parts.get("h", 0) * 3600
+        + parts.get("m", 0) * 60
+        + parts.get("s", 0)
+    )
+    if seconds > MAX_DURATION.total_seconds():
+        raise InputError("duration is longer than ten years", value=value)
+    return timedelta(seconds=seconds)
+
+
+def format_duration(duration: timedelta) -> str:
+    """Write a duration the way a person would type it: ``1h30m``, ``2d``, ``0m``."""
+    seconds = int(duration.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = "".join(
+        f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m"), (secs, "s")) if n
+    )
+    return sign + (text or "0m")
+
+
+def parse_date_or_datetime(value: object) -> DateOrTime:
+    """Read ``2026-12-03``, ``2026-12-03T20:00[:00]`` or the same with ``Z``/``-05:00``.
+
+    A date and time without an offset comes back naive: it is a local time whose zone the
+    caller knows. Nothing is assumed about the machine's zone.
+
+    Raises:
+        InputError: for anything else.
+    """
+    if isinstance(value, datetime | date):
+        return value
+    if not isinstance(value, str):
+        raise InputError("expected a date or a date and time, found", value=value)
+    text = value.strip()
+    try:
+        if _DATE.fullmatch(text):
+            return date.fromisoformat(text)
+        match = _DATETIME.fullmatch(text)
+        if match:
+            offset = match.group("offset")
+            if offset and offset not in "Zz" and ":" not in offset:
+                text = text[: -len(offset)] + offset[:3] + ":" + offset[3:]
+            return datetime.fromisoformat(text.upper().replace(" ", "T", 1))
+    except ValueError as exc:
+        raise InputError("invalid date or time", value=value, hint=str(exc)) from exc
+    raise InputError(
+        "invalid date or time",
+        value=value,
+        hint="write 2026-12-03, 2026-12-03T20:00 or 2026-12-03T20:00-05:00",
+    )
+
+
+def format_offset(offset: timedelta | None) -> str:
+    """Write a UTC offset as ``-05:00``."""
+    minutes = int((offset or timedelta(0)).total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{mins:02d}"
+
+
+def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
+    """Turn a local time that a person wrote into a UTC instant.
+
+    An aware ``local`` is exact whatever its zone. A naive one is read in ``zone`` and must
+    name exactly one instant there.
+
+    Raises:
+        AmbiguousTimeError: the time occurs twice in ``zone`` (clocks turned back).
+        NonexistentTimeError: the time does not occur in ``zone`` (clocks turned forward).
+    """
+    if local.tzinfo is not None:
+        return local.astimezone(UTC)
+    first = local.replace(tzinfo=zone, fold=0)
+    second = local.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first.astimezone(UTC)
+    written = local.isoformat(timespec="minutes")
+    if _round_trips(first, local):
+        offsets = [format_offset(first.utcoffset()), format_offset(second.utcoffset())]
+        raise AmbiguousTimeError(
+            f"local time {written} happens twice in {zone.key} (clocks turn back); "
+            "write it with an explicit UTC offset:",
+            value=f"{written}{offsets[0]}",
+            hint=f"the first time, or {written}{offsets[1]} for the second",
+        )
+    before = first.utcoffset() or timedelta(0)
+    after = second.utcoffset() or timedelta(0)
+    gap = format_duration(abs(after - before))
+    raise NonexistentTimeError(
+        f"local time {written} does not exist in {zone.key} (clocks skip {gap} forward); "
+        "write it with an explicit UTC offset, for example",
+        value=f"{written}{format_offset(first.utcoffset())}",
+    )
+
+
+def _round_trips(aware: datetime, naive: datetime) -> bool:
+    zone = aware.tzinfo
+    assert zone is not None  # noqa: S101 - only called with aware datetimes
+    return aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == naive
+
+
+def generated_to_utc(local: datetime, zone: tzinfo) -> datetime:
+    """Turn a local time generated by a recurrence rule into a UTC instant, as RFC 5545 says.
+
+    A time in a DST gap is read with the offset from before the gap (so it moves forward
+    by the gap); a time that occurs twice takes the first occurrence. Both are what
+    ``fold=0`` means in :pep:`495`.
+    """
+    if local.tzinfo is not None:
+        return local.astimezone(UTC)
+    return local.replace(tzinfo=zone, fold=0).astimezone(UTC)
+
+
+def start_of_day(day: date, zone: tzinfo) -> datetime:
+    """The first instant of ``day`` in ``zone``, as UTC (midnight, or when the day begins)."""
+    return generated_to_utc(datetime.combine(day, time(0)), zone)
+
+
+def read_instant(value: DateOrTime, zone: ZoneInfo, *, end_of_date: bool = False) -> datetime:
+    """Turn what :func:`parse_date_or_datetime` read into a UTC instant.
+
+    A date means the start of that day in ``zone`` or, with ``end_of_date``, the end of it
+    (the start of the next day): the way inclusive end dates are read.
+    """
+    if isinstance(value, datetime):
+        return local_to_utc(value, zone)
+    return start_of_day(value + timedelta(days=1) if end_of_date else value, zone)
+
+
+def to_local(instant: datetime, zone: tzinfo) -> datetime:
+    """The wall-clock time in ``zone`` at ``instant`` (aware, in ``zone``)."""
+    return instant.astimezone(zone)
+
+
+def local_date(instant: datetime, zone: tzinfo) -> date:
+    """The calendar date in ``zone`` at ``instant``."""
+    return instant.astimezone(zone).date()
+
+
+def format_instant(instant: datetime, zone: tzinfo) -> str:
+    """ISO 8601 with the zone's offset at that instant: ``2026-12-03T19:00:00-05:00``."""
+    return instant.astimezone(zone).isoformat(timespec="seconds")
+
+
+def format_local(instant: datetime, zone: tzinfo, *, date_too: bool = True) -> str:
+    """A time for people: ``Thu 2026-12-03 19:00 EST`` (or ``19:00 EST``)."""
+    local = instant.astimezone(zone)
+    clock = f"{local:%H:%M} {_zone_name(local)}"
+    if not date_too:
+        return clock
+    return f"{_WEEKDAYS[local.weekday()]} {local.date().isoformat()} {clock}"
+
+
+def format_span(start: datetime, end: datetime, zone: tzinfo, *, date_too: bool = True) -> str:
+    """A stretch for people: ``Thu 2026-12-03 19:00-23:00 EST``.
+
+    Within one local day the date is shown once (or, without ``date_too``, not at all);
+    across days both ends are shown in full.
+    """
+    first, last = start.astimezone(zone), end.astimezone(zone)
+    if first.date() != last.date():
+        return f"{format_local(start, zone)} - {format_local(end, zone)}"
+    day = f"{_WEEKDAYS[first.weekday()]} {first.date().isoformat()} " if date_too else ""
+    first_name, last_name = _zone_name(first), _zone_name(last)
+    if first_name == last_name:
+        return f"{day}{first:%H:%M}-{last:%H:%M} {last_name}"
+    return f"{day}{first:%H:%M} {first_name} - {last:%H:%M} {last_name}"
+
+
+def _zone_name(local: datetime) -> str:
+    return local.tzname() or format_offset(local.utcoffset())
+
+
+# Fixed English names: strftime("%a") follows the machine's locale.
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

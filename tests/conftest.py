@@ -1,0 +1,54 @@
+"""Shared fixtures, the Hypothesis profiles and the golden-file helper."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.register_profile(
+    "ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the golden files in tests/golden/ from the current output",
+    )
+
+
+Golden = Callable[[str, str | bytes], None]
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Golden:
+    """Compare output with ``tests/golden/<name>``; ``--update-golden`` rewrites it."""
+    update = bool(request.config.getoption("--update-golden"))
+
+    def check(name: str, actual: str | bytes) -> None:
+        path = GOLDEN / name
+        data = actual.encode() if isinstance(actual, str) else actual
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        if not path.exists():
+            pytest.fail(f"golden file {name} is missing: run pytest --update-golden")
+        assert data == path.read_bytes(), f"output differs from tests/golden/{name}"
+
+    return check
+
+
+@pytest.fixture
+def example_team() -> Path:
+    return EXAMPLES / "travel-pay" / "team.yaml"

@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from oncall.errors import AmbiguousTimeError, InputError, NonexistentTimeError
+from oncall.timeutil import (
+    format_duration,
+    format_local,
+    format_span,
+    generated_to_utc,
+    get_zone,
+    local_to_utc,
+    parse_date_or_datetime,
+    parse_duration,
+    read_instant,
+    start_of_day,
+)
+
+from .strategies import zones
+
+NY = ZoneInfo("America/New_York")
+SYDNEY = ZoneInfo("Australia/Sydney")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("90m", timedelta(minutes=90)),
+        ("1h30m", timedelta(minutes=90)),
+        ("1h 30m", timedelta(minutes=90)),
+        ("2h", timedelta(hours=2)),
+        ("1d", timedelta(hours=24)),
+        ("45s", timedelta(seconds=45)),
+        ("PT1H30M", timedelta(minutes=90)),
+        ("pt15m", timedelta(minutes=15)),
+        ("P1D", timedelta(days=1)),
+        ("P1W", timedelta(weeks=1)),
+        ("P1DT2H", timedelta(hours=26)),
+        ("0", timedelta(0)),
+        (0, timedelta(0)),
+    ],
+)
+def test_durations(text: str | int, expected: timedelta) -> None:
+    assert parse_duration(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["90", 90, "1.5", "1x", "h", "", "P", "PT", "P1M", "1h-30m", "-1h"]
+)
+def test_bad_durations_are_input_errors(text: str | int) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_duration(text)
+    assert repr(text) in str(caught.value)
+
+
+def test_a_bare_number_asks_for_a_unit() -> None:
+    with pytest.raises(InputError, match="needs a unit"):
+        parse_duration(90)
+
+
+@pytest.mark.parametrize("value", [True, 1.5, None, [1]])
+def test_durations_of_the_wrong_type(value: object) -> None:
+    with pytest.raises(InputError, match="expected a duration"):
+        parse_duration(value)
+
+
+def test_absurd_durations_are_refused() -> None:
+    with pytest.raises(InputError, match="ten years"):
+        parse_duration("99999999d")
+
+
+@given(st.integers(min_value=0, max_value=3650 * 86400))
+def test_duration_round_trip(seconds: int) -> None:
+    duration = timedelta(seconds=seconds)
+    assert parse_duration(format_duration(duration)) == duration
+
+
+def test_format_duration() -> None:
+    assert format_duration(timedelta(minutes=90)) == "1h30m"
+    assert format_duration(timedelta(0)) == "0m"
+    assert format_duration(timedelta(days=1, hours=2)) == "1d2h"
+
+
+def test_parse_date_or_datetime() -> None:
+    assert parse_date_or_datetime("2026-12-03") == date(2026, 12, 3)
+    assert parse_date_or_datetime("2026-12-03T20:00") == datetime(2026, 12, 3, 20)  # noqa: DTZ001
+    assert parse_date_or_datetime("2026-12-03 20:00:30") == datetime(2026, 12, 3, 20, 0, 30)  # noqa: DTZ001
+    aware = parse_date_or_datetime("2026-12-03T20:00-0500")
+    assert isinstance(aware, datetime)
+    assert aware.utcoffset() == timedelta(hours=-5)
+    assert parse_date_or_datetime("2026-12-03T20:00Z") == datetime(2026, 12, 3, 20, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2026-13-01", "2026-12-03T25:00", "tomorrow", "20:00", "2026-12-03T20", "12/03/2026", 5],
+)
+def test_invalid_dates(text: object) -> None:
+    with pytest.raises(InputError, match="date"):
+        parse_date_or_datetime(text)
+
+
+def test_unknown_zone_suggests_the_closest() -> None:
+    with pytest.raises(InputError) as caught:
+        get_zone("America/NewYork")
+    assert "did you mean 'America/New_York'?" in str(caught.value)
+    with pytest.raises(InputError, match="did you mean 'Europe/Berlin'"):
+        get_zone("europe/berlin")
+
+
+@pytest.mark.parametrize(
+    "name", ["", "localtime", "../etc/passwd", "/etc/localtime", "Nowhere/Land"]
+)
+def test_machine_dependent_or_bogus_zones_are_refused(name: str) -> None:
+    with pytest.raises(InputError, match="unknown time zone"):
+        get_zone(name)
+
+
+# DST in America/New_York: 2026-03-08 02:00 -> 03:00, 2026-11-01 02:00 -> 01:00.
+# In Australia/Sydney (southern hemisphere): 2026-04-05 03:00 -> 02:00, 2026-10-04 02:00 -> 03:00.
+
+
+def test_local_time_on_an_ordinary_day() -> None:
+    assert local_to_utc(datetime(2026, 12, 3, 20), NY) == datetime(2026, 12, 4, 1, tzinfo=UTC)  # noqa: DTZ001
+    assert local_to_utc(datetime(2026, 7, 3, 20), NY) == datetime(2026, 7, 4, 0, tzinfo=UTC)  # noqa: DTZ001
+
+
+@pytest.mark.parametrize(
+    ("zone", "local"),
+    [(NY, datetime(2026, 3, 8, 2, 30)), (SYDNEY, datetime(2026, 10, 4, 2, 30))],  # noqa: DTZ001
+)
+def test_nonexistent_local_time_is_an_error(zone: ZoneInfo, local: datetime) -> None:
+    with pytest.raises(NonexistentTimeError) as caught:
+        local_to_utc(local, zone)
+    message = str(caught.value)
+    assert "does not exist" in message
+    assert zone.key in message
+    assert "explicit UTC offset" in message
+
+
+@pytest.mark.parametrize(
+    ("zone", "local", "offsets"),
+    [
+        (NY, datetime(2026, 11, 1, 1, 30), ("-04:00", "-05:00")),  # noqa: DTZ001
+        (SYDNEY, datetime(2026, 4, 5, 2, 30), ("+11:00", "+10:00")),  # noqa: DTZ001
+    ],
+)
+def test_ambiguous_local_time_is_an_error(
+    zone: ZoneInfo, local: datetime, offsets: tuple[str, str]
+) -> None:
+    with pytest.raises(AmbiguousTimeError) as caught:
+        local_to_utc(local, zone)
+    message = str(caught.value)
+    assert "happens twice" in message
+    assert all(offset in message for offset in offsets)
+
+
+def test_a_time_with_an_offset_is_always_accepted() -> None:
+    written = datetime(2026, 11, 1, 1, 30, tzinfo=ZoneInfo("Etc/GMT+5"))
+    assert local_to_utc(written, NY) == datetime(2026, 11, 1, 6, 30, tzinfo=UTC)
+
+
+def test_generated_times_resolve_as_rfc5545_says() -> None:
+    # Skipped: moves forward by the gap (02:30 EST does not exist; 03:30 EDT is 07:30Z).
+    assert generated_to_utc(datetime(2026, 3, 8, 2, 30), NY) == datetime(  # noqa: DTZ001
+        2026, 3, 8, 7, 30, tzinfo=UTC
+    )
+    # Repeated: the first occurrence (01:30 EDT is 05:30Z).
+    assert generated_to_utc(datetime(2026, 11, 1, 1, 30), NY) == datetime(  # noqa: DTZ001
+        2026, 11, 1, 5, 30, tzinfo=UTC
+    )
+
+
+@given(zones, st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1, 1)))  # noqa: DTZ001
+def test_local_to_utc_either_round_trips_or_refuses(zone_name: str, local: datetime) -> None:
+    zone = ZoneInfo(zone_name)
+    try:
+        instant = local_to_utc(local, zone)
+    except (AmbiguousTimeError, NonexistentTimeError):
+        # Refused: then the time really is skipped or repeated.
+        first, second = local.replace(tzinfo=zone, fold=0), local.replace(tzinfo=zone, fold=1)
+        assert first.utcoffset() != second.utcoffset()
+        return
+    assert instant.tzinfo is UTC
+    assert instant.astimezone(zone).replace(tzinfo=None) == local
+    # Never ambiguous: no other offset of the zone maps to the same wall-clock time.
+    assert generated_to_utc(local, zone) == instant
+
+
+def test_start_of_day_and_inclusive_end_dates() -> None:
+    assert start_of_day(date(2026, 12, 3), NY) == datetime(2026, 12, 3, 5, tzinfo=UTC)
+    assert read_instant(date(2026, 12, 3), NY, end_of_date=True) == datetime(
+        2026, 12, 4, 5, tzinfo=UTC
+    )
+    # A day that starts at 01:00 (America/Santiago skips midnight in September).
+    santiago = ZoneInfo("America/Santiago")
+    first = start_of_day(date(2026, 9, 6), santiago)
+    assert first.astimezone(santiago).hour == 1
+
+
+def test_days_across_dst_are_23_and_25_hours_long() -> None:
+    spring = read_instant(date(2026, 3, 8), NY, end_of_date=True) - start_of_day(
+        date(2026, 3, 8), NY
+    )
+    autumn = read_instant(date(2026, 11, 1), NY, end_of_date=True) - start_of_day(
+        date(2026, 11, 1), NY
+    )
+    assert (spring, autumn) == (timedelta(hours=23), timedelta(hours=25))
+
+
+def test_formatting_for_people() -> None:
+    start = datetime(2026, 12, 4, 0, tzinfo=UTC)
+    assert format_local(start, NY) == "Thu 2026-12-03 19:00 EST"
+    assert format_span(start, start + timedelta(hours=4), NY) == "Thu 2026-12-03 19:00-23:00 EST"
+    assert (
+        format_span(start, start + timedelta(hours=6), NY)
+        == "Thu 2026-12-03 19:00 EST - Fri 2026-12-04 01:00 EST"
+    )
+    night = datetime(2026, 11, 1, 4, tzinfo=UTC)  # 00:00 EDT, across the fall-back change
+    assert (
+        format_span(night, night + timedelta(hours=4), NY) == "Sun 2026-11-01 00:00 EDT - 03:00 EST"
+    )
