@@ -62,3 +62,49 @@ def policies(draw: st.DrawFn) -> Policy:
         merge_gap=draw(gaps),
         risk_threshold=draw(risks),
     )
+
+
+@st.composite
+def local_times(draw: st.DrawFn) -> str:
+    """A local date and time as a person writes it (sometimes on a DST change)."""
+    moment = draw(
+        st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31))  # noqa: DTZ001
+    )
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+durations_text = st.sampled_from(["30m", "1h", "90m", "1h30m", "2h", "PT45M", "3h"])
+person_ids = st.sampled_from(["apark", "bortiz", "cobi", "dlee"])
+
+
+@st.composite
+def team_documents(draw: st.DrawFn) -> dict[str, object]:
+    """A team file's data: what YAML, TOML and JSON files would all say."""
+    people = sorted(set(draw(st.lists(person_ids, max_size=4))))
+    events = []
+    for _ in range(draw(st.integers(0, 6))):
+        event: dict[str, object] = {
+            "title": draw(st.sampled_from(["API deployment", "CRM update", "OOB deploy"])),
+            "start": draw(local_times()),
+            "duration": draw(durations_text),
+            "risk": str(draw(risks)),
+            "kind": str(draw(kinds)),
+        }
+        if draw(st.booleans()):
+            event["timezone"] = draw(zones)
+        if draw(st.booleans()):
+            event["rrule"] = draw(st.sampled_from(["FREQ=WEEKLY;COUNT=3", "FREQ=DAILY;COUNT=2"]))
+        events.append(event)
+    pto = [
+        {"person": person, "start": draw(local_times())[:10]}
+        for person in people
+        if draw(st.booleans())
+    ]
+    return {
+        "team": "t",
+        "timezone": draw(zones),
+        "policy": {"lead": draw(durations_text), "lag": draw(durations_text)},
+        "people": [{"id": person} for person in people],
+        "pto": pto,
+        "events": events,
+    }

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -70,7 +71,10 @@ def test_events_below_the_threshold_need_no_coverage() -> None:
         event("moderate", "2026-12-03T14:00", 1, Risk.MODERATE),
         event("high", "2026-12-03T18:00", 1, Risk.HIGH),
     ]
-    ids = lambda policy: [e.id for w in merge_windows(events, policy) for e in w.events]  # noqa: E731
+
+    def ids(policy: Policy) -> list[str]:
+        return [e.id for w in merge_windows(events, policy) for e in w.events]
+
     assert ids(Policy()) == ["moderate", "high"]
     assert ids(Policy(risk_threshold=Risk.LOW)) == ["low", "moderate", "high"]
     assert ids(Policy(risk_threshold=Risk.HIGH)) == ["high"]
@@ -129,7 +133,7 @@ def test_every_covered_event_lies_in_exactly_one_window(
 @given(risky_events(), policies())
 def test_windows_are_sorted_disjoint_and_apart(events: list[RiskyEvent], policy: Policy) -> None:
     windows = merge_windows(events, policy)
-    for earlier, later in zip(windows, windows[1:], strict=False):
+    for earlier, later in itertools.pairwise(windows):
         assert earlier.end + policy.merge_gap < later.start
 
 

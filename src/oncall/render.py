@@ -51,16 +51,15 @@ def windows_text(team: Team, windows: Sequence[Window]) -> str:
     total = sum((w.duration for w in windows), start=windows[0].duration * 0)
     lines = [
         f"{team.name}: {len(windows)} coverage window{'s' if len(windows) != 1 else ''}, "
-        f"{format_duration(total)} in all (times in {team.timezone})",
+        f"{format_duration(total, days=False)} in all (times in {team.timezone})",
         "",
     ]
     for window in windows:
-        lines.append(
-            f"{format_span(window.start, window.end, zone)}  ({format_duration(window.duration)})"
-        )
+        span = format_span(window.start, window.end, zone)
+        lines.append(f"{span} ({format_duration(window.duration, days=False)})")
         for event in window.events:
             same_day = local_date(event.start, zone) == local_date(window.start, zone)
             when = format_span(event.start, event.end, zone, date_too=not same_day)
-            lines.append(f"  {when:<24} {event.title}  [{event.kind}, {event.risk}]  {event.id}")
+            lines.append(f"    {when}  {event.title} ({event.kind}, {event.risk})  {event.id}")
         lines.append("")
     return "\n".join(lines)

@@ -362,8 +362,12 @@ def _horizon(horizon: HorizonFile, zone: ZoneInfo) -> Horizon:
             continue
         with within("horizon", key):
             bounds.append(read_instant(value, zone, end_of_date=key == "end"))
-    with within("horizon"):
-        return Horizon(*bounds)
+    start, end = bounds
+    if start is not None and end is not None and end <= start:
+        raise InputError(
+            "the horizon ends before it starts, at", value=str(horizon.end), path=("horizon", "end")
+        )
+    return Horizon(start, end)
 
 
 def build_team(data: TeamFile) -> Team:

@@ -129,16 +129,21 @@ def parse_duration(value: object) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def format_duration(duration: timedelta) -> str:
-    """Write a duration the way a person would type it: ``1h30m``, ``2d``, ``0m``."""
+def format_duration(duration: timedelta, *, days: bool = True) -> str:
+    """Write a duration the way a person would type it: ``1h30m``, ``2d``, ``0m``.
+
+    Without ``days``, whole days are written as hours (``39h``), as for totals.
+    """
     seconds = int(duration.total_seconds())
     sign = "-" if seconds < 0 else ""
     seconds = abs(seconds)
-    days, rest = divmod(seconds, 86400)
+    days_count, rest = divmod(seconds, 86400) if days else (0, seconds)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     text = "".join(
-        f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m"), (secs, "s")) if n
+        f"{n}{unit}"
+        for n, unit in ((days_count, "d"), (hours, "h"), (minutes, "m"), (secs, "s"))
+        if n
     )
     return sign + (text or "0m")
 

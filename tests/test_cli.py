@@ -1,0 +1,221 @@
+"""The command line, in-process (fast) and through the installed ``oncall`` command."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from oncall.cli import main
+
+from .conftest import Golden
+from .test_load import ERROR_CASES
+
+ONCALL = str(Path(sys.executable).parent / "oncall")
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+def test_windows_text_of_the_example(example_team: Path, golden: Golden) -> None:
+    code, out = run("windows", str(example_team))
+    assert code == 0
+    golden("travel-pay.windows.txt", out)
+
+
+def test_windows_json_of_the_example(example_team: Path, golden: Golden) -> None:
+    code, out = run("windows", str(example_team), "--format", "json")
+    assert code == 0
+    golden("travel-pay.windows.json", out)
+    document = json.loads(out)
+    first = document["windows"][0]
+    assert (first["start"], first["end"]) == (
+        "2026-12-03T19:00:00-05:00",
+        "2026-12-03T23:00:00-05:00",
+    )
+    assert [e["id"] for e in first["events"]] == ["api-release-2026-12-03"]
+
+
+def test_from_and_to_replace_the_horizon(example_team: Path) -> None:
+    code, out = run(
+        "windows",
+        str(example_team),
+        "--from",
+        "2027-01-14",
+        "--to",
+        "2027-01-14",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    (window,) = json.loads(out)["windows"]
+    assert [e["id"] for e in window["events"]] == [
+        "crm-update-2027-01-14",
+        "api-release-2027-01-14",
+    ]
+    code, out = run("windows", str(example_team), "--from", "2027-01-14T18:00", "--format", "json")
+    first = next(e["id"] for w in json.loads(out)["windows"] for e in w["events"])
+    assert first == "api-release-2027-01-14"
+
+
+def test_the_schema_validates_the_example(example_team: Path) -> None:
+    code, out = run("schema")
+    assert code == 0
+    schema = json.loads(out)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    with example_team.open(encoding="utf-8") as stream:
+        data = yaml.load(stream, Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader keeps all text
+    # BaseLoader keeps every scalar as text; numbers are numbers in the real loader.
+    data["policy"] = {k: int(v) if v.isdigit() else v for k, v in data["policy"].items()}
+    jsonschema.validate(data, schema, format_checker=jsonschema.FormatChecker())
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**data, "polcy": {}}, schema)
+
+
+def test_the_rotation_schema() -> None:
+    code, out = run("schema", "rotation")
+    assert code == 0
+    schema = json.loads(out)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["title"] == "oncall rotation file"
+    assert "shifts" in schema["properties"]
+
+
+def test_input_errors_exit_2_with_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text("team: t\ntimezone: Mars/Olympus\n", encoding="utf-8")
+    code, out = run("windows", str(team))
+    assert (code, out) == (2, "")
+    assert (
+        capsys.readouterr().err
+        == f"oncall: error: {team}:2: timezone: unknown time zone 'Mars/Olympus' (use an IANA name such as 'America/New_York')\n"
+    )
+
+
+# The installed command -----------------------------------------------------------------
+
+
+def oncall(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [ONCALL, *argv], capture_output=True, text=True, check=False, env=env, timeout=60
+    )
+
+
+def test_installed_command_runs_the_example(example_team: Path, golden: Golden) -> None:
+    result = oncall("windows", str(example_team))
+    assert result.returncode == 0, result.stderr
+    golden("travel-pay.windows.txt", result.stdout)
+
+
+def test_output_does_not_depend_on_the_machines_zone(example_team: Path) -> None:
+    outputs = {
+        zone: oncall(
+            "windows", str(example_team), "--format", "json", env={**os.environ, "TZ": zone}
+        ).stdout
+        for zone in ("UTC", "Pacific/Chatham", "America/Los_Angeles")
+    }
+    assert len(set(outputs.values())) == 1
+    assert outputs["UTC"].startswith('{\n  "windows"')
+
+
+@pytest.mark.parametrize(
+    ("files", "argv", "expected"),
+    [
+        ({}, ["windows", "missing.yaml"], "missing.yaml: no such file"),
+        (
+            {"t.yaml": "team: t\ntimezone: UTC\npolicy: {lead: 5}\n"},
+            ["windows", "t.yaml"],
+            "t.yaml:3: policy.lead: a duration needs a unit, found 5",
+        ),
+        (
+            {"t.toml": 'team = "t"\ntimezone = "UTC"\nfoo = 1\n'},
+            ["windows", "t.toml"],
+            "t.toml:3: unknown key 'foo'",
+        ),
+        (
+            {
+                "t.json": '{"team": "t", "timezone": "UTC", "events": [{"title": "x", "start": "2026-11-01T01:30", "duration": "1h", "timezone": "America/New_York"}]}'
+            },
+            ["windows", "t.json"],
+            "t.json:1: events[0].start: local time 2026-11-01T01:30 happens twice",
+        ),
+        (
+            {
+                "t.yaml": "team: t\ntimezone: UTC\nevents:\n  - {title: x, start: 2026-12-01T10:00, duration: 1h, rrule: FREQ=DAILY}\n"
+            },
+            ["windows", "t.yaml"],
+            "t.yaml:4: events[0].rrule: a recurrence rule with neither COUNT nor UNTIL needs a horizon end",
+        ),
+        (
+            {"t.yaml": "team: t\ntimezone: UTC\n"},
+            ["windows", "t.yaml", "--from", "2026-12-10", "--to", "2026-12-01"],
+            "--to: the horizon ends before it starts",
+        ),
+        (
+            {"t.yaml": "team: t\ntimezone: America/New_York\n"},
+            ["windows", "t.yaml", "--from", "2026-03-08T02:30"],
+            "--from: local time 2026-03-08T02:30 does not exist",
+        ),
+        (
+            {},
+            ["windows", "t.yaml", "--to", "next week"],
+            "argument --to: invalid date or time 'next week'",
+        ),
+        ({}, ["windows", "t.yaml", "--frmo", "2026-12-01"], "unrecognized arguments: --frmo"),
+        ({}, ["windows", "t.yaml", "--format", "xml"], "invalid choice: 'xml'"),
+    ],
+)
+def test_installed_command_input_errors(
+    tmp_path: Path, files: dict[str, str], argv: list[str], expected: str
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [ONCALL, *argv], capture_output=True, text=True, check=False, cwd=tmp_path, timeout=60
+    )
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(("text", "expected"), ERROR_CASES)
+def test_installed_command_reports_every_team_file_error(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    (tmp_path / "team.yaml").write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [ONCALL, "windows", "team.yaml"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"oncall: error: {expected}")
+    assert "Traceback" not in result.stderr
+
+
+def test_help_and_version() -> None:
+    result = oncall("--help")
+    assert result.returncode == 0
+    assert "windows" in result.stdout
+    assert "schema" in result.stdout
+    for command in ("windows", "schema"):
+        assert oncall(command, "--help").returncode == 0
+    version = oncall("--version")
+    assert version.returncode == 0
+    assert version.stdout.startswith("oncall ")

@@ -1,0 +1,75 @@
+"""Docs run: every ``python`` block executes and every ``console`` block prints what it shows.
+
+A ``python`` block's ``# <text>`` comment right after a ``print`` is the printed line.
+A ``console`` block's ``$ .venv/bin/oncall ...`` lines run the installed command from the
+repository's root; the lines up to the next ``$`` are what it prints (standard output, then standard error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+ONCALL = str(Path(sys.executable).parent / "oncall")
+
+
+def blocks(kind: str) -> list[tuple[str, str]]:
+    found = []
+    for path in DOCS:
+        for number, match in enumerate(BLOCK.finditer(path.read_text(encoding="utf-8"))):
+            if match.group(1) == kind:
+                found.append((f"{path.relative_to(ROOT)}#{number}", match.group(2)))
+    return found
+
+
+@pytest.mark.parametrize(("where", "code"), blocks("python"))
+def test_python_blocks_run(where: str, code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    expected = [line[2:] for line in code.splitlines() if line.startswith("# ")]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, where, "exec"), {})  # noqa: S102 - our own documentation
+    assert out.getvalue().splitlines() == expected, where
+
+
+@pytest.mark.parametrize(("where", "session"), blocks("console"))
+def test_console_blocks_print_what_they_show(where: str, session: str) -> None:
+    commands = re.split(r"^\$ ", session, flags=re.MULTILINE)[1:]
+    assert commands, f"{where}: a console block without a command"
+    for command in commands:
+        line, _, expected = command.partition("\n")
+        argv = shlex.split(line)
+        if argv[0].endswith("oncall"):
+            argv[0] = ONCALL
+        result = subprocess.run(
+            argv, capture_output=True, text=True, cwd=ROOT, check=False, timeout=60
+        )
+        shown = result.stdout + result.stderr
+        assert shown.rstrip("\n") == expected.rstrip("\n"), f"{where}: {line}"
+
+
+def test_every_command_is_documented() -> None:
+    from oncall.cli import build_parser  # noqa: PLC0415 - only this test needs the parser
+
+    reference = (ROOT / "docs" / "reference" / "cli.md").read_text(encoding="utf-8")
+    parser = build_parser()
+    (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert commands.choices
+    for name, subparser in commands.choices.items():
+        assert f"## `oncall {name}`" in reference, name
+        for action in subparser._actions:
+            for option in action.option_strings:
+                if option.startswith("--") and option != "--help":
+                    assert option in reference, f"oncall {name} {option}"
