@@ -12,10 +12,14 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from oncall import __version__
+from oncall.check import check
 from oncall.errors import InputError, OncallError, within
-from oncall.load import load_team
-from oncall.models import Horizon, Team
-from oncall.render import dumps, windows_json, windows_text
+from oncall.formats import format_for
+from oncall.load import load_rotation, load_team
+from oncall.models import Code, Horizon, Team
+from oncall.output import write_atomic
+from oncall.plan import make_plan
+from oncall.render import dump_rotation, dumps, plan_json, plan_text, windows_json, windows_text
 from oncall.schema import RotationFile, TeamFile, json_schema
 from oncall.timeutil import DateOrTime, parse_date_or_datetime, read_instant
 from oncall.windows import coverage_windows
@@ -80,6 +84,39 @@ def _cmd_windows(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _output_format(name: str) -> str:
+    """The rotation format an ``-o`` file is written in (``-`` is YAML on standard output)."""
+    if name == "-":
+        return "yaml"
+    try:
+        return format_for(name)
+    except InputError as exc:
+        raise exc.located(name, None) from exc
+
+
+def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
+    fmt = _output_format(args.output) if args.output else None
+    team = load_team(args.team)
+    horizon = horizon_from(args, team)
+    keep = load_rotation(args.keep, team) if args.keep else None
+    result = make_plan(team, horizon, keep=keep, explain=args.explain)
+    findings = check(team, result.rotation, horizon, windows=result.windows)
+    if args.format == "json":
+        report = dumps(plan_json(team, result, findings, explain=args.explain))
+    else:
+        report = plan_text(team, result, findings, explain=args.explain)
+    if fmt is not None:
+        text = dump_rotation(team, result.rotation, fmt)
+        if args.output == "-":
+            out.write(text)
+            out = sys.stderr  # the report goes beside the rotation, not into it
+        else:
+            write_atomic(args.output, text.encode())
+    out.write(report)
+    uncovered = any(f.code is Code.UNCOVERED for f in findings)
+    return EXIT_FINDINGS if uncovered else EXIT_OK
+
+
 def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
     model = RotationFile if args.which == "rotation" else TeamFile
     out.write(dumps(json_schema(model)))
@@ -107,6 +144,34 @@ def build_parser() -> argparse.ArgumentParser:
     _add_range(windows)
     windows.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     windows.set_defaults(handler=_cmd_windows)
+
+    plan = commands.add_parser(
+        "plan",
+        help="plan who is on call for every coverage window",
+        description="Plan who is on call: up to ideal_staff people per window, never during "
+        "PTO, min_rest honoured, load balanced fairly. Deterministic: the same input gives "
+        "the same output. Exits 1 when some window is left below min_staff (after writing "
+        "the rotation).",
+    )
+    plan.add_argument("team", metavar="TEAM", help="the team file (.yaml, .yml, .toml, .json)")
+    _add_range(plan)
+    plan.add_argument(
+        "--keep",
+        metavar="ROTATION",
+        help="keep the shifts of this rotation that still fit, exactly; plan only the rest",
+    )
+    plan.add_argument(
+        "-o",
+        "--output",
+        metavar="ROTATION",
+        help="write the rotation file here (.yaml, .yml, .toml or .json; '-' for YAML on "
+        "standard output)",
+    )
+    plan.add_argument("--format", choices=("text", "json"), default="text", help="report format")
+    plan.add_argument(
+        "--explain", action="store_true", help="say per shift why everyone else was passed over"
+    )
+    plan.set_defaults(handler=_cmd_plan)
 
     schema = commands.add_parser(
         "schema",

@@ -20,10 +20,18 @@ from pydantic import BaseModel, ValidationError
 
 from oncall.errors import InputError, Origin, Path
 from oncall.formats import Document, format_for, parse_document
-from oncall.models import Team
-from oncall.schema import TeamFile, build_team
+from oncall.models import Rotation, Team
+from oncall.schema import RotationFile, TeamFile, build_rotation, build_team
 
-__all__ = ["MAX_FILE_BYTES", "load_team", "parse_team", "read_text", "validate"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "load_rotation",
+    "load_team",
+    "parse_rotation",
+    "parse_team",
+    "read_text",
+    "validate",
+]
 
 MAX_FILE_BYTES: Final = 20 * 1024 * 1024
 """Larger input files are refused: no team or rotation file is this big."""
@@ -195,3 +203,33 @@ def load_team(path: str | os.PathLike[str]) -> Team:
     name = os.fspath(path)
     _placed(Document(None), name, lambda: format_for(name))
     return parse_team(read_text(path), name=name)
+
+
+def parse_rotation(text: str, team: Team, *, name: str = "rotation.yaml") -> Rotation:
+    """Read a rotation from the text of a file called ``name``; times in the team's zone.
+
+    Each shift remembers its file and line (``shift.origin``) for findings.
+
+    Raises:
+        InputError: naming ``name``, the line, the field and the value.
+    """
+    fmt = _placed(Document(None), name, lambda: format_for(name))
+    document = _placed(Document(None), name, lambda: parse_document(text, fmt))
+    data = _placed(document, name, lambda: validate(document, RotationFile))
+    rotation = _placed(document, name, lambda: build_rotation(data, team))
+    shifts = tuple(
+        replace(s, origin=Origin(s.origin.path, name, document.line_of(s.origin.path)))
+        for s in rotation.shifts
+    )
+    return Rotation(shifts)
+
+
+def load_rotation(path: str | os.PathLike[str], team: Team) -> Rotation:
+    """Read a rotation file (YAML, TOML or JSON, by its extension) for ``team``.
+
+    Raises:
+        InputError: naming the file, the line, the field and the value.
+    """
+    name = os.fspath(path)
+    _placed(Document(None), name, lambda: format_for(name))
+    return parse_rotation(read_text(path), team, name=name)

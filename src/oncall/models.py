@@ -21,13 +21,18 @@ from oncall.errors import InputError, Origin
 from oncall.timeutil import get_zone
 
 __all__ = [
+    "Code",
     "EventKind",
     "EventSpec",
+    "Finding",
     "Horizon",
     "Person",
     "Policy",
     "Risk",
     "RiskyEvent",
+    "Rotation",
+    "Severity",
+    "Shift",
     "Team",
     "TimeOff",
     "Window",
@@ -330,6 +335,127 @@ class Team:
             if person.id == person_id:
                 return person
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class Shift:
+    """Who is on call over ``[start, end)``, in order: primary, secondary, ...
+
+    Attributes:
+        start: when the shift starts.
+        end: when it ends.
+        people: person ids; may be empty (a shift nobody could take, left for a human).
+        events: ids of the events it covers (informational).
+        origin: where the shift was written, for messages and annotations.
+    """
+
+    start: datetime
+    end: datetime
+    people: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    origin: Origin = field(default_factory=Origin, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start", _utc(self.start, "shift start"))
+        object.__setattr__(self, "end", _utc(self.end, "shift end"))
+        object.__setattr__(self, "people", tuple(self.people))
+        object.__setattr__(self, "events", tuple(self.events))
+        if self.end <= self.start:
+            raise self.origin.error(
+                "the shift ends before it starts",
+                f"{self.start.isoformat()} .. {self.end.isoformat()}",
+            )
+
+    @property
+    def duration(self) -> timedelta:
+        """How long the shift lasts."""
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Rotation:
+    """Shifts in the order they were written or planned (planned ones sorted by time)."""
+
+    shifts: tuple[Shift, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "shifts", tuple(self.shifts))
+
+
+class Severity(StrEnum):
+    """How much a finding matters: errors fail validation, warnings fail it with --strict."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for errors, 1 for warnings, 2 for info: the order findings are listed in."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+class Code(StrEnum):
+    """The stable codes of findings; each has one severity."""
+
+    UNCOVERED = "uncovered"
+    UNDERSTAFFED = "understaffed"
+    PTO_CONFLICT = "pto-conflict"
+    UNKNOWN_PERSON = "unknown-person"
+    DUPLICATE_PERSON = "duplicate-person"
+    REST_VIOLATION = "rest-violation"
+    OUTSIDE_WINDOW = "outside-window"
+
+    @property
+    def severity(self) -> Severity:
+        """The severity every finding with this code has."""
+        return _CODE_SEVERITY[self]
+
+
+_CODE_SEVERITY = {
+    Code.UNCOVERED: Severity.ERROR,
+    Code.UNDERSTAFFED: Severity.WARNING,
+    Code.PTO_CONFLICT: Severity.ERROR,
+    Code.UNKNOWN_PERSON: Severity.ERROR,
+    Code.DUPLICATE_PERSON: Severity.ERROR,
+    Code.REST_VIOLATION: Severity.WARNING,
+    Code.OUTSIDE_WINDOW: Severity.INFO,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something a check found, over ``[start, end)``.
+
+    Attributes:
+        code: what was found; it fixes the severity.
+        message: a sentence a person can act on, in the team's local time.
+        start: where the problem starts.
+        end: where it ends.
+        people: for coverage findings, who is on call then; otherwise who is concerned.
+        events: ids of the events concerned.
+        shifts: indexes of the rotation's shifts concerned.
+    """
+
+    code: Code
+    message: str
+    start: datetime
+    end: datetime
+    people: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    shifts: tuple[int, ...] = ()
+
+    @property
+    def severity(self) -> Severity:
+        """The code's severity."""
+        return self.code.severity
+
+    def sort_key(self) -> tuple[datetime, int, str, tuple[str, ...], datetime]:
+        """Time first, then errors before warnings before info."""
+        return (self.start, self.severity.rank, self.code, self.people, self.end)
 
 
 def check_known_person(person_id: str, known: Iterable[str], path: tuple[str | int, ...]) -> None:

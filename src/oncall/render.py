@@ -1,20 +1,52 @@
-"""Results -> text and JSON for people and programs. Pure functions: no printing here."""
+"""Results -> text, JSON and rotation files, for people and programs.
+
+Pure functions: they return text and never print. Instants in JSON and rotation files
+are ISO 8601 with the team zone's offset; text shows the team's local time.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
-from oncall.models import RiskyEvent, Team, Window
+import tomli_w
+
+from oncall.check import people_names
+from oncall.errors import InputError
+from oncall.models import Finding, RiskyEvent, Rotation, Shift, Team, Window
+from oncall.plan import Decision, PlanResult
 from oncall.timeutil import format_duration, format_instant, format_span, local_date
 
-__all__ = ["dumps", "event_json", "windows_json", "windows_text"]
+__all__ = [
+    "ROTATION_FORMATS",
+    "dump_rotation",
+    "dumps",
+    "event_json",
+    "finding_json",
+    "findings_text",
+    "plan_json",
+    "plan_text",
+    "rotation_document",
+    "windows_json",
+    "windows_text",
+]
+
+ROTATION_FORMATS = ("yaml", "json", "toml")
 
 
 def dumps(document: object) -> str:
     """JSON as oncall writes it: indented, UTF-8 text, a final newline."""
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+# Windows ------------------------------------------------------------------------------
 
 
 def event_json(event: RiskyEvent, team: Team) -> dict[str, Any]:
@@ -48,9 +80,9 @@ def windows_text(team: Team, windows: Sequence[Window]) -> str:
     zone = team.zone
     if not windows:
         return f"{team.name}: no risky events need coverage (times in {team.timezone})\n"
-    total = sum((w.duration for w in windows), start=windows[0].duration * 0)
+    total = sum((w.duration for w in windows), start=timedelta(0))
     lines = [
-        f"{team.name}: {len(windows)} coverage window{'s' if len(windows) != 1 else ''}, "
+        f"{team.name}: {_plural(len(windows), 'coverage window')}, "
         f"{format_duration(total, days=False)} in all (times in {team.timezone})",
         "",
     ]
@@ -63,3 +95,166 @@ def windows_text(team: Team, windows: Sequence[Window]) -> str:
             lines.append(f"    {when}  {event.title} ({event.kind}, {event.risk})  {event.id}")
         lines.append("")
     return "\n".join(lines)
+
+
+# Rotation files -----------------------------------------------------------------------
+
+_BARE = re.compile(r"[a-z][a-z0-9._-]*")
+_YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
+
+
+def _yaml_scalar(value: str) -> str:
+    """A plain YAML scalar where that is safe for YAML 1.1 and 1.2 readers, else quoted."""
+    if _BARE.fullmatch(value) and value.lower() not in _YAML_WORDS:
+        return value
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
+
+
+def _shift_json(shift: Shift, team: Team) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "start": format_instant(shift.start, team.zone),
+        "end": format_instant(shift.end, team.zone),
+        "people": list(shift.people),
+    }
+    if shift.events:
+        document["events"] = list(shift.events)
+    return document
+
+
+def rotation_document(team: Team, rotation: Rotation) -> dict[str, Any]:
+    """A rotation as the rotation file's data: ``{"shifts": [...]}``."""
+    return {"shifts": [_shift_json(s, team) for s in rotation.shifts]}
+
+
+def dump_rotation(team: Team, rotation: Rotation, fmt: str) -> str:
+    """A rotation file's text in ``yaml``, ``json`` or ``toml``: same input, same bytes."""
+    if fmt == "json":
+        return dumps(rotation_document(team, rotation))
+    if fmt == "toml":
+        shifts = [
+            {
+                **_shift_json(s, team),
+                "start": s.start.astimezone(team.zone),
+                "end": s.end.astimezone(team.zone),
+            }
+            for s in rotation.shifts
+        ]
+        header = f"# oncall rotation for {team.name}; times in {team.timezone}\n"
+        return header + tomli_w.dumps({"shifts": shifts})
+    if fmt != "yaml":
+        raise InputError("unknown rotation format", value=fmt, hint="use yaml, json or toml")
+    lines = [f"# oncall rotation for {team.name}; times in {team.timezone}"]
+    if not rotation.shifts:
+        lines.append("shifts: []")
+    else:
+        lines.append("shifts:")
+    for shift in rotation.shifts:
+        lines.append(f"  - start: {format_instant(shift.start, team.zone)}")
+        lines.append(f"    end: {format_instant(shift.end, team.zone)}")
+        lines.append(f"    people: [{', '.join(_yaml_scalar(p) for p in shift.people)}]")
+        if shift.events:
+            lines.append(f"    events: [{', '.join(_yaml_scalar(e) for e in shift.events)}]")
+    return "\n".join(lines) + "\n"
+
+
+# Findings -----------------------------------------------------------------------------
+
+
+def finding_json(finding: Finding, team: Team, rotation: Rotation | None = None) -> dict[str, Any]:
+    """One finding as JSON; with the rotation, the file and line of its first shift."""
+    document: dict[str, Any] = {
+        "severity": str(finding.severity),
+        "code": str(finding.code),
+        "message": finding.message,
+        "start": format_instant(finding.start, team.zone),
+        "end": format_instant(finding.end, team.zone),
+        "people": list(finding.people),
+        "events": list(finding.events),
+    }
+    if rotation is not None and finding.shifts:
+        origin = rotation.shifts[finding.shifts[0]].origin
+        if origin.file is not None:
+            document["file"] = origin.file
+        if origin.line is not None:
+            document["line"] = origin.line
+    return document
+
+
+def findings_text(findings: Sequence[Finding]) -> str:
+    """Findings for people, one a line: ``error uncovered: message``."""
+    return "".join(f"{f.severity} {f.code}: {f.message}\n" for f in findings)
+
+
+# Plans --------------------------------------------------------------------------------
+
+
+def plan_json(
+    team: Team, result: PlanResult, findings: Sequence[Finding], *, explain: bool = False
+) -> dict[str, Any]:
+    """``{"shifts": [...], "findings": [...]}`` (and ``decisions`` with ``explain``)."""
+    document: dict[str, Any] = {
+        **rotation_document(team, result.rotation),
+        "findings": [finding_json(f, team) for f in findings],
+        "load": _load_json(result.load),
+    }
+    if explain:
+        document["decisions"] = [_decision_json(d, team) for d in result.decisions]
+    return document
+
+
+def _load_json(load: Mapping[str, timedelta]) -> dict[str, float]:
+    return {person: round(time.total_seconds() / 3600, 4) for person, time in load.items()}
+
+
+def _decision_json(decision: Decision, team: Team) -> dict[str, Any]:
+    return {
+        "start": format_instant(decision.start, team.zone),
+        "end": format_instant(decision.end, team.zone),
+        "people": list(decision.people),
+        "kept": decision.kept,
+        "passed_over": [{"person": p, "reason": r} for p, r in decision.passed_over],
+        "broke_rest": list(decision.broke_rest),
+    }
+
+
+def plan_text(
+    team: Team, result: PlanResult, findings: Sequence[Finding], *, explain: bool = False
+) -> str:
+    """The plan for people: shifts in local time, findings, and everyone's load."""
+    zone = team.zone
+    shifts = result.rotation.shifts
+    lines = [
+        f"{team.name}: {_plural(len(shifts), 'shift')} for "
+        f"{_plural(len(result.windows), 'coverage window')} (times in {team.timezone})",
+        "",
+    ]
+    titles = {e.id: e.title for w in result.windows for e in w.events}
+    width = max((len(format_span(s.start, s.end, zone)) for s in shifts), default=0)
+    for shift, decision in zip(shifts, result.decisions, strict=True):
+        who = people_names(team, shift.people) if shift.people else "NOBODY"
+        what = ", ".join(dict.fromkeys(titles.get(e, e) for e in shift.events))
+        kept = "  (kept)" if decision.kept else ""
+        lines.append(f"{format_span(shift.start, shift.end, zone):<{width}}  {who}  {what}{kept}")
+        if explain:
+            lines.extend(
+                f"    {people_names(team, [p])}: {reason}" for p, reason in decision.passed_over
+            )
+            lines.extend(
+                f"    {people_names(team, [p])}: picked although it breaks min_rest"
+                for p in decision.broke_rest
+            )
+    lines.append("")
+    if findings:
+        lines.append(_plural(len(findings), "finding") + ":")
+        lines.append(findings_text(findings).rstrip("\n"))
+    else:
+        lines.append("No findings: every window has its ideal staffing.")
+    lines.append("")
+    lines.append(
+        "On-call time (history included): "
+        + ", ".join(
+            f"{people_names(team, [p.id])} {format_duration(result.load[p.id], days=False)}"
+            for p in team.people
+        )
+    )
+    return "\n".join(lines) + "\n"

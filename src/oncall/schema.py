@@ -27,6 +27,8 @@ from oncall.models import (
     Person,
     Policy,
     Risk,
+    Rotation,
+    Shift,
     Team,
     TimeOff,
     check_known_person,
@@ -41,7 +43,14 @@ from oncall.timeutil import (
     read_instant,
 )
 
-__all__ = ["RotationFile", "ShiftFile", "TeamFile", "build_team", "json_schema"]
+__all__ = [
+    "RotationFile",
+    "ShiftFile",
+    "TeamFile",
+    "build_rotation",
+    "build_team",
+    "json_schema",
+]
 
 T = TypeVar("T")
 SLUG: Final = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
@@ -420,3 +429,26 @@ def build_team(data: TeamFile) -> Team:
         events=tuple(_event(i, event, team_zone) for i, event in enumerate(data.events)),
         history=dict(data.history),
     )
+
+
+def build_rotation(data: RotationFile, team: Team) -> Rotation:
+    """Read every time in a validated rotation file in the team's zone.
+
+    People are kept as written: unknown or repeated people are findings for the checker,
+    not input errors.
+
+    Raises:
+        InputError: with the field path of an ambiguous or nonexistent local time, a
+            date without a time, or a shift that ends before it starts.
+    """
+    shifts = []
+    for index, shift in enumerate(data.shifts):
+        path: Path = ("shifts", index)
+        start = _instant(shift.start, team.timezone, (*path, "start"))
+        end = _instant(shift.end, team.timezone, (*path, "end"))
+        if end <= start:
+            raise InputError(
+                "the shift ends before it starts, at", value=str(shift.end), path=(*path, "end")
+            )
+        shifts.append(Shift(start, end, tuple(shift.people), tuple(shift.events), Origin(path)))
+    return Rotation(tuple(shifts))

@@ -1,0 +1,53 @@
+"""Who is away when: each person's time off, merged and indexed for fast questions."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from datetime import datetime
+
+from oncall.intervals import Interval, merge
+from oncall.models import Team, TimeOff
+
+__all__ = ["Availability"]
+
+
+class Availability:
+    """Answers "is this person free over ``[start, end)``?" in logarithmic time."""
+
+    def __init__(self, team: Team) -> None:
+        entries: defaultdict[str, list[TimeOff]] = defaultdict(list)
+        for off in team.time_off:
+            entries[off.person].append(off)
+        self._entries = {p: sorted(e, key=lambda o: (o.start, o.end)) for p, e in entries.items()}
+        self._merged: dict[str, list[Interval]] = {
+            p: merge((o.start, o.end) for o in e) for p, e in self._entries.items()
+        }
+        self._starts = {p: [s for s, _ in m] for p, m in self._merged.items()}
+
+    def is_free(self, person: str, start: datetime, end: datetime) -> bool:
+        """Whether ``person`` has no time off overlapping ``[start, end)``."""
+        starts = self._starts.get(person)
+        if not starts:
+            return True
+        index = bisect_right(starts, start) - 1
+        merged = self._merged[person]
+        if index >= 0 and merged[index][1] > start:
+            return False
+        return index + 1 >= len(merged) or merged[index + 1][0] >= end
+
+    def away(self, person: str, start: datetime, end: datetime) -> list[TimeOff]:
+        """The person's time off entries that overlap ``[start, end)``, by start."""
+        return [o for o in self._entries.get(person, ()) if o.start < end and o.end > start]
+
+    def away_intervals(self, person: str, start: datetime, end: datetime) -> list[Interval]:
+        """The merged stretches of time off overlapping ``[start, end)``."""
+        merged = self._merged.get(person, [])
+        index = max(bisect_right(self._starts.get(person, []), start) - 1, 0)
+        found = []
+        for away_start, away_end in merged[index:]:
+            if away_start >= end:
+                break
+            if away_end > start:
+                found.append((away_start, away_end))
+        return found

@@ -1,0 +1,382 @@
+"""Team + rotation -> findings: the one checking engine, used by ``plan`` and ``validate``.
+
+Coverage is checked instant by instant: within each window, the number of distinct
+people on call (known to the team and not on time off) is a step function that changes
+only where a shift or a time off starts or ends. Each maximal stretch below ``min_staff``
+is one ``uncovered`` finding; each other maximal stretch below ``ideal_staff`` is one
+``understaffed`` finding. Shift-level findings (``pto-conflict``, ``unknown-person``,
+``duplicate-person``, ``rest-violation``, ``outside-window``) are reported for the shifts
+that touch the horizon or a window.
+"""
+
+from __future__ import annotations
+
+import difflib
+import heapq
+import itertools
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from oncall.availability import Availability
+from oncall.intervals import Interval, merge, overlap, subtract
+from oncall.models import Code, Finding, Horizon, Rotation, Shift, Team, Window
+from oncall.timeutil import format_duration, format_span
+from oncall.windows import coverage_windows
+
+__all__ = ["check", "coverage_shortfalls", "people_names"]
+
+
+def people_names(team: Team, ids: Iterable[str]) -> str:
+    """``Ada Park and Ben Ortiz``: people's names (ids for unknown people), listed."""
+    names = []
+    for person_id in ids:
+        person = team.person(person_id)
+        names.append(person.name if person else repr(person_id))
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+class _Context:
+    """What every finding's message needs: the team, its zone, windows, time off."""
+
+    def __init__(self, team: Team, rotation: Rotation, windows: Sequence[Window]) -> None:
+        self.team = team
+        self.zone = team.zone
+        self.rotation = rotation
+        self.windows = windows
+        self.window_starts = [w.start for w in windows]
+        self.availability = Availability(team)
+        self.known = {p.id for p in team.people}
+        duties: defaultdict[str, list[Interval]] = defaultdict(list)
+        for shift in rotation.shifts:
+            for person in set(shift.people):
+                duties[person].append((shift.start, shift.end))
+        self.duties = {person: sorted(stretches) for person, stretches in duties.items()}
+
+    def resting(self, person: str, start: datetime, end: datetime) -> bool:
+        """Whether ``person`` is on call within ``min_rest`` before or after ``[start, end)``."""
+        min_rest = self.team.policy.min_rest
+        if min_rest is None:
+            return False
+        for duty_start, duty_end in self.duties.get(person, ()):
+            if duty_start >= end + min_rest:
+                break
+            if start - min_rest < duty_end <= start or end <= duty_start:
+                return True
+        return False
+
+    def span(self, start: datetime, end: datetime) -> str:
+        return format_span(start, end, self.zone)
+
+    def names(self, ids: Iterable[str]) -> str:
+        return people_names(self.team, ids)
+
+    def events_during(self, start: datetime, end: datetime) -> tuple[str, ...]:
+        """Ids of the events whose coverage overlaps ``[start, end)``."""
+        policy = self.team.policy
+        found: list[str] = []
+        index = max(bisect_right(self.window_starts, start) - 1, 0)
+        for window in self.windows[index:]:
+            if window.start >= end:
+                break
+            for event in window.events:
+                if event.start - policy.lead < end and event.end + policy.lag > start:
+                    found.append(event.id)
+        return tuple(found)
+
+    def event_titles(self, ids: Sequence[str]) -> str:
+        titles = {e.id: e.title for w in self.windows for e in w.events if e.id in ids}
+        parts = [f"{titles.get(i, i)} ({i})" for i in ids[:3]]
+        if len(ids) > 3:
+            parts.append(f"{len(ids) - 3} more")
+        return ", ".join(parts)
+
+
+def check(
+    team: Team,
+    rotation: Rotation,
+    horizon: Horizon | None = None,
+    *,
+    windows: Sequence[Window] | None = None,
+) -> list[Finding]:
+    """Every finding about ``rotation`` for ``team``, sorted by time then severity.
+
+    Args:
+        team: the team, its people, time off, events and policy.
+        rotation: the shifts to check.
+        horizon: replaces the team's horizon (which events need coverage).
+        windows: the coverage windows, when the caller has them already.
+    """
+    horizon = team.horizon if horizon is None else horizon
+    windows = coverage_windows(team, horizon) if windows is None else windows
+    context = _Context(team, rotation, windows)
+    relevant = _relevant_shifts(rotation, horizon, windows)
+    findings: list[Finding] = []
+    findings += _people_findings(context, relevant)
+    findings += _pto_conflicts(context, relevant)
+    findings += coverage_shortfalls(context, rotation.shifts)
+    findings += _rest_violations(context, relevant)
+    findings += _outside_windows(context, relevant)
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def _relevant_shifts(
+    rotation: Rotation, horizon: Horizon, windows: Sequence[Window]
+) -> list[tuple[int, Shift]]:
+    """The shifts that touch the horizon or a window, with their indexes."""
+    starts = [w.start for w in windows]
+    relevant = []
+    for index, shift in enumerate(rotation.shifts):
+        inside = (horizon.start is None or shift.end > horizon.start) and (
+            horizon.end is None or shift.start < horizon.end
+        )
+        if not inside:
+            near = bisect_left(starts, shift.end)
+            inside = near > 0 and windows[near - 1].end > shift.start
+        if inside:
+            relevant.append((index, shift))
+    return relevant
+
+
+def _people_findings(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> list[Finding]:
+    findings = []
+    known = sorted(context.known)
+    for index, shift in shifts:
+        span = context.span(shift.start, shift.end)
+        seen: set[str] = set()
+        for person in shift.people:
+            if person not in context.known:
+                close = difflib.get_close_matches(person, known, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                findings.append(
+                    Finding(
+                        Code.UNKNOWN_PERSON,
+                        f"The shift {span} names {person!r}, who is not one of the team's "
+                        f"people{hint}.",
+                        shift.start,
+                        shift.end,
+                        (person,),
+                        shift.events,
+                        (index,),
+                    )
+                )
+            if person in seen:
+                findings.append(
+                    Finding(
+                        Code.DUPLICATE_PERSON,
+                        f"The shift {span} names {context.names([person])} more than once; "
+                        "a person counts once.",
+                        shift.start,
+                        shift.end,
+                        (person,),
+                        shift.events,
+                        (index,),
+                    )
+                )
+            seen.add(person)
+    return findings
+
+
+def _pto_conflicts(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> list[Finding]:
+    findings = []
+    for index, shift in shifts:
+        for person in dict.fromkeys(shift.people):
+            for off in context.availability.away(person, shift.start, shift.end):
+                common = overlap((shift.start, shift.end), (off.start, off.end))
+                assert common is not None  # noqa: S101 - away() returns overlapping entries
+                note = f" ({off.note})" if off.note else ""
+                findings.append(
+                    Finding(
+                        Code.PTO_CONFLICT,
+                        f"{context.names([person])} is on call {context.span(*common)} "
+                        f"but on time off{note} then; take them off the shift or find "
+                        "someone else.",
+                        common[0],
+                        common[1],
+                        (person,),
+                        context.events_during(*common),
+                        (index,),
+                    )
+                )
+    return findings
+
+
+def coverage_shortfalls(context: _Context, shifts: Sequence[Shift]) -> list[Finding]:
+    """``uncovered`` and ``understaffed`` findings over every window."""
+    order = sorted(range(len(shifts)), key=lambda i: (shifts[i].start, shifts[i].end))
+    active: list[tuple[datetime, int]] = []  # (end, index) of shifts that may still matter
+    next_shift = 0
+    findings: list[Finding] = []
+    for window in context.windows:
+        while next_shift < len(order) and shifts[order[next_shift]].start < window.end:
+            index = order[next_shift]
+            heapq.heappush(active, (shifts[index].end, index))
+            next_shift += 1
+        while active and active[0][0] <= window.start:
+            heapq.heappop(active)
+        here = sorted(i for _, i in active if shifts[i].start < window.end)
+        findings += _window_shortfalls(context, window, [(i, shifts[i]) for i in here])
+    return findings
+
+
+def _window_shortfalls(
+    context: _Context,
+    window: Window,
+    shifts: Sequence[tuple[int, Shift]],
+) -> list[Finding]:
+    team = context.team
+    people = sorted({p for _, s in shifts for p in s.people if p in context.known})
+    away: dict[str, list[Interval]] = {
+        p: context.availability.away_intervals(p, window.start, window.end) for p in people
+    }
+    cuts = {window.start, window.end}
+    for _, shift in shifts:
+        cuts.update(t for t in (shift.start, shift.end) if window.start < t < window.end)
+    for stretches in away.values():
+        for start, end in stretches:
+            cuts.update(t for t in (start, end) if window.start < t < window.end)
+    points = sorted(cuts)
+    runs: list[_Run] = []
+    for start, end in itertools.pairwise(points):
+        covering = [(i, s) for i, s in shifts if s.start <= start and s.end >= end]
+        on_call = {
+            p
+            for _, s in covering
+            for p in s.people
+            if p in context.known and not any(a <= start < b for a, b in away[p])
+        }
+        count = len(on_call)
+        if count < team.policy.min_staff:
+            code = Code.UNCOVERED
+        elif count < team.policy.ideal_staff:
+            code = Code.UNDERSTAFFED
+        else:
+            continue
+        indexes = {i for i, _ in covering}
+        if runs and runs[-1].code == code and runs[-1].end == start:
+            runs[-1].end = end
+            runs[-1].shifts |= indexes
+            runs[-1].people |= on_call
+        else:
+            runs.append(_Run(code, start, end, indexes, on_call))
+    return [_shortfall(context, run) for run in runs]
+
+
+@dataclass
+class _Run:
+    """A maximal stretch of a window below min or ideal staffing."""
+
+    code: Code
+    start: datetime
+    end: datetime
+    shifts: set[int]
+    people: set[str]
+
+
+def _shortfall(context: _Context, run: _Run) -> Finding:
+    policy = context.team.policy
+    code, start, end = run.code, run.start, run.end
+    on_call = tuple(sorted(run.people))
+    events = context.events_during(start, end)
+    span = context.span(start, end)
+    if not on_call:
+        who = "Nobody is"
+    else:
+        who = f"Only {context.names(on_call)} {'is' if len(on_call) == 1 else 'are'}"
+    need = (
+        f"at least {policy.min_staff} needed"
+        if code is Code.UNCOVERED
+        else f"{policy.ideal_staff} wanted"
+    )
+    message = f"{who} on call {span} for {context.event_titles(events)} ({need})."
+    reasons = _reasons(context, start, end, set(on_call))
+    if reasons:
+        message += " " + reasons
+    return Finding(code, message, start, end, on_call, events, tuple(sorted(run.shifts)))
+
+
+def _reasons(context: _Context, start: datetime, end: datetime, on_call: set[str]) -> str:
+    """Who could not be on call in ``[start, end)`` and why: time off, rest."""
+    away = []
+    resting = []
+    for person in context.team.people:
+        if person.id in on_call:
+            continue
+        entries = context.availability.away(person.id, start, end)
+        if entries:
+            notes = sorted({o.note for o in entries if o.note})
+            away.append(person.name + (f" ({', '.join(notes)})" if notes else ""))
+        elif context.resting(person.id, start, end):
+            resting.append(person.name)
+    parts = []
+    if away:
+        parts.append(f"On time off: {', '.join(away)}.")
+    if resting:
+        parts.append(f"Resting between shifts: {', '.join(resting)}.")
+    return " ".join(parts)
+
+
+def _rest_violations(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> list[Finding]:
+    min_rest = context.team.policy.min_rest
+    if min_rest is None:
+        return []
+    duties: defaultdict[str, list[tuple[datetime, datetime, int]]] = defaultdict(list)
+    for index, shift in shifts:
+        for person in dict.fromkeys(shift.people):
+            duties[person].append((shift.start, shift.end, index))
+    findings = []
+    for person in sorted(duties):
+        blocks: list[tuple[datetime, datetime, list[int]]] = []
+        for start, end, index in sorted(duties[person]):
+            if blocks and start <= blocks[-1][1]:  # overlapping or back to back: one duty
+                blocks[-1] = (blocks[-1][0], max(blocks[-1][1], end), [*blocks[-1][2], index])
+            else:
+                blocks.append((start, end, [index]))
+        for (_, first_end, first), (second_start, _, second) in itertools.pairwise(blocks):
+            rest = second_start - first_end
+            if rest < min_rest:
+                findings.append(
+                    Finding(
+                        Code.REST_VIOLATION,
+                        f"{context.names([person])} rests only {format_duration(rest)} "
+                        f"between shifts ({context.span(first_end, second_start)}); "
+                        f"min_rest is {format_duration(min_rest)}.",
+                        first_end,
+                        second_start,
+                        (person,),
+                        (),
+                        (first[-1], second[0]),
+                    )
+                )
+    return findings
+
+
+def _outside_windows(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> list[Finding]:
+    findings = []
+    for index, shift in shifts:
+        first = max(bisect_right(context.window_starts, shift.start) - 1, 0)
+        near = [
+            (w.start, w.end)
+            for w in context.windows[first:]
+            if w.start < shift.end and w.end > shift.start
+        ]
+        for start, end in subtract((shift.start, shift.end), merge(near)):
+            who = f" ({context.names(shift.people)})" if shift.people else ""
+            findings.append(
+                Finding(
+                    Code.OUTSIDE_WINDOW,
+                    f"The shift{who} covers {context.span(start, end)}, when no risky event "
+                    "needs anyone (harmless).",
+                    start,
+                    end,
+                    shift.people,
+                    (),
+                    (index,),
+                )
+            )
+    return findings

@@ -1,0 +1,489 @@
+"""Windows + people + time off -> a rotation: who is on call when.
+
+The planner walks the coverage windows in time order (split into slots no longer than
+``max_shift``, minus what kept shifts already cover) and staffs each slot for good:
+
+1. **Hard rules.** Nobody is assigned during their time off. A person's shifts keep
+   ``min_rest`` apart, and no one is on call longer than ``max_shift`` without a break.
+2. **Coverage first.** Among the assignments for the slot that respect the rules, it takes
+   one that lets the most slots of the *block* reach ``min_staff``: the slot and the later
+   slots linked to it by the rules (closer than ``min_rest``). This look-ahead is an exact
+   search over the block (up to :data:`MAX_BLOCK` slots, within a node budget), so staffing
+   one window fully never strands the next when a different choice would cover both.
+   Then it staffs the slot itself as fully as it can, up to ``ideal_staff``.
+3. **Fairness.** Among equally good assignments it takes the people with the least
+   on-call time so far (history included), then those who were paired together least,
+   then those who were on call longest ago. Load is balanced in time order: a later
+   window never changes an earlier one for fairness' sake, which is what keeps plans stable.
+4. **Last resort.** If a slot cannot reach ``min_staff`` within the rules, ``min_rest`` is
+   broken for it (the checker reports a ``rest-violation``); if it still cannot, the shift
+   is written with fewer people, or none, and the checker reports why.
+
+Because each slot depends only on earlier slots and on the ``min_staff`` needs of the few
+slots right after it, adding, removing or moving an event leaves every window that ends
+before it as it was, unless a later window could reach ``min_staff`` in no other way.
+"""
+
+from __future__ import annotations
+
+import itertools
+from bisect import bisect_left, insort
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from math import ceil
+
+from oncall.availability import Availability
+from oncall.intervals import Interval, subtract
+from oncall.models import Horizon, Rotation, Shift, Team, Window
+from oncall.timeutil import format_duration, format_local
+from oncall.windows import coverage_windows
+
+__all__ = ["MAX_BLOCK", "Decision", "PlanResult", "kept_shifts", "make_plan", "plan"]
+
+MAX_BLOCK = 6
+"""How many linked slots the coverage look-ahead considers at once."""
+NODE_BUDGET = 20_000
+"""How many partial assignments one look-ahead may try before taking the best so far."""
+SHORTLIST = 8
+"""How many candidates beyond ``ideal_staff`` are combined first (all, if that fails)."""
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Why a shift has the people it has, for ``oncall plan --explain``.
+
+    Attributes:
+        start: when the shift starts.
+        end: when it ends.
+        people: who was picked.
+        kept: the shift was kept from an existing rotation.
+        passed_over: ``(person id, reason)`` for everyone else.
+        broke_rest: who was picked although it breaks ``min_rest`` (the only way to
+            reach ``min_staff``).
+    """
+
+    start: datetime
+    end: datetime
+    people: tuple[str, ...]
+    kept: bool = False
+    passed_over: tuple[tuple[str, str], ...] = ()
+    broke_rest: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PlanResult:
+    """A planned rotation, with the windows it covers and how it was decided.
+
+    Attributes:
+        rotation: the shifts, sorted by time.
+        windows: the coverage windows planned for.
+        decisions: one per shift, in the same order.
+        load: each person's on-call time: history, kept and planned shifts.
+    """
+
+    rotation: Rotation
+    windows: tuple[Window, ...]
+    decisions: tuple[Decision, ...]
+    load: Mapping[str, timedelta]
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    start: datetime
+    end: datetime
+    events: tuple[str, ...]
+
+
+def plan(team: Team, horizon: Horizon | None = None, *, keep: Rotation | None = None) -> Rotation:
+    """Plan who is on call for every coverage window of ``team``.
+
+    Args:
+        team: the team: people, time off, events, policy, history.
+        horizon: replaces the team's horizon.
+        keep: an existing rotation whose shifts that still fit are kept exactly.
+
+    Returns:
+        The rotation, shifts sorted by time. It always covers every window; where nobody
+        could be found a shift has fewer people, or none (:func:`oncall.check` says why).
+    """
+    return make_plan(team, horizon, keep=keep).rotation
+
+
+def kept_shifts(team: Team, keep: Rotation, windows: Sequence[Window]) -> list[Shift]:
+    """The shifts of ``keep`` that still fit: inside one window, known people, none away."""
+    availability = Availability(team)
+    known = {p.id for p in team.people}
+    starts = [w.start for w in windows]
+    fitting = []
+    for shift in keep.shifts:
+        index = bisect_left(starts, shift.start + timedelta(microseconds=1)) - 1
+        inside = (
+            index >= 0 and windows[index].start <= shift.start and shift.end <= windows[index].end
+        )
+        people_ok = (
+            len(set(shift.people)) == len(shift.people)
+            and set(shift.people) <= known
+            and all(availability.is_free(p, shift.start, shift.end) for p in shift.people)
+        )
+        if inside and people_ok:
+            fitting.append(shift)
+    return fitting
+
+
+def make_plan(
+    team: Team,
+    horizon: Horizon | None = None,
+    *,
+    keep: Rotation | None = None,
+    explain: bool = False,
+) -> PlanResult:
+    """Plan like :func:`plan`, and say how: windows, per-shift decisions and load.
+
+    With ``explain``, each decision lists why everyone else was passed over (costs time
+    on large teams).
+    """
+    horizon = team.horizon if horizon is None else horizon
+    windows = tuple(coverage_windows(team, horizon))
+    kept = kept_shifts(team, keep, windows) if keep is not None else []
+    planner = _Planner(team, windows, kept, explain=explain)
+    return planner.run()
+
+
+class _Planner:
+    def __init__(
+        self, team: Team, windows: Sequence[Window], kept: Sequence[Shift], *, explain: bool
+    ) -> None:
+        self.team = team
+        self.policy = team.policy
+        self.windows = windows
+        self.kept = list(kept)
+        self.explain = explain
+        self.availability = Availability(team)
+        self.rank = {p.id: index for index, p in enumerate(team.people)}
+        self.load: dict[str, timedelta] = {
+            p.id: team.history.get(p.id, timedelta(0)) for p in team.people
+        }
+        self.last: dict[str, datetime | None] = dict.fromkeys(self.rank)
+        self.pairs: Counter[tuple[str, str]] = Counter()
+        self.duties: dict[str, list[Interval]] = {p: [] for p in self.rank}
+        for shift in self.kept:
+            self._commit(shift.start, shift.end, shift.people)
+        self.key_of = {p: self._key(p) for p in self.rank}
+        self.order = sorted(self.rank, key=self.key_of.__getitem__)
+        self.keys = [self.key_of[p] for p in self.order]
+        self.slots = self._slots()
+
+    # Preferences -----------------------------------------------------------------------
+
+    def _key(self, person: str) -> tuple[timedelta, datetime, int]:
+        """Least on-call time first, then on call longest ago, then file order."""
+        return (self.load[person], self.last[person] or _NEVER, self.rank[person])
+
+    def _combo_key(
+        self, combo: tuple[str, ...], position: Mapping[str, int]
+    ) -> tuple[timedelta, timedelta, int, int]:
+        """Lowest top load, then lowest total, then fresh pairings, then preference order."""
+        loads = [self.load[p] for p in combo]
+        pairs = sum(self.pairs[_pair(a, b)] for a, b in itertools.combinations(combo, 2))
+        return (
+            max(loads, default=timedelta(0)),
+            sum(loads, timedelta(0)),
+            pairs,
+            sum(position[p] for p in combo),
+        )
+
+    # Slots -----------------------------------------------------------------------------
+
+    def _slots(self) -> list[_Slot]:
+        policy = self.policy
+        slots = []
+        for window in self.windows:
+            taken = [
+                (s.start, s.end) for s in self.kept if s.start < window.end and s.end > window.start
+            ]
+            for start, end in subtract((window.start, window.end), taken):
+                parts = 1
+                if policy.max_shift is not None:
+                    parts = max(1, ceil((end - start) / policy.max_shift))
+                bounds = [start + _minutes((end - start) * i / parts) for i in range(parts)] + [end]
+                for part_start, part_end in itertools.pairwise(bounds):
+                    events = tuple(
+                        e.id
+                        for e in window.events
+                        if e.start - policy.lead < part_end and e.end + policy.lag > part_start
+                    )
+                    slots.append(_Slot(part_start, part_end, events))
+        return slots
+
+    def _linked(self, earlier_end: datetime, later_start: datetime) -> bool:
+        policy = self.policy
+        gap = later_start - earlier_end
+        if policy.min_rest is not None and gap < policy.min_rest:
+            return True
+        return policy.max_shift is not None and gap == timedelta(0)
+
+    def _block(self, index: int) -> list[int]:
+        block = [index]
+        last_end = self.slots[index].end
+        for later in range(index + 1, min(len(self.slots), index + MAX_BLOCK)):
+            if not self._linked(last_end, self.slots[later].start):
+                break
+            block.append(later)
+            last_end = max(last_end, self.slots[later].end)
+        return block
+
+    # Rules -----------------------------------------------------------------------------
+
+    def _conflict(
+        self, person: str, start: datetime, end: datetime, extra: Sequence[Interval] = ()
+    ) -> str | None:
+        """Why ``person`` may not take ``[start, end)`` on top of their duties, if they may not."""
+        policy = self.policy
+        if policy.min_rest is None and policy.max_shift is None:
+            return None
+        reach = (policy.min_rest or timedelta(0)) + (policy.max_shift or timedelta(0))
+        duties = self.duties[person]
+        low = bisect_left(duties, (start - reach - timedelta(days=1), start))
+        near = [d for d in duties[low:] if d[0] < end + reach]
+        near += [d for d in extra if d[0] < end + reach and d[1] > start - reach]
+        for duty_start, duty_end in near:
+            if duty_start < end and duty_end > start:
+                return "already on call then"
+            gap = start - duty_end if duty_end <= start else duty_start - end
+            if policy.min_rest is not None and timedelta(0) < gap < policy.min_rest:
+                when = duty_end if duty_end <= start else duty_start
+                side = "until" if duty_end <= start else "from"
+                return f"resting: on call {side} {format_local(when, self.team.zone)}"
+        if policy.max_shift is not None:
+            block_start, block_end = start, end
+            for duty_start, duty_end in sorted(near, reverse=True):
+                if duty_end == block_start:
+                    block_start = duty_start
+            for duty_start, duty_end in sorted(near):
+                if duty_start == block_end:
+                    block_end = duty_end
+            if block_end - block_start > policy.max_shift:
+                return (
+                    f"would be on call longer than max_shift ({format_duration(policy.max_shift)})"
+                )
+        return None
+
+    def _free(self, person: str, slot: _Slot) -> bool:
+        return self.availability.is_free(person, slot.start, slot.end)
+
+    def _candidates(
+        self, slot: _Slot, extra: Mapping[str, Sequence[Interval]], limit: int | None = None
+    ) -> list[str]:
+        """Up to ``limit`` people who may take ``slot``, most preferred first."""
+        found = (
+            person
+            for person in self.order
+            if self._free(person, slot)
+            and not self._conflict(person, slot.start, slot.end, extra.get(person, ()))
+        )
+        return list(itertools.islice(found, limit))
+
+    def _enough_free(self, slot: _Slot, need: int) -> bool:
+        """Whether ``need`` people are free (not on time off) for ``slot``."""
+        free = (p for p in self.order if self._free(p, slot))
+        return len(list(itertools.islice(free, need))) >= need
+
+    # Search ----------------------------------------------------------------------------
+
+    def _reachable(self, block: Sequence[int], extra: dict[str, list[Interval]]) -> int:
+        """The most slots of ``block`` that can reach ``min_staff`` on top of ``extra``.
+
+        Tries the most preferred people first, then everyone.
+        """
+        best = 0
+        for limit in (self.policy.min_staff + SHORTLIST, None):
+            best = max(best, self._reachable_with(block, extra, limit))
+            if best == len(block):
+                break
+        return best
+
+    def _reachable_with(
+        self, block: Sequence[int], extra: dict[str, list[Interval]], limit: int | None
+    ) -> int:
+        need = self.policy.min_staff
+        best = 0
+        nodes = 0
+
+        def search(position: int, reached: int) -> None:
+            nonlocal best, nodes
+            nodes += 1
+            if nodes > NODE_BUDGET or reached + len(block) - position <= best:
+                return
+            if position == len(block):
+                best = reached
+                return
+            slot = self.slots[block[position]]
+            candidates = self._candidates(slot, extra, limit)
+            if len(candidates) >= need:
+                for combo in itertools.combinations(candidates, need):
+                    for person in combo:
+                        extra.setdefault(person, []).append((slot.start, slot.end))
+                    search(position + 1, reached + 1)
+                    for person in combo:
+                        extra[person].pop()
+                    if best == len(block):
+                        return
+            search(position + 1, reached)
+
+        search(0, 0)
+        return best
+
+    def _choose(self, index: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The people for slot ``index``, and those the block search passed over for later."""
+        slot = self.slots[index]
+        block = self._block(index)
+        later = block[1:]
+        need, ideal = self.policy.min_staff, self.policy.ideal_staff
+        shortlist = self._candidates(slot, {}, ideal + SHORTLIST)
+        target = min(ideal, len(shortlist))
+        possible_later = sum(1 for j in later if self._enough_free(self.slots[j], need))
+        bound = (int(target >= need) + possible_later, target)
+        best: tuple[tuple[int, int], tuple[str, ...]] | None = None
+        first: tuple[str, ...] | None = None
+        pools = [shortlist]
+        if len(shortlist) == ideal + SHORTLIST:  # not everyone: widen if the shortlist fails
+            pools.append([])
+        for attempt, pool in enumerate(pools):
+            combos = self._combos(pool if attempt == 0 else self._candidates(slot, {}), target)
+            for combo in combos:
+                if first is None:
+                    first = combo
+                reached_later = (
+                    self._reachable(later, {p: [(slot.start, slot.end)] for p in combo})
+                    if later
+                    else 0
+                )
+                score = (int(len(combo) >= need) + reached_later, len(combo))
+                if best is None or score > best[0]:
+                    best = (score, combo)
+                if score == bound:
+                    break
+            if best is not None and best[0] == bound:
+                break
+        chosen = best[1] if best is not None else ()
+        held_back = tuple(p for p in (first or ()) if p not in chosen)
+        return chosen, held_back
+
+    def _combos(self, pool: Sequence[str], target: int) -> Iterator[tuple[str, ...]]:
+        """Groups of ``target`` people down to none, the preferred ones first."""
+        position = {p: i for i, p in enumerate(pool)}
+        for size in range(target, -1, -1):
+            combos = itertools.combinations(pool, size)
+            yield from sorted(combos, key=lambda combo: self._combo_key(combo, position))
+
+    def _break_rest(self, index: int, chosen: tuple[str, ...]) -> tuple[str, ...]:
+        """Who must break ``min_rest`` (or ``max_shift``) to bring the slot up to ``min_staff``.
+
+        Only where that reaches ``min_staff`` and strands no later slot of the block that
+        could otherwise reach it; otherwise nobody.
+        """
+        slot = self.slots[index]
+        missing = self.policy.min_staff - len(chosen)
+        if missing <= 0:
+            return ()
+        later = self._block(index)[1:]
+
+        def extra(people: Sequence[str]) -> dict[str, list[Interval]]:
+            return {p: [(slot.start, slot.end)] for p in people}
+
+        baseline = self._reachable(later, extra(chosen)) if later else 0
+        breakers: list[str] = []
+        for person in self.order:
+            if len(breakers) == missing:
+                break
+            if person in chosen or not self._free(person, slot):
+                continue
+            if self._conflict(person, slot.start, slot.end) is None:
+                continue
+            trial = extra([*chosen, *breakers, person])
+            if later and self._reachable(later, trial) < baseline:
+                continue
+            breakers.append(person)
+        return tuple(breakers) if len(breakers) == missing else ()
+
+    # Bookkeeping -----------------------------------------------------------------------
+
+    def _commit(self, start: datetime, end: datetime, people: Sequence[str]) -> None:
+        for person in people:
+            if person not in self.rank:
+                continue
+            self.load[person] += end - start
+            last = self.last[person]
+            self.last[person] = end if last is None else max(last, end)
+            insort(self.duties[person], (start, end))
+        for a, b in itertools.combinations(sorted(set(people)), 2):
+            self.pairs[(a, b)] += 1
+
+    def _reorder(self, people: Sequence[str]) -> None:
+        """Move people whose load changed to their new place in the preference order."""
+        for person in people:
+            index = bisect_left(self.keys, self.key_of[person])
+            del self.keys[index], self.order[index]
+        for person in people:
+            key = self.key_of[person] = self._key(person)
+            index = bisect_left(self.keys, key)
+            self.keys.insert(index, key)
+            self.order.insert(index, person)
+
+    def _reasons(
+        self, slot: _Slot, chosen: tuple[str, ...], held_back: tuple[str, ...]
+    ) -> tuple[tuple[str, str], ...]:
+        reasons = []
+        top = max((self.load[p] for p in chosen), default=None)
+        for person in self.rank:
+            if person in chosen:
+                continue
+            away = self.availability.away(person, slot.start, slot.end)
+            conflict = self._conflict(person, slot.start, slot.end)
+            if away:
+                notes = sorted({o.note for o in away if o.note})
+                reason = "on time off" + (f" ({', '.join(notes)})" if notes else "")
+            elif conflict:
+                reason = conflict
+            elif person in held_back:
+                reason = "kept free so that a later window can be covered"
+            elif top is not None and self.load[person] > top:
+                theirs = format_duration(self.load[person], days=False)
+                reason = f"more on-call time ({theirs}, against {format_duration(top, days=False)})"
+            else:
+                reason = "as much on-call time, but paired more often or on call more recently"
+            reasons.append((person, reason))
+        return tuple(reasons)
+
+    def run(self) -> PlanResult:
+        planned: list[tuple[Shift, Decision]] = []
+        for index, slot in enumerate(self.slots):
+            chosen, held_back = self._choose(index)
+            broke = self._break_rest(index, chosen)
+            people = chosen + broke
+            reasons = self._reasons(slot, people, held_back) if self.explain else ()
+            self._commit(slot.start, slot.end, people)
+            self._reorder(people)
+            shift = Shift(slot.start, slot.end, people, slot.events)
+            planned.append((shift, Decision(slot.start, slot.end, people, False, reasons, broke)))
+        for shift in self.kept:
+            planned.append((shift, Decision(shift.start, shift.end, shift.people, kept=True)))
+        planned.sort(key=lambda pair: (pair[0].start, pair[0].end))
+        return PlanResult(
+            rotation=Rotation(tuple(shift for shift, _ in planned)),
+            windows=tuple(self.windows),
+            decisions=tuple(decision for _, decision in planned),
+            load=dict(self.load),
+        )
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
+
+
+def _minutes(duration: timedelta) -> timedelta:
+    """Round down to whole minutes, so split shifts start on the minute."""
+    return timedelta(minutes=int(duration.total_seconds() // 60))
