@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import strategies as st
 
-from oncall.models import EventKind, Policy, Risk, RiskyEvent
+from oncall.models import EventKind, EventSpec, Person, Policy, Risk, RiskyEvent, Team, TimeOff
 
 BASE = datetime(2026, 12, 1, tzinfo=UTC)
 
@@ -108,3 +108,59 @@ def team_documents(draw: st.DrawFn) -> dict[str, object]:
         "pto": pto,
         "events": events,
     }
+
+
+@st.composite
+def planning_teams(
+    draw: st.DrawFn,
+    *,
+    max_people: int = 4,
+    max_events: int = 4,
+    time_off: bool = True,
+    rest: bool = True,
+    history: bool = True,
+) -> Team:
+    """A small team for planning: a few people, events over three days, some PTO."""
+    people = tuple(Person(f"p{i}") for i in range(draw(st.integers(1, max_people))))
+    events = []
+    for index in range(draw(st.integers(1, max_events))):
+        start = BASE + timedelta(minutes=30 * draw(st.integers(0, 6 * 24)))
+        events.append(
+            EventSpec(
+                title=f"Event {index}",
+                start=start,
+                duration=timedelta(minutes=30 * draw(st.integers(1, 6))),
+                timezone="UTC",
+                id=f"e{index}",
+            )
+        )
+    offs = []
+    if time_off:
+        for _ in range(draw(st.integers(0, 3))):
+            person = draw(st.sampled_from(people)).id
+            start = BASE + timedelta(hours=draw(st.integers(0, 72)))
+            offs.append(TimeOff(person, start, start + timedelta(hours=draw(st.integers(1, 30)))))
+    ideal = draw(st.integers(1, 3))
+    policy = Policy(
+        lead=timedelta(minutes=30 * draw(st.integers(0, 2))),
+        lag=timedelta(minutes=30 * draw(st.integers(0, 2))),
+        min_staff=draw(st.integers(min(1, ideal), min(2, ideal))),
+        ideal_staff=ideal,
+        min_rest=timedelta(hours=draw(st.integers(2, 10)))
+        if rest and draw(st.booleans())
+        else None,
+    )
+    served = {}
+    if history:
+        served = {
+            p.id: timedelta(hours=draw(st.integers(0, 6))) for p in people if draw(st.booleans())
+        }
+    return Team(
+        name="t",
+        timezone="UTC",
+        people=people,
+        time_off=tuple(offs),
+        events=tuple(events),
+        policy=policy,
+        history=served,
+    )

@@ -15,7 +15,7 @@ import yaml
 
 from oncall.cli import main
 
-from .conftest import Golden
+from .conftest import GOLDEN, Golden
 from .test_load import ERROR_CASES
 
 ONCALL = str(Path(sys.executable).parent / "oncall")
@@ -219,3 +219,117 @@ def test_help_and_version() -> None:
     version = oncall("--version")
     assert version.returncode == 0
     assert version.stdout.startswith("oncall ")
+
+
+# oncall plan ---------------------------------------------------------------------------
+
+
+def test_plan_text_of_the_example(example_team: Path, golden: Golden) -> None:
+    code, out = run("plan", str(example_team))
+    assert code == 0
+    golden("travel-pay.plan.txt", out)
+    code, out = run("plan", str(example_team), "--explain")
+    assert code == 0
+    golden("travel-pay.plan-explain.txt", out)
+
+
+def test_plan_json_of_the_example(example_team: Path, golden: Golden) -> None:
+    code, out = run(
+        "plan", str(example_team), "--format", "json", "--from", "2026-12-01", "--to", "2027-01-01"
+    )
+    assert code == 0
+    golden("travel-pay.plan.json", out)
+    document = json.loads(out)
+    assert set(document) == {"shifts", "findings", "load"}
+    assert document["shifts"][0] == {
+        "start": "2026-12-03T19:00:00-05:00",
+        "end": "2026-12-03T23:00:00-05:00",
+        "people": ["apark", "bortiz"],
+        "events": ["api-release-2026-12-03"],
+    }
+
+
+@pytest.mark.parametrize("suffix", ["yaml", "json", "toml"])
+def test_plan_writes_rotation_files(
+    example_team: Path, tmp_path: Path, golden: Golden, suffix: str
+) -> None:
+    target = tmp_path / f"rotation.{suffix}"
+    code, out = run("plan", str(example_team), "-o", str(target))
+    assert code == 0
+    assert out.startswith("travel-pay: 9 shifts")
+    golden(f"travel-pay.rotation.{suffix}", target.read_bytes())
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file left
+
+
+def test_plan_to_standard_output(example_team: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run("plan", str(example_team), "-o", "-")
+    assert code == 0
+    assert out == (GOLDEN / "travel-pay.rotation.yaml").read_text(encoding="utf-8")
+    assert capsys.readouterr().err.startswith("travel-pay: 9 shifts")
+
+
+def test_plan_exits_1_when_a_window_is_left_uncovered(tmp_path: Path) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text(
+        "team: t\ntimezone: UTC\npeople: [{id: ada, name: Ada}]\n"
+        "pto: [{person: ada, start: 2026-12-03, note: holiday}]\n"
+        "events: [{title: Deploy, start: 2026-12-03T20:00, duration: 1h}]\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "rotation.yaml"
+    code, out = run("plan", str(team), "-o", str(target))
+    assert code == 1
+    assert "error uncovered: Nobody is on call Thu 2026-12-03 19:00-22:00 UTC for Deploy" in out
+    assert "On time off: Ada (holiday)." in out
+    assert "people: []" in target.read_text(encoding="utf-8")  # written all the same
+
+
+def test_plan_keep_keeps_a_committed_rotation(example_team: Path, tmp_path: Path) -> None:
+    committed = tmp_path / "rotation.yaml"
+    code, _ = run("plan", str(example_team), "--to", "2026-12-10", "-o", str(committed))
+    assert code == 0
+    edited = committed.read_text(encoding="utf-8").replace("[apark, bortiz]", "[cobi, apark]", 1)
+    committed.write_text(edited, encoding="utf-8")
+    extended = tmp_path / "extended.yaml"
+    code, _ = run("plan", str(example_team), "--keep", str(committed), "-o", str(extended))
+    assert code == 0
+    new = extended.read_text(encoding="utf-8")
+    assert new.startswith(edited)  # the committed part, byte for byte, edit included
+    assert len(new) > len(edited)
+
+
+def test_plan_refuses_an_unknown_output_type_before_writing(
+    example_team: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = run("plan", str(example_team), "-o", str(tmp_path / "rotation.txt"))
+    assert code == 2
+    assert "rotation.txt: unknown file type '.txt'" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_leaves_the_old_file(
+    example_team: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    target = tmp_path / "rotation.yaml"
+    target.write_text("the old rotation\n", encoding="utf-8")
+
+    def broken_fsync(_descriptor: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    code, _ = run("plan", str(example_team), "-o", str(target))
+    assert code == 2
+    assert (
+        "rotation.yaml: cannot write the file (No space left on device)" in capsys.readouterr().err
+    )
+    assert target.read_text(encoding="utf-8") == "the old rotation\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["rotation.yaml"]
+
+
+def test_installed_plan_command(example_team: Path, golden: Golden) -> None:
+    result = oncall("plan", str(example_team))
+    assert result.returncode == 0, result.stderr
+    golden("travel-pay.plan.txt", result.stdout)

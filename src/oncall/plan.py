@@ -454,9 +454,29 @@ class _Planner:
                 theirs = format_duration(self.load[person], days=False)
                 reason = f"more on-call time ({theirs}, against {format_duration(top, days=False)})"
             else:
-                reason = "as much on-call time, but paired more often or on call more recently"
+                reason = self._tie_reason(person, chosen)
             reasons.append((person, reason))
         return tuple(reasons)
+
+    def _tie_reason(self, person: str, chosen: tuple[str, ...]) -> str:
+        """Why someone with no more on-call time than those picked was not picked.
+
+        Compares the picked group with the best group that has ``person`` instead of one
+        of its members, the way :meth:`_combo_key` ranks groups.
+        """
+        pool = sorted({*chosen, person}, key=self.key_of.__getitem__)
+        position = {p: i for i, p in enumerate(pool)}
+        picked = self._combo_key(chosen, position)
+        swaps = [tuple(person if p == out else p for p in chosen) for out in chosen]
+        best = min(swaps, key=lambda combo: self._combo_key(combo, position))
+        other = self._combo_key(best, position)
+        if other[2] > picked[2]:
+            return "as much on-call time, but would repeat a recent pairing"
+        last = self.last[person]
+        if last is not None and any((self.last[p] or _NEVER) < last for p in chosen):
+            when = format_local(last, self.team.zone)
+            return f"as much on-call time, but on call more recently (until {when})"
+        return "as much on-call time; listed later in the team file"
 
     def run(self) -> PlanResult:
         planned: list[tuple[Shift, Decision]] = []

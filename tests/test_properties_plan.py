@@ -1,0 +1,165 @@
+"""Properties of planning and checking over random teams, and an exact oracle."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import replace
+from datetime import timedelta
+
+from hypothesis import given, note
+from hypothesis import strategies as st
+
+from oncall.availability import Availability
+from oncall.check import check
+from oncall.models import Code, EventSpec, Rotation, Severity, Team, Window
+from oncall.plan import make_plan, plan
+from oncall.windows import coverage_windows
+
+from .strategies import planning_teams
+
+
+def hours(rotation: Rotation, team: Team) -> dict[str, timedelta]:
+    load = {p.id: team.history.get(p.id, timedelta(0)) for p in team.people}
+    for shift in rotation.shifts:
+        for person in shift.people:
+            load[person] += shift.duration
+    return load
+
+
+@given(planning_teams())
+def test_plans_keep_the_rules(team: Team) -> None:
+    result = make_plan(team)
+    availability = Availability(team)
+    for shift, decision in zip(result.rotation.shifts, result.decisions, strict=True):
+        assert len(set(shift.people)) == len(shift.people)
+        assert all(availability.is_free(p, shift.start, shift.end) for p in shift.people)
+        assert len(shift.people) <= team.policy.ideal_staff
+        if decision.broke_rest:
+            assert len(shift.people) == team.policy.min_staff
+    findings = check(team, result.rotation, windows=result.windows)
+    errors = {f.code for f in findings if f.severity is Severity.ERROR}
+    assert errors <= {Code.UNCOVERED}
+    broke = {p for d in result.decisions for p in d.broke_rest}
+    assert {p for f in findings if f.code is Code.REST_VIOLATION for p in f.people} <= broke
+    assert not any(f.code is Code.OUTSIDE_WINDOW for f in findings)
+
+
+@given(planning_teams(), st.randoms(use_true_random=False))
+def test_input_order_does_not_matter(team: Team, rnd: random.Random) -> None:
+    events, time_off = list(team.events), list(team.time_off)
+    rnd.shuffle(events)
+    rnd.shuffle(time_off)
+    shuffled = replace(team, events=tuple(events), time_off=tuple(time_off))
+    assert plan(shuffled) == plan(team)
+
+
+@given(planning_teams())
+def test_planning_is_deterministic(team: Team) -> None:
+    assert make_plan(team, explain=True) == make_plan(team, explain=True)
+
+
+@given(planning_teams(max_events=5), st.integers(0, 40), st.integers(1, 4))
+def test_adding_a_later_event_keeps_earlier_shifts(team: Team, offset: int, length: int) -> None:
+    last = max(e.start for e in team.events)
+    new = EventSpec("New", last + timedelta(hours=offset), timedelta(hours=length), "UTC", id="new")
+    before = plan(team)
+    bigger = replace(team, events=(*team.events, new))
+    after = plan(bigger)
+    (new_window,) = [w for w in coverage_windows(bigger) if any(e.id == "new" for e in w.events)]
+    earlier_before = [s for s in before.shifts if s.end <= new_window.start]
+    earlier_after = [s for s in after.shifts if s.end <= new_window.start]
+    if earlier_before != earlier_after:
+        # Allowed only where, with the earlier shifts as they were, the new window could not
+        # reach min_staff without breaking min_rest.
+        kept = make_plan(bigger, keep=Rotation(tuple(earlier_before)))
+        in_new = [
+            (s, d)
+            for s, d in zip(kept.rotation.shifts, kept.decisions, strict=True)
+            if s.start < new_window.end and s.end > new_window.start and not d.kept
+        ]
+        assert any(len(s.people) < bigger.policy.min_staff or d.broke_rest for s, d in in_new), (
+            "earlier shifts changed although the new window could reach min_staff"
+        )
+
+
+# The oracle ---------------------------------------------------------------------------
+
+
+def oracle(team: Team, windows: list[Window]) -> tuple[int, int, timedelta | None]:
+    """Exhaustively, keeping min_rest: the most windows at min_staff, then at ideal_staff,
+    then the most people on call (up to ideal_staff), and the least load spread among the
+    assignments that reach all three.
+    """
+    policy = team.policy
+    availability = Availability(team)
+    people = [p.id for p in team.people]
+    options = []
+    for window in windows:
+        free = [p for p in people if availability.is_free(p, window.start, window.end)]
+        options.append(
+            [
+                c
+                for size in range(min(policy.ideal_staff, len(free)) + 1)
+                for c in itertools.combinations(free, size)
+            ]
+        )
+    best: tuple[int, int, int] = (-1, -1, -1)
+    best_spread: timedelta | None = None
+    for choice in itertools.product(*options):
+        if policy.min_rest is not None and not _rested(windows, choice, policy.min_rest):
+            continue
+        score = (
+            sum(len(c) >= policy.min_staff for c in choice),
+            sum(len(c) >= policy.ideal_staff for c in choice),
+            sum(len(c) for c in choice),
+        )
+        load = {p: team.history.get(p, timedelta(0)) for p in people}
+        for window, chosen in zip(windows, choice, strict=True):
+            for person in chosen:
+                load[person] += window.duration
+        spread = max(load.values()) - min(load.values())
+        if score > best:
+            best, best_spread = score, spread
+        elif score == best and best_spread is not None and spread < best_spread:
+            best_spread = spread
+    return best[0], best[1], best_spread
+
+
+def _rested(windows: list[Window], choice: tuple[tuple[str, ...], ...], rest: timedelta) -> bool:
+    for (w1, c1), (w2, c2) in itertools.combinations(zip(windows, choice, strict=True), 2):
+        gap = max(w2.start - w1.end, w1.start - w2.end)  # windows are disjoint: one is positive
+        if set(c1) & set(c2) and gap < rest:
+            return False
+    return True
+
+
+def staffed(rotation: Rotation, team: Team) -> tuple[int, int]:
+    return (
+        sum(len(s.people) >= team.policy.min_staff for s in rotation.shifts),
+        sum(len(s.people) >= team.policy.ideal_staff for s in rotation.shifts),
+    )
+
+
+@given(planning_teams(max_people=4, max_events=4))
+def test_min_staff_wherever_the_oracle_reaches_it(team: Team) -> None:
+    windows = coverage_windows(team)
+    best_min, best_ideal, _ = oracle(team, windows)
+    rotation = plan(team)
+    planned_min, planned_ideal = staffed(rotation, team)
+    note(f"oracle {best_min, best_ideal}, planner {planned_min, planned_ideal}")
+    assert planned_min >= best_min
+    if team.policy.min_rest is None:
+        assert (planned_min, planned_ideal) >= (best_min, best_ideal)
+
+
+@given(planning_teams(max_people=4, max_events=4, time_off=False, rest=False))
+def test_load_spread_is_within_one_window_of_the_oracles_best(team: Team) -> None:
+    windows = coverage_windows(team)
+    _, _, best_spread = oracle(team, windows)
+    assert best_spread is not None
+    load = hours(plan(team), team)
+    spread = max(load.values()) - min(load.values())
+    longest = max(w.duration for w in windows)
+    note(f"spread {spread}, oracle {best_spread}, longest window {longest}")
+    assert spread <= best_spread + longest
