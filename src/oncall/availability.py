@@ -38,6 +38,8 @@ class Availability:
 
     def away(self, person: str, start: datetime, end: datetime) -> list[TimeOff]:
         """The person's time off entries that overlap ``[start, end)``, by start."""
+        if self.is_free(person, start, end):
+            return []
         return [o for o in self._entries.get(person, ()) if o.start < end and o.end > start]
 
     def away_intervals(self, person: str, start: datetime, end: datetime) -> list[Interval]:

@@ -80,7 +80,8 @@ class _Context:
         policy = self.team.policy
         found: list[str] = []
         index = max(bisect_right(self.window_starts, start) - 1, 0)
-        for window in self.windows[index:]:
+        for position in range(index, len(self.windows)):
+            window = self.windows[position]
             if window.start >= end:
                 break
             for event in window.events:
@@ -147,6 +148,8 @@ def _people_findings(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> 
     findings = []
     known = sorted(context.known)
     for index, shift in shifts:
+        if len(set(shift.people)) == len(shift.people) and set(shift.people) <= context.known:
+            continue  # the common case: nothing to report, no message to build
         span = context.span(shift.start, shift.end)
         seen: set[str] = set()
         for person in shift.people:
@@ -230,6 +233,13 @@ def _window_shortfalls(
     shifts: Sequence[tuple[int, Shift]],
 ) -> list[Finding]:
     team = context.team
+    for _, shift in shifts:  # the common case: one shift staffs the whole window fully
+        if shift.start <= window.start and shift.end >= window.end:
+            staff = set(shift.people) & context.known
+            if len(staff) >= team.policy.ideal_staff and all(
+                context.availability.is_free(p, window.start, window.end) for p in staff
+            ):
+                return []
     people = sorted({p for _, s in shifts for p in s.people if p in context.known})
     away: dict[str, list[Interval]] = {
         p: context.availability.away_intervals(p, window.start, window.end) for p in people
@@ -360,11 +370,13 @@ def _outside_windows(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> 
     findings = []
     for index, shift in shifts:
         first = max(bisect_right(context.window_starts, shift.start) - 1, 0)
-        near = [
-            (w.start, w.end)
-            for w in context.windows[first:]
-            if w.start < shift.end and w.end > shift.start
-        ]
+        near = []
+        for position in range(first, len(context.windows)):
+            window = context.windows[position]
+            if window.start >= shift.end:
+                break
+            if window.end > shift.start:
+                near.append((window.start, window.end))
         for start, end in subtract((shift.start, shift.end), merge(near)):
             who = f" ({context.names(shift.people)})" if shift.people else ""
             findings.append(

@@ -47,7 +47,9 @@ MAX_BLOCK = 6
 NODE_BUDGET = 20_000
 """How many partial assignments one look-ahead may try before taking the best so far."""
 SHORTLIST = 8
-"""How many candidates beyond ``ideal_staff`` are combined first (all, if that fails)."""
+"""How many candidates beyond ``ideal_staff`` are combined next (then all, if that fails)."""
+TIES = 3
+"""How many people tied with the ``ideal_staff``-th are combined first, to rotate pairs."""
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
 
@@ -88,6 +90,15 @@ class PlanResult:
     windows: tuple[Window, ...]
     decisions: tuple[Decision, ...]
     load: Mapping[str, timedelta]
+
+
+@dataclass(frozen=True, slots=True)
+class _Conflict:
+    """Why a duty cannot be added: ``rest``, ``max_shift`` or ``overlap`` with a duty."""
+
+    kind: str
+    start: datetime
+    end: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +180,10 @@ class _Planner:
         self.last: dict[str, datetime | None] = dict.fromkeys(self.rank)
         self.pairs: Counter[tuple[str, str]] = Counter()
         self.duties: dict[str, list[Interval]] = {p: [] for p in self.rank}
+        self.longest = timedelta(0)  # the longest duty, to bound look-backs
         for shift in self.kept:
             self._commit(shift.start, shift.end, shift.people)
+        self.kept_people = {p for shift in self.kept for p in shift.people}
         self.key_of = {p: self._key(p) for p in self.rank}
         self.order = sorted(self.rank, key=self.key_of.__getitem__)
         self.keys = [self.key_of[p] for p in self.order]
@@ -239,24 +252,18 @@ class _Planner:
 
     def _conflict(
         self, person: str, start: datetime, end: datetime, extra: Sequence[Interval] = ()
-    ) -> str | None:
+    ) -> _Conflict | None:
         """Why ``person`` may not take ``[start, end)`` on top of their duties, if they may not."""
         policy = self.policy
         if policy.min_rest is None and policy.max_shift is None:
             return None
-        reach = (policy.min_rest or timedelta(0)) + (policy.max_shift or timedelta(0))
-        duties = self.duties[person]
-        low = bisect_left(duties, (start - reach - timedelta(days=1), start))
-        near = [d for d in duties[low:] if d[0] < end + reach]
-        near += [d for d in extra if d[0] < end + reach and d[1] > start - reach]
+        near = self._near(person, start, end, extra)
         for duty_start, duty_end in near:
             if duty_start < end and duty_end > start:
-                return "already on call then"
+                return _Conflict("overlap", duty_start, duty_end)
             gap = start - duty_end if duty_end <= start else duty_start - end
             if policy.min_rest is not None and timedelta(0) < gap < policy.min_rest:
-                when = duty_end if duty_end <= start else duty_start
-                side = "until" if duty_end <= start else "from"
-                return f"resting: on call {side} {format_local(when, self.team.zone)}"
+                return _Conflict("rest", duty_start, duty_end)
         if policy.max_shift is not None:
             block_start, block_end = start, end
             for duty_start, duty_end in sorted(near, reverse=True):
@@ -266,25 +273,59 @@ class _Planner:
                 if duty_start == block_end:
                     block_end = duty_end
             if block_end - block_start > policy.max_shift:
-                return (
-                    f"would be on call longer than max_shift ({format_duration(policy.max_shift)})"
-                )
+                return _Conflict("max_shift", block_start, block_end)
         return None
+
+    def _near(
+        self, person: str, start: datetime, end: datetime, extra: Sequence[Interval]
+    ) -> list[Interval]:
+        """The person's duties (and ``extra`` ones) close enough to ``[start, end)`` to matter."""
+        policy = self.policy
+        reach = (policy.min_rest or timedelta(0)) + (policy.max_shift or timedelta(0))
+        last = self.last[person]
+        if not extra and person not in self.kept_people and (last is None or last <= start - reach):
+            return []  # the common case: nothing of theirs is near, before or after
+        duties = self.duties[person]
+        near = [d for d in extra if d[0] < end + reach and d[1] > start - reach]
+        index = bisect_left(duties, (start - reach - self.longest, start))
+        while index < len(duties) and duties[index][0] < end + reach:
+            if duties[index][1] > start - reach:
+                near.append(duties[index])
+            index += 1
+        return near
+
+    def _describe(self, conflict: _Conflict, slot: _Slot) -> str:
+        """A conflict in words, for ``--explain``."""
+        zone = self.team.zone
+        if conflict.kind == "rest":
+            if conflict.end <= slot.start:
+                return f"resting: on call until {format_local(conflict.end, zone)}"
+            return f"resting: on call from {format_local(conflict.start, zone)}"
+        if conflict.kind == "max_shift":
+            assert self.policy.max_shift is not None  # noqa: S101 - only then this kind
+            return (
+                f"would be on call longer than max_shift ({format_duration(self.policy.max_shift)})"
+            )
+        return "already on call then"
 
     def _free(self, person: str, slot: _Slot) -> bool:
         return self.availability.is_free(person, slot.start, slot.end)
+
+    def _iter_candidates(
+        self, slot: _Slot, extra: Mapping[str, Sequence[Interval]]
+    ) -> Iterator[str]:
+        """The people who may take ``slot``, most preferred first."""
+        for person in self.order:
+            if self._free(person, slot) and not self._conflict(
+                person, slot.start, slot.end, extra.get(person, ())
+            ):
+                yield person
 
     def _candidates(
         self, slot: _Slot, extra: Mapping[str, Sequence[Interval]], limit: int | None = None
     ) -> list[str]:
         """Up to ``limit`` people who may take ``slot``, most preferred first."""
-        found = (
-            person
-            for person in self.order
-            if self._free(person, slot)
-            and not self._conflict(person, slot.start, slot.end, extra.get(person, ()))
-        )
-        return list(itertools.islice(found, limit))
+        return list(itertools.islice(self._iter_candidates(slot, extra), limit))
 
     def _enough_free(self, slot: _Slot, need: int) -> bool:
         """Whether ``need`` people are free (not on time off) for ``slot``."""
@@ -299,7 +340,7 @@ class _Planner:
         Tries the most preferred people first, then everyone.
         """
         best = 0
-        for limit in (self.policy.min_staff + SHORTLIST, None):
+        for limit in (self.policy.min_staff, self.policy.min_staff + SHORTLIST, None):
             best = max(best, self._reachable_with(block, extra, limit))
             if best == len(block):
                 break
@@ -337,23 +378,38 @@ class _Planner:
         return best
 
     def _choose(self, index: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The people for slot ``index``, and those the block search passed over for later."""
+        """The people for slot ``index``, and those the block search passed over for later.
+
+        Candidates are fetched lazily, most preferred first: the first ``ideal_staff`` and
+        those tied with the last of them, then a shortlist, then everyone, each only if
+        the one before cannot reach the best possible score.
+        """
         slot = self.slots[index]
-        block = self._block(index)
-        later = block[1:]
+        later = self._block(index)[1:]
         need, ideal = self.policy.min_staff, self.policy.ideal_staff
-        shortlist = self._candidates(slot, {}, ideal + SHORTLIST)
-        target = min(ideal, len(shortlist))
+        candidates = _Lazy(self._iter_candidates(slot, {}))
+        target = len(candidates.take(ideal))
+        size = target
+        if target:
+            ceiling = self.load[candidates.take(target)[-1]]
+            while size < ideal + TIES:
+                more = candidates.take(size + 1)
+                if len(more) == size:
+                    break
+                size += 1
+                if self.load[more[-1]] > ceiling:
+                    break
         possible_later = sum(1 for j in later if self._enough_free(self.slots[j], need))
         bound = (int(target >= need) + possible_later, target)
         best: tuple[tuple[int, int], tuple[str, ...]] | None = None
         first: tuple[str, ...] | None = None
-        pools = [shortlist]
-        if len(shortlist) == ideal + SHORTLIST:  # not everyone: widen if the shortlist fails
-            pools.append([])
-        for attempt, pool in enumerate(pools):
-            combos = self._combos(pool if attempt == 0 else self._candidates(slot, {}), target)
-            for combo in combos:
+        tried = 0
+        for stage in (size, ideal + SHORTLIST, None):
+            group = candidates.every() if stage is None else candidates.take(stage)
+            if len(group) == tried:
+                continue  # nobody new to consider
+            tried = len(group)
+            for combo in self._combos(group, target):
                 if first is None:
                     first = combo
                 reached_later = (
@@ -373,11 +429,32 @@ class _Planner:
         return chosen, held_back
 
     def _combos(self, pool: Sequence[str], target: int) -> Iterator[tuple[str, ...]]:
-        """Groups of ``target`` people down to none, the preferred ones first."""
+        """Groups of ``target`` people down to none, in :meth:`_combo_key` order.
+
+        ``pool`` is in preference order. A group's first key is its highest load, which
+        is least when the group is drawn from the people with no more load than the
+        ``target``-th: those groups come first, so usually only they are ever ranked.
+        """
         position = {p: i for i, p in enumerate(pool)}
+
+        def ranked(groups: Iterator[tuple[str, ...]]) -> list[tuple[str, ...]]:
+            return sorted(groups, key=lambda combo: self._combo_key(combo, position))
+
+        seen: set[tuple[str, ...]] = set()
+        if target > 0:
+            ceiling = self.load[pool[target - 1]]
+            tier = [p for p in pool if self.load[p] <= ceiling]
+            first = (
+                [tuple(tier)]
+                if len(tier) == target
+                else ranked(itertools.combinations(tier, target))
+            )
+            yield from first
+            seen.update(first)
         for size in range(target, -1, -1):
-            combos = itertools.combinations(pool, size)
-            yield from sorted(combos, key=lambda combo: self._combo_key(combo, position))
+            for combo in ranked(itertools.combinations(pool, size)):
+                if combo not in seen:
+                    yield combo
 
     def _break_rest(self, index: int, chosen: tuple[str, ...]) -> tuple[str, ...]:
         """Who must break ``min_rest`` (or ``max_shift``) to bring the slot up to ``min_staff``.
@@ -412,6 +489,7 @@ class _Planner:
     # Bookkeeping -----------------------------------------------------------------------
 
     def _commit(self, start: datetime, end: datetime, people: Sequence[str]) -> None:
+        self.longest = max(self.longest, end - start)
         for person in people:
             if person not in self.rank:
                 continue
@@ -447,7 +525,7 @@ class _Planner:
                 notes = sorted({o.note for o in away if o.note})
                 reason = "on time off" + (f" ({', '.join(notes)})" if notes else "")
             elif conflict:
-                reason = conflict
+                reason = self._describe(conflict, slot)
             elif person in held_back:
                 reason = "kept free so that a later window can be covered"
             elif top is not None and self.load[person] > top:
@@ -498,6 +576,25 @@ class _Planner:
             decisions=tuple(decision for _, decision in planned),
             load=dict(self.load),
         )
+
+
+class _Lazy:
+    """A list drawn from an iterator only as far as it is read."""
+
+    def __init__(self, items: Iterator[str]) -> None:
+        self._items = items
+        self._seen: list[str] = []
+
+    def take(self, count: int) -> list[str]:
+        """The first ``count`` items (fewer if there are no more)."""
+        if len(self._seen) < count:
+            self._seen.extend(itertools.islice(self._items, count - len(self._seen)))
+        return self._seen[:count]
+
+    def every(self) -> list[str]:
+        """All items."""
+        self._seen.extend(self._items)
+        return list(self._seen)
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:

@@ -158,7 +158,7 @@ def expand_events(team: Team, horizon: Horizon | None = None) -> list[RiskyEvent
         for (spec, start, _, _), name in zip(drafts, names, strict=True)
         if horizon.contains(start)
     ]
-    events.sort()
+    events.sort(key=lambda event: event.sort_key)
     return events
 
 
