@@ -15,7 +15,7 @@ Every instant in the API is an aware UTC :class:`~datetime.datetime`; every leng
 elapsed :class:`~datetime.timedelta`.
 """
 
-from oncall.check import check
+from oncall.check import Summary, Validation, check, validate
 from oncall.errors import AmbiguousTimeError, InputError, NonexistentTimeError, OncallError
 from oncall.load import load_rotation, load_team, parse_rotation, parse_team
 from oncall.models import (
@@ -61,8 +61,10 @@ __all__ = [
     "Rotation",
     "Severity",
     "Shift",
+    "Summary",
     "Team",
     "TimeOff",
+    "Validation",
     "Window",
     "__version__",
     "check",
@@ -76,4 +78,5 @@ __all__ = [
     "parse_rotation",
     "parse_team",
     "plan",
+    "validate",
 ]

@@ -18,15 +18,23 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from oncall.availability import Availability
 from oncall.intervals import Interval, merge, overlap, subtract
-from oncall.models import Code, Finding, Horizon, Rotation, Shift, Team, Window
+from oncall.models import Code, Finding, Horizon, Rotation, Severity, Shift, Team, Window
 from oncall.timeutil import format_duration, format_span
 from oncall.windows import coverage_windows
 
-__all__ = ["check", "coverage_shortfalls", "people_names"]
+__all__ = [
+    "Summary",
+    "Validation",
+    "check",
+    "coverage_shortfalls",
+    "people_names",
+    "summarize",
+    "validate",
+]
 
 
 def people_names(team: Team, ids: Iterable[str]) -> str:
@@ -65,7 +73,8 @@ class _Context:
         for duty_start, duty_end in self.duties.get(person, ()):
             if duty_start >= end + min_rest:
                 break
-            if start - min_rest < duty_end <= start or end <= duty_start:
+            # Touching duties are not rest: the person could simply stay on call.
+            if start - min_rest < duty_end < start or end < duty_start:
                 return True
         return False
 
@@ -233,13 +242,8 @@ def _window_shortfalls(
     shifts: Sequence[tuple[int, Shift]],
 ) -> list[Finding]:
     team = context.team
-    for _, shift in shifts:  # the common case: one shift staffs the whole window fully
-        if shift.start <= window.start and shift.end >= window.end:
-            staff = set(shift.people) & context.known
-            if len(staff) >= team.policy.ideal_staff and all(
-                context.availability.is_free(p, window.start, window.end) for p in staff
-            ):
-                return []
+    if _one_shift_suffices(context, window, shifts):
+        return []
     people = sorted({p for _, s in shifts for p in s.people if p in context.known})
     away: dict[str, list[Interval]] = {
         p: context.availability.away_intervals(p, window.start, window.end) for p in people
@@ -274,7 +278,25 @@ def _window_shortfalls(
             runs[-1].people |= on_call
         else:
             runs.append(_Run(code, start, end, indexes, on_call))
+    nearby = {i for i, _ in shifts}
+    for run in runs:
+        if not run.shifts:  # nobody covers it: point at the window's shifts, to extend one
+            run.shifts = nearby
     return [_shortfall(context, run) for run in runs]
+
+
+def _one_shift_suffices(
+    context: _Context, window: Window, shifts: Sequence[tuple[int, Shift]]
+) -> bool:
+    """The common case, checked fast: one shift staffs the whole window fully."""
+    for _, shift in shifts:
+        if shift.start <= window.start and shift.end >= window.end:
+            staff = set(shift.people) & context.known
+            if len(staff) >= context.team.policy.ideal_staff and all(
+                context.availability.is_free(p, window.start, window.end) for p in staff
+            ):
+                return True
+    return False
 
 
 @dataclass
@@ -392,3 +414,85 @@ def _outside_windows(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> 
                 )
             )
     return findings
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Counts for a verdict line, a job summary or a dashboard.
+
+    Attributes:
+        windows: how many windows were checked.
+        window_time: their total length.
+        ideal_time: how much of it had ``ideal_staff`` people on call.
+        by_severity: finding counts per severity (every severity present, maybe 0).
+        by_code: finding counts per code (every code present, maybe 0).
+    """
+
+    windows: int
+    window_time: timedelta
+    ideal_time: timedelta
+    by_severity: dict[str, int]
+    by_code: dict[str, int]
+
+    @property
+    def staffing_ratio(self) -> float:
+        """The share of window time at ideal staffing (1.0 when there is no window)."""
+        if not self.window_time:
+            return 1.0
+        return self.ideal_time / self.window_time
+
+    def passes(self, *, strict: bool = False) -> bool:
+        """No errors (and, when ``strict``, no warnings either)."""
+        failing = self.by_severity["error"] + (self.by_severity["warning"] if strict else 0)
+        return failing == 0
+
+
+def summarize(findings: Sequence[Finding], windows: Sequence[Window]) -> Summary:
+    """Count findings by severity and code, and measure the time at ideal staffing."""
+    window_time = sum((w.duration for w in windows), start=timedelta(0))
+    short = sum(
+        (f.end - f.start for f in findings if f.code in (Code.UNCOVERED, Code.UNDERSTAFFED)),
+        start=timedelta(0),
+    )
+    by_severity = {str(s): 0 for s in Severity}
+    by_code = {str(c): 0 for c in Code}
+    for finding in findings:
+        by_severity[str(finding.severity)] += 1
+        by_code[str(finding.code)] += 1
+    return Summary(len(windows), window_time, window_time - short, by_severity, by_code)
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """A rotation checked against a team: what ``oncall validate`` reports.
+
+    Attributes:
+        team: the team.
+        rotation: the rotation checked.
+        windows: the coverage windows it was checked against.
+        findings: every finding, sorted.
+        summary: counts and the staffing ratio.
+        strict: whether warnings fail it too.
+    """
+
+    team: Team
+    rotation: Rotation
+    windows: tuple[Window, ...]
+    findings: tuple[Finding, ...]
+    summary: Summary
+    strict: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """No errors (and, when strict, no warnings)."""
+        return self.summary.passes(strict=self.strict)
+
+
+def validate(
+    team: Team, rotation: Rotation, horizon: Horizon | None = None, *, strict: bool = False
+) -> Validation:
+    """Check ``rotation`` for ``team`` and summarise: the verdict of ``oncall validate``."""
+    horizon = team.horizon if horizon is None else horizon
+    windows = tuple(coverage_windows(team, horizon))
+    findings = tuple(check(team, rotation, horizon, windows=windows))
+    return Validation(team, rotation, windows, findings, summarize(findings, windows), strict)

@@ -7,12 +7,15 @@ The only module that reads the clock or the environment, and the only one that c
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import TextIO
 
 from oncall import __version__
-from oncall.check import check
+from oncall.check import check, validate
 from oncall.errors import InputError, OncallError, within
 from oncall.formats import format_for
 from oncall.load import load_rotation, load_team
@@ -20,6 +23,12 @@ from oncall.models import Code, Horizon, Team
 from oncall.output import write_atomic
 from oncall.plan import make_plan
 from oncall.render import dump_rotation, dumps, plan_json, plan_text, windows_json, windows_text
+from oncall.report import (
+    validation_github,
+    validation_json,
+    validation_markdown,
+    validation_text,
+)
 from oncall.schema import RotationFile, TeamFile, json_schema
 from oncall.timeutil import DateOrTime, parse_date_or_datetime, read_instant
 from oncall.windows import coverage_windows
@@ -117,6 +126,41 @@ def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_FINDINGS if uncovered else EXIT_OK
 
 
+def _now() -> datetime:
+    """The time now, or ``SOURCE_DATE_EPOCH`` when set (for reproducible output)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC)
+        except (ValueError, OverflowError, OSError) as exc:
+            raise InputError(
+                "SOURCE_DATE_EPOCH: expected seconds since 1970, found", value=epoch
+            ) from exc
+    return datetime.fromtimestamp(time.time(), tz=UTC)
+
+
+def _colour(out: TextIO) -> bool:
+    """Colour only on a terminal, and never when ``NO_COLOR`` is set (no-color.org)."""
+    return out.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    team = load_team(args.team)
+    horizon = horizon_from(args, team)
+    rotation = load_rotation(args.rotation, team)
+    result = validate(team, rotation, horizon, strict=args.strict)
+    name = args.rotation
+    if args.format == "json":
+        out.write(dumps(validation_json(result)))
+    elif args.format == "github":
+        out.write(validation_github(result))
+    elif args.format == "markdown":
+        out.write(validation_markdown(result, name=name, now=_now()))
+    else:
+        out.write(validation_text(result, name=name, colour=_colour(out)))
+    return EXIT_OK if result.ok else EXIT_FINDINGS
+
+
 def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
     model = RotationFile if args.which == "rotation" else TeamFile
     out.write(dumps(json_schema(model)))
@@ -172,6 +216,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--explain", action="store_true", help="say per shift why everyone else was passed over"
     )
     plan.set_defaults(handler=_cmd_plan)
+
+    validate = commands.add_parser(
+        "validate",
+        help="check a rotation against the team's windows, people, PTO and policy",
+        description="Check a rotation, planned or hand-written: every window staffed (at "
+        "least min_staff, ideally ideal_staff), nobody during PTO, every person known and "
+        "named once, min_rest kept. Exits 1 when the rotation has errors (or warnings, "
+        "with --strict), 0 otherwise.",
+    )
+    validate.add_argument("team", metavar="TEAM", help="the team file (.yaml, .yml, .toml, .json)")
+    validate.add_argument("rotation", metavar="ROTATION", help="the rotation file to check")
+    _add_range(validate)
+    validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    validate.add_argument(
+        "--format",
+        choices=("text", "json", "github", "markdown"),
+        default="text",
+        help="text for people; json; github workflow commands (annotations); markdown "
+        "for a pull-request comment or a job summary",
+    )
+    validate.set_defaults(handler=_cmd_validate)
 
     schema = commands.add_parser(
         "schema",

@@ -233,6 +233,7 @@ class RiskyEvent:
     kind: EventKind = field(default=EventKind.OTHER, compare=False)
     risk: Risk = field(default=Risk.MODERATE, compare=False)
     timezone: str = field(default="UTC", compare=False)
+    origin: Origin = field(default_factory=Origin, compare=False)
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is UTC and self.end.tzinfo is UTC and self.start < self.end:

@@ -154,6 +154,7 @@ def expand_events(team: Team, horizon: Horizon | None = None) -> list[RiskyEvent
             kind=spec.kind,
             risk=spec.risk,
             timezone=spec.timezone,
+            origin=spec.origin,
         )
         for (spec, start, _, _), name in zip(drafts, names, strict=True)
         if horizon.contains(start)

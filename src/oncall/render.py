@@ -18,6 +18,7 @@ from oncall.check import people_names
 from oncall.errors import InputError
 from oncall.models import Finding, RiskyEvent, Rotation, Shift, Team, Window
 from oncall.plan import Decision, PlanResult
+from oncall.report import finding_json
 from oncall.timeutil import format_duration, format_instant, format_span, local_date
 
 __all__ = [
@@ -25,7 +26,6 @@ __all__ = [
     "dump_rotation",
     "dumps",
     "event_json",
-    "finding_json",
     "findings_text",
     "plan_json",
     "plan_text",
@@ -158,26 +158,6 @@ def dump_rotation(team: Team, rotation: Rotation, fmt: str) -> str:
 
 
 # Findings -----------------------------------------------------------------------------
-
-
-def finding_json(finding: Finding, team: Team, rotation: Rotation | None = None) -> dict[str, Any]:
-    """One finding as JSON; with the rotation, the file and line of its first shift."""
-    document: dict[str, Any] = {
-        "severity": str(finding.severity),
-        "code": str(finding.code),
-        "message": finding.message,
-        "start": format_instant(finding.start, team.zone),
-        "end": format_instant(finding.end, team.zone),
-        "people": list(finding.people),
-        "events": list(finding.events),
-    }
-    if rotation is not None and finding.shifts:
-        origin = rotation.shifts[finding.shifts[0]].origin
-        if origin.file is not None:
-            document["file"] = origin.file
-        if origin.line is not None:
-            document["line"] = origin.line
-    return document
 
 
 def findings_text(findings: Sequence[Finding]) -> str:
