@@ -6,7 +6,18 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import strategies as st
 
-from oncall.models import EventKind, EventSpec, Person, Policy, Risk, RiskyEvent, Team, TimeOff
+from oncall.models import (
+    EventKind,
+    EventSpec,
+    Person,
+    Policy,
+    Risk,
+    RiskyEvent,
+    Rotation,
+    Shift,
+    Team,
+    TimeOff,
+)
 
 BASE = datetime(2026, 12, 1, tzinfo=UTC)
 
@@ -164,3 +175,26 @@ def planning_teams(
         policy=policy,
         history=served,
     )
+
+
+@st.composite
+def rotations_on_dst_days(draw: st.DrawFn) -> tuple[Team, Rotation]:
+    """A New York team and shifts that often start or end around DST changes."""
+    people = tuple(
+        Person(f"p{i}", name=f"Person {i}", email=f"p{i}@example.org" if i % 2 else None)
+        for i in range(3)
+    )
+    team = Team(name="t", timezone="America/New_York", people=people, email="t@example.org")
+    anchors = (
+        datetime(2026, 3, 8, 6, tzinfo=UTC),  # 01:00 EST, an hour before clocks spring forward
+        datetime(2026, 11, 1, 4, tzinfo=UTC),  # 00:00 EDT, before clocks turn back
+        datetime(2026, 12, 3, 23, tzinfo=UTC),
+    )
+    shifts = []
+    for _ in range(draw(st.integers(0, 6))):
+        start = draw(st.sampled_from(anchors)) + timedelta(minutes=15 * draw(st.integers(0, 24)))
+        end = start + timedelta(minutes=15 * draw(st.integers(1, 24)))
+        chosen = draw(st.lists(st.sampled_from([p.id for p in people]), max_size=3, unique=True))
+        shifts.append(Shift(start, end, tuple(chosen)))
+    unique = {(s.start, s.end): s for s in shifts}  # one shift per slot: UIDs are per slot
+    return team, Rotation(tuple(sorted(unique.values(), key=lambda s: (s.start, s.end))))

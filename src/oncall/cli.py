@@ -12,16 +12,17 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO
 
 from oncall import __version__
-from oncall.check import check, validate
+from oncall.check import Validation, check, validate
 from oncall.errors import InputError, OncallError, within
 from oncall.formats import format_for
-from oncall.load import load_rotation, load_team
-from oncall.models import Code, Horizon, Team
-from oncall.output import write_atomic
-from oncall.plan import make_plan
+from oncall.load import load_previous_export, load_rotation, load_team
+from oncall.models import Code, Horizon, Rotation, Severity, Team
+from oncall.output import make_folder, write_atomic
+from oncall.plan import make_plan, plan
 from oncall.render import dump_rotation, dumps, plan_json, plan_text, windows_json, windows_text
 from oncall.report import (
     validation_github,
@@ -30,7 +31,7 @@ from oncall.report import (
     validation_text,
 )
 from oncall.schema import RotationFile, TeamFile, json_schema
-from oncall.timeutil import DateOrTime, parse_date_or_datetime, read_instant
+from oncall.timeutil import DateOrTime, parse_date_or_datetime, parse_duration, read_instant
 from oncall.windows import coverage_windows
 
 __all__ = ["build_parser", "main"]
@@ -161,6 +162,81 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if result.ok else EXIT_FINDINGS
 
 
+def _rotation_or_plan(args: argparse.Namespace, team: Team, horizon: Horizon) -> Rotation:
+    """The ROTATION argument's rotation, or a plan made on the spot without one."""
+    if args.rotation:
+        rotation = load_rotation(args.rotation, team)
+        shifts = tuple(
+            s
+            for s in rotation.shifts
+            if (horizon.start is None or s.end > horizon.start)
+            and (horizon.end is None or s.start < horizon.end)
+        )
+        return Rotation(shifts)
+    return plan(team, horizon)
+
+
+def _report_errors(result: Validation, name: str) -> None:
+    """List a rotation's errors on standard error: the export goes ahead regardless."""
+    errors = [f for f in result.findings if f.severity is Severity.ERROR]
+    if errors:
+        sys.stderr.write(f"oncall: {name} has {len(errors)} error(s):\n")
+        sys.stderr.write("".join(f"  {f.code}: {f.message}\n" for f in errors))
+
+
+def _cmd_export_ics(args: argparse.Namespace, out: TextIO) -> int:
+    from oncall.export.ics import to_ics  # noqa: PLC0415 - icalendar loads slowly
+
+    team = load_team(args.team)
+    horizon = horizon_from(args, team)
+    remind = None
+    if args.remind is not None:
+        with within("--remind"):
+            remind = parse_duration(args.remind)
+    rotation = _rotation_or_plan(args, team, horizon)
+    result = validate(team, rotation, horizon)
+    _report_errors(result, args.rotation or "the plan")
+    if args.strict and not result.ok:
+        return EXIT_FINDINGS
+    previous = load_previous_export(args.previous) if args.previous else None
+    stamp = _now()
+    outputs: list[tuple[str, bytes]] = []
+    if args.per_person is not None:
+        folder = Path(args.per_person)
+        for person in team.people:
+            feed = folder / f"{person.id}.ics"  # ids are slugs: no path escapes the folder
+            earlier = load_previous_export(feed) if feed.is_file() else None
+            data = to_ics(
+                team,
+                rotation,
+                result.windows,
+                stamp=stamp,
+                person=person.id,
+                remind=remind,
+                previous=earlier,
+            )
+            outputs.append((str(feed), data))
+    if args.output is not None or args.per_person is None:
+        data = to_ics(
+            team,
+            rotation,
+            result.windows,
+            stamp=stamp,
+            person=args.person,
+            remind=remind,
+            previous=previous,
+        )
+        outputs.append((args.output or "-", data))
+    if args.per_person is not None:
+        make_folder(args.per_person)
+    for destination, data in outputs:
+        if destination == "-":
+            out.write(data.decode())
+        else:
+            write_atomic(destination, data)
+    return EXIT_OK
+
+
 def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
     model = RotationFile if args.which == "rotation" else TeamFile
     out.write(dumps(json_schema(model)))
@@ -237,6 +313,47 @@ def build_parser() -> argparse.ArgumentParser:
         "for a pull-request comment or a job summary",
     )
     validate.set_defaults(handler=_cmd_validate)
+
+    export = commands.add_parser(
+        "export",
+        help="export a rotation to iCalendar or PagerDuty",
+        description="Export a rotation (or, without ROTATION, a plan made on the spot).",
+    )
+    targets = export.add_subparsers(dest="target", metavar="TARGET", required=True)
+    ics = targets.add_parser(
+        "ics",
+        help="an iCalendar file: the team calendar, or personal feeds",
+        description="Write the rotation as iCalendar (RFC 5545): one event per shift, in the "
+        "team's zone, with stable UIDs. A rotation with errors is still exported (they are "
+        "listed on standard error) unless --strict.",
+    )
+    ics.add_argument("team", metavar="TEAM", help="the team file")
+    ics.add_argument(
+        "rotation", metavar="ROTATION", nargs="?", help="the rotation (default: plan now)"
+    )
+    _add_range(ics)
+    ics.add_argument(
+        "-o", "--output", metavar="FILE", help="write here ('-' or none: standard output)"
+    )
+    who = ics.add_mutually_exclusive_group()
+    who.add_argument("--person", metavar="ID", help="only this person's shifts: their own feed")
+    who.add_argument(
+        "--per-person",
+        metavar="DIR",
+        help="write DIR/<id>.ics for everyone (each file's earlier version is its --previous)",
+    )
+    ics.add_argument(
+        "--remind", metavar="DURATION", help="add a reminder this long before each shift"
+    )
+    ics.add_argument(
+        "--previous",
+        metavar="FILE",
+        help="the earlier export: changed events get a higher SEQUENCE, removed ones are cancelled",
+    )
+    ics.add_argument(
+        "--strict", action="store_true", help="export nothing, exit 1, if the rotation has errors"
+    )
+    ics.set_defaults(handler=_cmd_export_ics)
 
     schema = commands.add_parser(
         "schema",

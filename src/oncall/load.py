@@ -14,7 +14,7 @@ import difflib
 import os
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -25,10 +25,12 @@ from oncall.schema import RotationFile, TeamFile, build_rotation, build_team
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "load_previous_export",
     "load_rotation",
     "load_team",
     "parse_rotation",
     "parse_team",
+    "read_bytes",
     "read_text",
     "validate",
 ]
@@ -36,15 +38,18 @@ __all__ = [
 MAX_FILE_BYTES: Final = 20 * 1024 * 1024
 """Larger input files are refused: no team or rotation file is this big."""
 
+if TYPE_CHECKING:
+    from oncall.export.ics import Previous
+
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 
 
-def read_text(path: str | os.PathLike[str]) -> str:
-    """Read a UTF-8 text file (a BOM is allowed), refusing very large files.
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """Read a file, refusing very large ones.
 
     Raises:
-        InputError: naming the file when it cannot be read or decoded.
+        InputError: naming the file when it cannot be read.
     """
     name = os.fspath(path)
     try:
@@ -58,6 +63,17 @@ def read_text(path: str | os.PathLike[str]) -> str:
         raise InputError(f"cannot read the file ({exc.strerror or exc})", file=name) from exc
     if len(raw) > MAX_FILE_BYTES:
         raise InputError(f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB", file=name)
+    return raw
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """Read a UTF-8 text file (a BOM is allowed), refusing very large files.
+
+    Raises:
+        InputError: naming the file when it cannot be read or decoded.
+    """
+    name = os.fspath(path)
+    raw = read_bytes(path)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -233,3 +249,19 @@ def load_rotation(path: str | os.PathLike[str], team: Team) -> Rotation:
     name = os.fspath(path)
     _placed(Document(None), name, lambda: format_for(name))
     return parse_rotation(read_text(path), team, name=name)
+
+
+def load_previous_export(path: str | os.PathLike[str]) -> Previous:
+    """Read an earlier iCalendar export, for ``--previous``.
+
+    Raises:
+        InputError: naming the file when it cannot be read or is not iCalendar.
+    """
+    from oncall.export.ics import read_previous  # noqa: PLC0415 - icalendar loads slowly
+
+    name = os.fspath(path)
+    data = read_bytes(path)
+    try:
+        return read_previous(data)
+    except InputError as exc:
+        raise exc.located(name, None) from exc

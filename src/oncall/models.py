@@ -315,6 +315,7 @@ class Team:
     horizon: Horizon = field(default_factory=Horizon)
     email: str | None = None
     history: Mapping[str, timedelta] = field(default_factory=lambda: MappingProxyType({}))
+    _by_id: Mapping[str, Person] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         get_zone(self.timezone)
@@ -322,13 +323,15 @@ class Team:
         object.__setattr__(self, "time_off", tuple(self.time_off))
         object.__setattr__(self, "events", tuple(self.events))
         object.__setattr__(self, "history", MappingProxyType(dict(self.history)))
-        ids = [p.id for p in self.people]
-        for index, person_id in enumerate(ids):
-            if person_id in ids[:index]:
+        by_id: dict[str, Person] = {}
+        for index, person in enumerate(self.people):
+            if person.id in by_id:
                 raise InputError(
-                    "duplicate person id", value=person_id, path=("people", index, "id")
+                    "duplicate person id", value=person.id, path=("people", index, "id")
                 )
-        known = set(ids)
+            by_id[person.id] = person
+        object.__setattr__(self, "_by_id", MappingProxyType(by_id))
+        known = set(by_id)
         for index, off in enumerate(self.time_off):
             check_known_person(off.person, known, ("pto", index, "person"))
         for person_id in self.history:
@@ -341,10 +344,7 @@ class Team:
 
     def person(self, person_id: str) -> Person | None:
         """The person with this id, if any."""
-        for person in self.people:
-            if person.id == person_id:
-                return person
-        return None
+        return self._by_id.get(person_id)
 
 
 @dataclass(frozen=True, slots=True)

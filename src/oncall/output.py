@@ -13,7 +13,7 @@ from pathlib import Path
 
 from oncall.errors import InputError
 
-__all__ = ["write_atomic"]
+__all__ = ["make_folder", "write_atomic"]
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
@@ -44,6 +44,20 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def make_folder(path: str | os.PathLike[str]) -> None:
+    """Create a folder (and its parents) unless it exists.
+
+    Raises:
+        InputError: naming the folder when it cannot be made.
+    """
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            f"cannot make the folder ({exc.strerror or exc})", file=os.fspath(path)
+        ) from exc
 
 
 def _umask() -> int:

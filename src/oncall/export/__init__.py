@@ -1,0 +1,1 @@
+"""Exports: iCalendar files (:mod:`oncall.export.ics`) and PagerDuty request documents."""

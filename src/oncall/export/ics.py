@@ -1,0 +1,345 @@
+"""Rotation -> iCalendar (RFC 5545): a team calendar, or one person's feed.
+
+One VEVENT per shift, DTSTART and DTEND exactly the shift in the team's zone (with its
+VTIMEZONE, see :mod:`oncall.export.vtimezone`). UIDs are uuid5 of the team, the person
+(personal feeds) and the shift's start and end, so a change of people updates an event
+in place, a change of time is a new event, and an unrelated change leaves every other
+UID as it was. DTSTAMP is passed in: the same input gives the same bytes.
+
+With the previous export, events whose content changed get a higher SEQUENCE and a new
+LAST-MODIFIED, and events that are gone come back once more with ``STATUS:CANCELLED``, so
+calendars that imported the file remove them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+
+import icalendar
+
+from oncall.errors import InputError
+from oncall.export.vtimezone import vtimezone_lines
+from oncall.models import Person, RiskyEvent, Rotation, Shift, Team, Window
+from oncall.timeutil import format_duration, format_span
+
+__all__ = ["PRODID", "Previous", "read_previous", "shift_uid", "to_ics"]
+
+PRODID = "-//oncall-coverage//oncall//EN"
+_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:oncall-coverage:shift")
+_REFRESH = timedelta(hours=1)
+
+
+def shift_uid(team: Team, shift: Shift, person: str | None = None) -> str:
+    """The UID of a shift's event: the same for the same team, person, start and end."""
+    key = "\x1f".join((team.name, person or "", shift.start.isoformat(), shift.end.isoformat()))
+    return str(uuid.uuid5(_NAMESPACE, key))
+
+
+@dataclass(frozen=True, slots=True)
+class _Earlier:
+    sequence: int
+    fingerprint: str
+    last_modified: datetime | None
+    end: datetime | None
+    cancelled: bool
+    component: icalendar.Component
+
+
+@dataclass(frozen=True, slots=True)
+class Previous:
+    """The events of an earlier export, by UID."""
+
+    events: Mapping[str, _Earlier]
+
+
+def read_previous(data: bytes) -> Previous:
+    """Read an earlier export (any iCalendar file; its VEVENTs by UID).
+
+    Raises:
+        InputError: when the data is not iCalendar.
+    """
+    try:
+        calendar = icalendar.Calendar.from_ical(data)
+    except (ValueError, IndexError, KeyError) as exc:
+        raise InputError(f"not an iCalendar file ({exc})") from exc
+    events: dict[str, _Earlier] = {}
+    for component in calendar.walk("VEVENT"):
+        uid = str(component.get("UID", ""))
+        if not uid:
+            continue
+        modified = component.get("LAST-MODIFIED")
+        end = component.get("DTEND")
+        end_time = end.dt if end is not None and isinstance(end.dt, datetime) else None
+        events[uid] = _Earlier(
+            sequence=int(component.get("SEQUENCE", 0)),
+            fingerprint=str(component.get("X-ONCALL-FINGERPRINT", "")),
+            last_modified=modified.dt if modified is not None else None,
+            end=end_time.astimezone(UTC) if end_time is not None and end_time.tzinfo else None,
+            cancelled=str(component.get("STATUS", "")).upper() == "CANCELLED",
+            component=component,
+        )
+    return Previous(events)
+
+
+def _events_of(shift: Shift, options: _Options) -> list[RiskyEvent]:
+    """The events a shift covers: its own list where it has one, else by time."""
+    if shift.events:
+        return [options.events[i] for i in shift.events if i in options.events]
+    policy = options.team.policy
+    index = max(bisect_right(options.window_starts, shift.start) - 1, 0)
+    found = []
+    for window in options.windows[index : index + 2]:  # windows are disjoint: at most two
+        if window.start < shift.end and shift.start < window.end:
+            found += [
+                e
+                for e in window.events
+                if e.start - policy.lead < shift.end and shift.start < e.end + policy.lag
+            ]
+    return found
+
+
+def _who(person: Person | None, person_id: str, *, with_email: bool) -> str:
+    if person is None:
+        return person_id
+    if with_email and person.email:
+        return f"{person.name} <{person.email}>"
+    return person.name
+
+
+def _description(
+    team: Team, shift: Shift, events: Sequence[RiskyEvent], *, with_email: bool
+) -> str:
+    lines = []
+    if events:
+        lines.append("Covers:")
+        lines += [
+            f"- {e.title} ({e.kind}, {e.risk}): {format_span(e.start, e.end, team.zone)}"
+            for e in events
+        ]
+    lines.append("On call:" if shift.people else "On call: nobody (left for a human to fill)")
+    roles = ("primary", "secondary")
+    for index, person_id in enumerate(shift.people):
+        role = roles[index] if index < len(roles) else f"{index + 1}th"
+        who = _who(team.person(person_id), person_id, with_email=with_email)
+        lines.append(f"- {who} ({role})")
+    return "\n".join(lines)
+
+
+def _fingerprint(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    team: Team
+    windows: Sequence[Window]
+    stamp: datetime
+    person: Person | None
+    remind: timedelta | None
+    previous: Previous | None
+    events: Mapping[str, RiskyEvent]
+    window_starts: Sequence[datetime]
+
+
+def _event(options: _Options, shift: Shift) -> tuple[str, icalendar.Component]:
+    team, zone = options.team, options.team.zone
+    person = options.person
+    organizer = team.email
+    events = _events_of(shift, options)
+    names = [_who(team.person(p), p, with_email=False) for p in shift.people]
+    titles = list(dict.fromkeys(e.title for e in events))
+    if person is not None:
+        summary = "On call: " + (", ".join(titles) or "no event")
+    else:
+        summary = "On call: " + (", ".join(names) or "nobody")
+    description = _description(team, shift, events, with_email=organizer is None)
+    categories = ["On call", *dict.fromkeys(str(e.kind) for e in events)]
+    uid = shift_uid(team, shift, person.id if person else None)
+    fingerprint = _fingerprint(
+        summary, description, categories, shift.people, options.remind, organizer
+    )
+
+    sequence, modified = 0, options.stamp
+    earlier = options.previous.events.get(uid) if options.previous else None
+    if earlier is not None:
+        changed = earlier.cancelled or earlier.fingerprint != fingerprint
+        sequence = earlier.sequence + 1 if changed else earlier.sequence
+        if not changed and earlier.last_modified is not None:
+            modified = earlier.last_modified
+
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", options.stamp)
+    event.add("dtstart", _moment(shift.start, zone))
+    event.add("dtend", _moment(shift.end, zone))
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("categories", categories)
+    event.add("status", "CONFIRMED")
+    event.add("transp", "TRANSPARENT")
+    event.add("sequence", sequence)
+    event.add("last-modified", modified)
+    if organizer is not None:
+        event.add("organizer", _address(organizer, team.name))
+        for person_id in shift.people:
+            someone = team.person(person_id)
+            if someone is not None and someone.email:
+                event.add("attendee", _address(someone.email, someone.name, "REQ-PARTICIPANT"))
+    event.add("x-oncall-people", ",".join(shift.people))
+    event.add("x-oncall-fingerprint", fingerprint)
+    if options.remind is not None:
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("trigger", -options.remind)
+        alarm.add("description", f"In {format_duration(options.remind)}: {summary}")
+        event.add_component(alarm)
+    return uid, event
+
+
+def _moment(instant: datetime, zone: tzinfo) -> datetime:
+    """An instant in the team's zone, or in UTC where that local time happens twice.
+
+    In the hour that clocks turn back, a local time names two instants. RFC 5545 says the
+    first is meant; libical and ical.js take the second. UTC is the one form every client
+    reads the same way.
+    """
+    local = instant.astimezone(zone)
+    other = local.replace(fold=1 - local.fold)
+    if other.utcoffset() != local.utcoffset():
+        return instant.astimezone(UTC)
+    return local
+
+
+def _address(email: str, name: str, role: str | None = None) -> icalendar.vCalAddress:
+    address = icalendar.vCalAddress(f"mailto:{email}")
+    address.params["CN"] = name
+    if role is not None:
+        address.params["ROLE"] = role
+    return address
+
+
+_REPLACED = frozenset(
+    {
+        "BEGIN",
+        "END",
+        "DTSTAMP",
+        "DTSTART",
+        "DTEND",
+        "SEQUENCE",
+        "STATUS",
+        "LAST-MODIFIED",
+        "SUMMARY",
+    }
+)
+
+
+def _tombstone(earlier: _Earlier, stamp: datetime, zone: tzinfo) -> icalendar.Component:
+    """An earlier event, cancelled: the same UID and times, a higher SEQUENCE."""
+    event = icalendar.Event()
+    for name, value in earlier.component.property_items(recursive=False):
+        if name not in _REPLACED:
+            event.add(name, value, encode=False)
+    for name in ("DTSTART", "DTEND"):
+        moment = earlier.component.get(name)
+        if moment is not None:
+            when = moment.dt
+            event.add(name, _moment(when, zone) if isinstance(when, datetime) else when)
+    event.add("dtstamp", stamp)
+    event.add("summary", "Cancelled: " + str(earlier.component.get("SUMMARY", "on call")))
+    event.add("status", "CANCELLED")
+    event.add("sequence", earlier.sequence + 1)
+    event.add("last-modified", stamp)
+    return event
+
+
+def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
+    team: Team,
+    rotation: Rotation,
+    windows: Sequence[Window],
+    *,
+    stamp: datetime,
+    person: str | None = None,
+    remind: timedelta | None = None,
+    previous: Previous | None = None,
+) -> bytes:
+    """The rotation as an iCalendar file: the team's calendar, or ``person``'s feed.
+
+    Args:
+        team: the team (its zone, people, email).
+        rotation: the shifts to publish.
+        windows: the coverage windows, for the events each shift covers.
+        stamp: the DTSTAMP of every event (pass ``SOURCE_DATE_EPOCH`` for reproducible
+            output).
+        person: a person id for a personal feed: only their shifts.
+        remind: add a reminder this long before each shift.
+        previous: an earlier export, to raise SEQUENCE where events changed and cancel
+            events that are gone.
+
+    Raises:
+        InputError: for an unknown ``person``.
+    """
+    who = None
+    if person is not None:
+        who = team.person(person)
+        if who is None:
+            raise InputError("unknown person", value=person, path=("--person",))
+    options = _Options(
+        team,
+        windows,
+        stamp.astimezone(UTC),
+        who,
+        remind,
+        previous,
+        {e.id: e for w in windows for e in w.events},
+        [w.start for w in windows],
+    )
+    shifts = [s for s in rotation.shifts if who is None or who.id in s.people]
+
+    calendar = icalendar.Calendar()
+    name = f"{team.name} on call" + (f": {who.name}" if who else "")
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", team.timezone)
+    calendar.add("refresh-interval", _REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", icalendar.vDuration(_REFRESH))
+
+    events = [_event(options, shift) for shift in shifts]
+    current = {uid for uid, _ in events}
+    if previous is not None:
+        for uid, earlier in sorted(previous.events.items()):
+            if uid in current:
+                continue
+            if earlier.cancelled and (earlier.end is None or earlier.end <= options.stamp):
+                continue  # cancelled long ago: calendars have seen it
+            kept = earlier.component if earlier.cancelled else None
+            events.append((uid, kept or _tombstone(earlier, options.stamp, team.zone)))
+
+    zone = team.zone
+    moments = [s.start for s in shifts] + [s.end for s in shifts] + [options.stamp]
+    for _, event in events:
+        moments += [
+            p.dt
+            for p in (event.get("DTSTART"), event.get("DTEND"))
+            if p is not None and isinstance(p.dt, datetime)
+        ]
+    timezone = icalendar.Timezone.from_ical(
+        "\r\n".join(
+            vtimezone_lines(
+                zone, min(moments).astimezone(zone).date(), max(moments).astimezone(zone).date()
+            )
+        )
+    )
+    calendar.add_component(timezone)
+    for _, event in events:
+        calendar.add_component(event)
+    data: bytes = calendar.to_ical()
+    return data

@@ -1,0 +1,289 @@
+"""iCalendar export: what real clients read, stable UIDs, updates, tombstones, escaping."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import pytest
+from hypothesis import given
+
+from oncall import (
+    Person,
+    Rotation,
+    Shift,
+    Team,
+    coverage_windows,
+    load_rotation,
+    load_team,
+    parse_team,
+    plan,
+)
+from oncall.cli import main
+from oncall.export.ics import read_previous, shift_uid, to_ics
+
+from .conftest import EXAMPLES, ROOT, Golden
+from .strategies import rotations_on_dst_days
+
+CHECK_ICS = ROOT.parent / "shared" / "tools" / "check-ics"
+TEAM = EXAMPLES / "travel-pay" / "team.yaml"
+ROTATION = EXAMPLES / "travel-pay" / "rotation.yaml"
+STAMP = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def check_ics(*paths: Path) -> None:
+    """Every file passes check-ics: strict RFC 5545 rules and every parser installed."""
+    if not CHECK_ICS.exists():
+        pytest.skip("../shared/tools/check-ics is not beside the project")
+    result = subprocess.run(
+        [sys.executable, str(CHECK_ICS), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "FAIL" not in result.stdout
+
+
+def prop(component: icalendar.Component, name: str) -> Any:
+    """A property of a parsed component (icalendar's types are a wide union)."""
+    return component[name]
+
+
+def events(data: bytes) -> list[icalendar.Component]:
+    return list(icalendar.Calendar.from_ical(data).walk("VEVENT"))
+
+
+def example(**options: object) -> bytes:
+    team = load_team(TEAM)
+    rotation = load_rotation(ROTATION, team)
+    return to_ics(team, rotation, coverage_windows(team), stamp=STAMP, **options)  # type: ignore[arg-type]
+
+
+def test_the_team_calendar(golden: Golden) -> None:
+    golden("travel-pay.ics", example())
+
+
+def test_a_personal_feed_with_reminders(golden: Golden) -> None:
+    data = example(person="apark", remind=timedelta(minutes=30))
+    golden("travel-pay.apark.ics", data)
+    found = events(data)
+    assert len(found) == 4
+    assert all(str(prop(e, "SUMMARY")).startswith("On call: ") for e in found)
+    assert all(prop(e.walk("VALARM")[0], "TRIGGER").dt == -timedelta(minutes=30) for e in found)
+
+
+def test_every_export_passes_check_ics(tmp_path: Path) -> None:
+    team = load_team(TEAM)
+    rotation = load_rotation(ROTATION, team)
+    windows = coverage_windows(team)
+    (tmp_path / "team.ics").write_bytes(
+        to_ics(team, rotation, windows, stamp=STAMP, remind=timedelta(hours=1))
+    )
+    (tmp_path / "apark.ics").write_bytes(
+        to_ics(team, rotation, windows, stamp=STAMP, person="apark")
+    )
+    no_email = replace(team, email=None)
+    (tmp_path / "no-email.ics").write_bytes(to_ics(no_email, rotation, windows, stamp=STAMP))
+    fewer = Rotation(rotation.shifts[1:])
+    previous = read_previous((tmp_path / "team.ics").read_bytes())
+    (tmp_path / "tombstone.ics").write_bytes(
+        to_ics(team, fewer, windows, stamp=STAMP, previous=previous)
+    )
+    for zone in ("Pacific/Chatham", "Australia/Lord_Howe", "Asia/Kolkata", "America/Santiago"):
+        other = parse_team(
+            f"team: t\ntimezone: {zone}\npeople: [{{id: a, name: 'A; B, C \\\\ D'}}]\n"
+        )
+        shifts = [
+            Shift(
+                datetime(2026, month, day, 13, tzinfo=UTC),
+                datetime(2026, month, day, 17, tzinfo=UTC),
+                ("a",),
+            )
+            for month, day in ((4, 4), (4, 5), (9, 6), (9, 27), (10, 4), (12, 1))
+        ]
+        (tmp_path / f"{zone.replace('/', '-')}.ics").write_bytes(
+            to_ics(other, Rotation(tuple(shifts)), [], stamp=STAMP)
+        )
+    check_ics(tmp_path)
+
+
+def test_attendees_only_beside_an_organizer() -> None:
+    team = load_team(TEAM)
+    rotation = load_rotation(ROTATION, team)
+    with_email = events(to_ics(team, rotation, [], stamp=STAMP))[0]
+    assert str(prop(with_email, "ORGANIZER")) == "mailto:travel-pay@example.org"
+    assert [str(a) for a in prop(with_email, "ATTENDEE")] == [
+        "mailto:ada.park@example.org",
+        "mailto:ben.ortiz@example.org",
+    ]
+    assert prop(with_email, "ATTENDEE")[0].params["CN"] == "Ada Park"
+    anonymous = events(to_ics(replace(team, email=None), rotation, [], stamp=STAMP))[0]
+    assert "ORGANIZER" not in anonymous
+    assert "ATTENDEE" not in anonymous
+    assert "Ada Park <ada.park@example.org> (primary)" in str(prop(anonymous, "DESCRIPTION"))
+
+
+@given(rotations_on_dst_days())
+def test_export_then_import_gives_the_same_shifts(case: tuple[Team, Rotation]) -> None:
+    team, rotation = case
+    found = events(to_ics(team, rotation, [], stamp=STAMP))
+    recovered = [
+        Shift(
+            prop(e, "DTSTART").dt.astimezone(UTC),
+            prop(e, "DTEND").dt.astimezone(UTC),
+            tuple(p for p in str(prop(e, "X-ONCALL-PEOPLE")).split(",") if p),
+        )
+        for e in found
+    ]
+    assert recovered == list(rotation.shifts)
+    for event, shift in zip(found, rotation.shifts, strict=True):
+        local = shift.start.astimezone(team.zone)
+        repeated = local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+        assert prop(event, "DTSTART").params.get("TZID") == (
+            None if repeated else "America/New_York"
+        )
+    assert len({str(prop(e, "UID")) for e in found}) == len(found)
+
+
+def test_uids_survive_an_unrelated_change_and_a_change_of_people() -> None:
+    team = load_team(TEAM)
+    before = events(to_ics(team, plan(team), [], stamp=STAMP))
+    bigger = parse_team(
+        TEAM.read_text(encoding="utf-8")
+        + "  - {title: Extra, start: 2027-01-20T09:00, duration: 1h}\n"
+    )
+    after = events(to_ics(bigger, plan(bigger), [], stamp=STAMP))
+    assert {str(prop(e, "UID")) for e in before} < {str(prop(e, "UID")) for e in after}
+    first = plan(team).shifts[0]
+    swapped = Shift(first.start, first.end, ("dlee", "cobi"))
+    assert shift_uid(team, swapped) == shift_uid(team, first)
+    assert shift_uid(team, first, "apark") != shift_uid(team, first)
+
+
+def test_updates_raise_the_sequence_and_removals_are_cancelled() -> None:
+    team = load_team(TEAM)
+    rotation = load_rotation(ROTATION, team)
+    first = to_ics(team, rotation, [], stamp=STAMP)
+    shifts = list(rotation.shifts)
+    shifts[0] = Shift(shifts[0].start, shifts[0].end, ("dlee", "cobi"))
+    del shifts[1]
+    later = STAMP + timedelta(days=1)
+    second = to_ics(team, Rotation(tuple(shifts)), [], stamp=later, previous=read_previous(first))
+    found = {str(prop(e, "UID")): e for e in events(second)}
+    changed = found[shift_uid(team, shifts[0])]
+    assert (prop(changed, "SEQUENCE"), prop(changed, "LAST-MODIFIED").dt) == (1, later)
+    unchanged = found[shift_uid(team, shifts[1])]
+    assert (prop(unchanged, "SEQUENCE"), prop(unchanged, "LAST-MODIFIED").dt) == (0, STAMP)
+    gone = found[shift_uid(team, rotation.shifts[1])]
+    assert (str(prop(gone, "STATUS")), prop(gone, "SEQUENCE")) == ("CANCELLED", 1)
+    assert prop(gone, "DTSTART").dt == rotation.shifts[1].start
+    assert str(prop(gone, "SUMMARY")).startswith("Cancelled: ")
+    # The cancellation stays while the shift is ahead, then goes.
+    third = to_ics(team, Rotation(tuple(shifts)), [], stamp=later, previous=read_previous(second))
+    assert shift_uid(team, rotation.shifts[1]) in {str(prop(e, "UID")) for e in events(third)}
+    much_later = datetime(2027, 6, 1, tzinfo=UTC)
+    fourth = to_ics(
+        team, Rotation(tuple(shifts)), [], stamp=much_later, previous=read_previous(third)
+    )
+    assert shift_uid(team, rotation.shifts[1]) not in {str(prop(e, "UID")) for e in events(fourth)}
+
+
+def test_hostile_text_is_escaped_and_makes_no_extra_event(tmp_path: Path) -> None:
+    name = 'Ada; "The" Park, Jr. \\ x\nBEGIN:VEVENT\nUID:evil'
+    team = Team(name="t", timezone="UTC", people=(Person("ada", name=name),))
+    start = datetime(2026, 12, 3, 19, tzinfo=UTC)
+    data = to_ics(
+        team, Rotation((Shift(start, start + timedelta(hours=1), ("ada",)),)), [], stamp=STAMP
+    )
+    (found,) = events(data)
+    assert str(prop(found, "SUMMARY")) == f"On call: {name}"
+    assert data.split(b"\r\n").count(b"BEGIN:VEVENT") == 1  # the text stays inside SUMMARY
+    (tmp_path / "hostile.ics").write_bytes(data)
+    check_ics(tmp_path / "hostile.ics")
+
+
+# The command ---------------------------------------------------------------------------
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    return main(list(argv), out=out), out.getvalue()
+
+
+def test_the_command_is_reproducible_and_plans_without_a_rotation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, golden: Golden
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")
+    assert run("export", "ics", str(TEAM), str(ROTATION), "-o", str(tmp_path / "a.ics"))[0] == 0
+    assert run("export", "ics", str(TEAM), "-o", str(tmp_path / "b.ics"))[0] == 0
+    assert (tmp_path / "a.ics").read_bytes() == (tmp_path / "b.ics").read_bytes()
+    golden("travel-pay.ics", (tmp_path / "a.ics").read_bytes())
+
+
+def test_per_person_feeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")
+    feeds = tmp_path / "feeds"
+    code, out = run("export", "ics", str(TEAM), str(ROTATION), "--per-person", str(feeds))
+    assert (code, out) == (0, "")
+    assert sorted(p.name for p in feeds.iterdir()) == [
+        "apark.ics",
+        "bortiz.ics",
+        "cobi.ics",
+        "dlee.ics",
+    ]
+    check_ics(feeds)
+
+
+def test_errors_are_listed_but_exported_unless_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "rotation.yaml"
+    broken.write_text(
+        ROTATION.read_text(encoding="utf-8").replace("[apark, bortiz]", "[apark, zed]", 1),
+        encoding="utf-8",
+    )
+    target = tmp_path / "oncall.ics"
+    assert run("export", "ics", str(TEAM), str(broken), "-o", str(target))[0] == 0
+    assert "unknown-person" in capsys.readouterr().err
+    assert target.exists()
+    target.unlink()
+    assert run("export", "ics", str(TEAM), str(broken), "-o", str(target), "--strict")[0] == 1
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--person", "nobody"], "--person: unknown person 'nobody'"),
+        (["--remind", "soon"], "--remind: invalid duration 'soon'"),
+        (["--previous", str(TEAM)], "team.yaml: not an iCalendar file"),
+    ],
+)
+def test_bad_options_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("export", "ics", str(TEAM), str(ROTATION), *argv)[0] == 2
+    assert message in capsys.readouterr().err
+
+
+def test_installed_command_writes_to_standard_output() -> None:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1796083200"}
+    oncall = str(Path(sys.executable).parent / "oncall")
+    result = subprocess.run(
+        [oncall, "export", "ics", str(TEAM), str(ROTATION)],
+        capture_output=True,
+        env=env,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    assert result.stdout == (ROOT / "tests" / "golden" / "travel-pay.ics").read_bytes()
