@@ -15,6 +15,8 @@ Every instant in the API is an aware UTC :class:`~datetime.datetime`; every leng
 elapsed :class:`~datetime.timedelta`.
 """
 
+from typing import TYPE_CHECKING
+
 from oncall.check import Summary, Validation, check, validate
 from oncall.errors import AmbiguousTimeError, InputError, NonexistentTimeError, OncallError
 from oncall.load import load_rotation, load_team, parse_rotation, parse_team
@@ -41,6 +43,19 @@ from oncall.render import dump_rotation
 from oncall.windows import coverage_windows, merge_windows
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from oncall.export.ics import to_ics
+
+
+def __getattr__(name: str) -> object:
+    """Load the exports (and icalendar) only when they are used: they are slow to import."""
+    if name == "to_ics":
+        from oncall.export.ics import to_ics  # noqa: PLC0415 - the point of this function
+
+        return to_ics
+    raise AttributeError(f"module 'oncall' has no attribute {name!r}")
+
 
 __all__ = [
     "AmbiguousTimeError",
@@ -78,5 +93,6 @@ __all__ = [
     "parse_rotation",
     "parse_team",
     "plan",
+    "to_ics",
     "validate",
 ]

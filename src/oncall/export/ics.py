@@ -26,6 +26,7 @@ from oncall.errors import InputError
 from oncall.export.vtimezone import vtimezone_lines
 from oncall.models import Person, RiskyEvent, Rotation, Shift, Team, Window
 from oncall.timeutil import format_duration, format_span
+from oncall.windows import coverage_windows
 
 __all__ = ["PRODID", "Previous", "read_previous", "shift_uid", "to_ics"]
 
@@ -260,7 +261,7 @@ def _tombstone(earlier: _Earlier, stamp: datetime, zone: tzinfo) -> icalendar.Co
 def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
     team: Team,
     rotation: Rotation,
-    windows: Sequence[Window],
+    windows: Sequence[Window] | None = None,
     *,
     stamp: datetime,
     person: str | None = None,
@@ -272,7 +273,8 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
     Args:
         team: the team (its zone, people, email).
         rotation: the shifts to publish.
-        windows: the coverage windows, for the events each shift covers.
+        windows: the coverage windows, for the events each shift covers (default: the
+            team's, over its horizon).
         stamp: the DTSTAMP of every event (pass ``SOURCE_DATE_EPOCH`` for reproducible
             output).
         person: a person id for a personal feed: only their shifts.
@@ -283,6 +285,8 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
     Raises:
         InputError: for an unknown ``person``.
     """
+    if windows is None:
+        windows = coverage_windows(team)
     who = None
     if person is not None:
         who = team.person(person)
