@@ -11,9 +11,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-import yaml
 
 from oncall.cli import main
+from oncall.formats import parse_document
 
 from .conftest import GOLDEN, Golden
 from .test_load import ERROR_CASES
@@ -73,10 +73,9 @@ def test_the_schema_validates_the_example(example_team: Path) -> None:
     assert code == 0
     schema = json.loads(out)
     jsonschema.Draft202012Validator.check_schema(schema)
-    with example_team.open(encoding="utf-8") as stream:
-        data = yaml.load(stream, Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader keeps all text
-    # BaseLoader keeps every scalar as text; numbers are numbers in the real loader.
-    data["policy"] = {k: int(v) if v.isdigit() else v for k, v in data["policy"].items()}
+    # Read as oncall reads YAML (1.2: numbers are numbers, dates stay text).
+    data = parse_document(example_team.read_text(encoding="utf-8"), "yaml").data
+    assert isinstance(data, dict)
     jsonschema.validate(data, schema, format_checker=jsonschema.FormatChecker())
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**data, "polcy": {}}, schema)

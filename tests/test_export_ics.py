@@ -158,9 +158,11 @@ def test_uids_survive_an_unrelated_change_and_a_change_of_people() -> None:
     team = load_team(TEAM)
     before = events(to_ics(team, plan(team), [], stamp=STAMP))
     bigger = parse_team(
-        TEAM.read_text(encoding="utf-8")
-        + "  - {title: Extra, start: 2027-01-20T09:00, duration: 1h}\n"
+        TEAM.read_text(encoding="utf-8").replace(
+            "\nevents:\n", "\nevents:\n  - {title: Extra, start: 2027-01-20T09:00, duration: 1h}\n"
+        )
     )
+    assert len(bigger.events) == len(team.events) + 1
     after = events(to_ics(bigger, plan(bigger), [], stamp=STAMP))
     assert {str(prop(e, "UID")) for e in before} < {str(prop(e, "UID")) for e in after}
     first = plan(team).shifts[0]

@@ -22,6 +22,8 @@ from oncall.errors import AmbiguousTimeError, InputError, NonexistentTimeError, 
 from oncall.load import load_rotation, load_team, parse_rotation, parse_team
 from oncall.models import (
     Code,
+    Escalation,
+    EscalationStep,
     EventKind,
     EventSpec,
     Finding,
@@ -46,14 +48,21 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from oncall.export.ics import to_ics
+    from oncall.export.pagerduty import escalation_policy, to_pagerduty
+
+_LAZY = {
+    "to_ics": "oncall.export.ics",
+    "to_pagerduty": "oncall.export.pagerduty",
+    "escalation_policy": "oncall.export.pagerduty",
+}
 
 
 def __getattr__(name: str) -> object:
     """Load the exports (and icalendar) only when they are used: they are slow to import."""
-    if name == "to_ics":
-        from oncall.export.ics import to_ics  # noqa: PLC0415 - the point of this function
+    if name in _LAZY:
+        import importlib  # noqa: PLC0415 - the point of this function
 
-        return to_ics
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'oncall' has no attribute {name!r}")
 
 
@@ -61,6 +70,8 @@ __all__ = [
     "AmbiguousTimeError",
     "Code",
     "Decision",
+    "Escalation",
+    "EscalationStep",
     "EventKind",
     "EventSpec",
     "Finding",
@@ -85,6 +96,7 @@ __all__ = [
     "check",
     "coverage_windows",
     "dump_rotation",
+    "escalation_policy",
     "expand_events",
     "load_rotation",
     "load_team",
@@ -94,5 +106,6 @@ __all__ = [
     "parse_team",
     "plan",
     "to_ics",
+    "to_pagerduty",
     "validate",
 ]

@@ -230,10 +230,43 @@ def _cmd_export_ics(args: argparse.Namespace, out: TextIO) -> int:
     if args.per_person is not None:
         make_folder(args.per_person)
     for destination, data in outputs:
-        if destination == "-":
-            out.write(data.decode())
-        else:
-            write_atomic(destination, data)
+        _write(destination, data, out)
+    return EXIT_OK
+
+
+def _write(destination: str, data: bytes, out: TextIO) -> None:
+    if destination == "-":
+        out.write(data.decode())
+    else:
+        write_atomic(destination, data)
+
+
+def _cmd_export_pagerduty(args: argparse.Namespace, out: TextIO) -> int:
+    from oncall.export.pagerduty import to_pagerduty  # noqa: PLC0415 - only this command
+
+    team = load_team(args.team)
+    horizon = horizon_from(args, team)
+    rotation = _rotation_or_plan(args, team, horizon)
+    result = validate(team, rotation, horizon)
+    _report_errors(result, args.rotation or "the plan")
+    if args.strict and not result.ok:
+        return EXIT_FINDINGS
+    overrides = to_pagerduty(team, rotation, args.schedule)
+    for note in overrides.notes:
+        sys.stderr.write(f"oncall: note: {note}\n")
+    _write(args.output, dumps(overrides.document).encode(), out)
+    return EXIT_OK
+
+
+def _cmd_export_escalation(args: argparse.Namespace, out: TextIO) -> int:
+    from oncall.export.pagerduty import escalation_policy  # noqa: PLC0415 - only this command
+
+    team = load_team(args.team)
+    try:
+        document = escalation_policy(team)
+    except InputError as exc:
+        raise exc.located(args.team, None) from exc
+    _write(args.output, dumps(document).encode(), out)
     return EXIT_OK
 
 
@@ -241,6 +274,86 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
     model = RotationFile if args.which == "rotation" else TeamFile
     out.write(dumps(json_schema(model)))
     return EXIT_OK
+
+
+def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = commands.add_parser(
+        "export",
+        help="export a rotation to iCalendar or PagerDuty",
+        description="Export a rotation (or, without ROTATION, a plan made on the spot).",
+    )
+    targets = export.add_subparsers(dest="target", metavar="TARGET", required=True)
+    ics = targets.add_parser(
+        "ics",
+        help="an iCalendar file: the team calendar, or personal feeds",
+        description="Write the rotation as iCalendar (RFC 5545): one event per shift, in the "
+        "team's zone, with stable UIDs. A rotation with errors is still exported (they are "
+        "listed on standard error) unless --strict.",
+    )
+    ics.add_argument("team", metavar="TEAM", help="the team file")
+    ics.add_argument(
+        "rotation", metavar="ROTATION", nargs="?", help="the rotation (default: plan now)"
+    )
+    _add_range(ics)
+    ics.add_argument(
+        "-o", "--output", metavar="FILE", help="write here ('-' or none: standard output)"
+    )
+    who = ics.add_mutually_exclusive_group()
+    who.add_argument("--person", metavar="ID", help="only this person's shifts: their own feed")
+    who.add_argument(
+        "--per-person",
+        metavar="DIR",
+        help="write DIR/<id>.ics for everyone (each file's earlier version is its --previous)",
+    )
+    ics.add_argument(
+        "--remind", metavar="DURATION", help="add a reminder this long before each shift"
+    )
+    ics.add_argument(
+        "--previous",
+        metavar="FILE",
+        help="the earlier export: changed events get a higher SEQUENCE, removed ones are cancelled",
+    )
+    ics.add_argument(
+        "--strict", action="store_true", help="export nothing, exit 1, if the rotation has errors"
+    )
+    ics.set_defaults(handler=_cmd_export_ics)
+
+    pagerduty = targets.add_parser(
+        "pagerduty",
+        help="PagerDuty schedule overrides: primary, secondary, ...",
+        description="Write POST /schedules/<ID>/overrides requests: the n-th --schedule gets "
+        "the n-th person of each shift. Send them with curl or any HTTP client.",
+    )
+    pagerduty.add_argument("team", metavar="TEAM", help="the team file")
+    pagerduty.add_argument(
+        "rotation", metavar="ROTATION", nargs="?", help="the rotation (default: plan now)"
+    )
+    _add_range(pagerduty)
+    pagerduty.add_argument(
+        "--schedule",
+        metavar="ID",
+        action="append",
+        required=True,
+        help="a PagerDuty schedule id; repeat it: primary first, then secondary",
+    )
+    pagerduty.add_argument(
+        "-o", "--output", metavar="FILE", required=True, help="write here ('-': standard output)"
+    )
+    pagerduty.add_argument(
+        "--strict", action="store_true", help="export nothing, exit 1, if the rotation has errors"
+    )
+    pagerduty.set_defaults(handler=_cmd_export_pagerduty)
+
+    escalation = targets.add_parser(
+        "pagerduty-escalation",
+        help="the PagerDuty escalation policy from the team file's escalation section",
+        description="Write the POST /escalation_policies request for the team's escalation.",
+    )
+    escalation.add_argument("team", metavar="TEAM", help="the team file")
+    escalation.add_argument(
+        "-o", "--output", metavar="FILE", required=True, help="write here ('-': standard output)"
+    )
+    escalation.set_defaults(handler=_cmd_export_escalation)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -314,46 +427,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.set_defaults(handler=_cmd_validate)
 
-    export = commands.add_parser(
-        "export",
-        help="export a rotation to iCalendar or PagerDuty",
-        description="Export a rotation (or, without ROTATION, a plan made on the spot).",
-    )
-    targets = export.add_subparsers(dest="target", metavar="TARGET", required=True)
-    ics = targets.add_parser(
-        "ics",
-        help="an iCalendar file: the team calendar, or personal feeds",
-        description="Write the rotation as iCalendar (RFC 5545): one event per shift, in the "
-        "team's zone, with stable UIDs. A rotation with errors is still exported (they are "
-        "listed on standard error) unless --strict.",
-    )
-    ics.add_argument("team", metavar="TEAM", help="the team file")
-    ics.add_argument(
-        "rotation", metavar="ROTATION", nargs="?", help="the rotation (default: plan now)"
-    )
-    _add_range(ics)
-    ics.add_argument(
-        "-o", "--output", metavar="FILE", help="write here ('-' or none: standard output)"
-    )
-    who = ics.add_mutually_exclusive_group()
-    who.add_argument("--person", metavar="ID", help="only this person's shifts: their own feed")
-    who.add_argument(
-        "--per-person",
-        metavar="DIR",
-        help="write DIR/<id>.ics for everyone (each file's earlier version is its --previous)",
-    )
-    ics.add_argument(
-        "--remind", metavar="DURATION", help="add a reminder this long before each shift"
-    )
-    ics.add_argument(
-        "--previous",
-        metavar="FILE",
-        help="the earlier export: changed events get a higher SEQUENCE, removed ones are cancelled",
-    )
-    ics.add_argument(
-        "--strict", action="store_true", help="export nothing, exit 1, if the rotation has errors"
-    )
-    ics.set_defaults(handler=_cmd_export_ics)
+    _add_export(commands)
 
     schema = commands.add_parser(
         "schema",

@@ -22,6 +22,8 @@ from oncall.timeutil import get_zone
 
 __all__ = [
     "Code",
+    "Escalation",
+    "EscalationStep",
     "EventKind",
     "EventSpec",
     "Finding",
@@ -291,6 +293,36 @@ class Horizon:
 
 
 @dataclass(frozen=True, slots=True)
+class EscalationStep:
+    """Who is notified at one step of an escalation, and how long before the next.
+
+    Attributes:
+        notify: person ids, or ``schedule:<PagerDuty schedule id>``.
+        escalate_after: how long before escalating to the next step.
+    """
+
+    notify: tuple[str, ...]
+    escalate_after: timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    """How an incident escalates, for the PagerDuty escalation policy.
+
+    Attributes:
+        name: the policy's name.
+        steps: the steps, in order.
+        repeat: how many times the whole escalation repeats after its last step.
+        description: what the policy is for.
+    """
+
+    name: str
+    steps: tuple[EscalationStep, ...]
+    repeat: int = 0
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Team:
     """Everything a team file says: people, time off, events and the policy.
 
@@ -304,6 +336,7 @@ class Team:
         horizon: the stretch that planning covers.
         email: the team's address, the calendar's ORGANIZER.
         history: on-call time already served per person id, for fairness.
+        escalation: how incidents escalate (for the PagerDuty escalation policy).
     """
 
     name: str
@@ -315,6 +348,7 @@ class Team:
     horizon: Horizon = field(default_factory=Horizon)
     email: str | None = None
     history: Mapping[str, timedelta] = field(default_factory=lambda: MappingProxyType({}))
+    escalation: Escalation | None = None
     _by_id: Mapping[str, Person] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -336,6 +370,12 @@ class Team:
             check_known_person(off.person, known, ("pto", index, "person"))
         for person_id in self.history:
             check_known_person(person_id, known, ("history", person_id))
+        if self.escalation is not None:
+            for index, step in enumerate(self.escalation.steps):
+                for n, name in enumerate(step.notify):
+                    if not name.startswith("schedule:"):
+                        path = ("escalation", "steps", index, "notify", n)
+                        check_known_person(name, known, path)
 
     @property
     def zone(self) -> ZoneInfo:

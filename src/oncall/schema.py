@@ -21,6 +21,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 
 from oncall.errors import InputError, Origin, Path, within
 from oncall.models import (
+    Escalation,
+    EscalationStep,
     EventKind,
     EventSpec,
     Horizon,
@@ -36,6 +38,7 @@ from oncall.models import (
 from oncall.recurrence import parse_rrule
 from oncall.timeutil import (
     DateOrTime,
+    format_duration,
     get_zone,
     local_to_utc,
     parse_date_or_datetime,
@@ -88,6 +91,20 @@ def _pagerduty_id(value: object) -> str:
     if not isinstance(value, str) or not _PAGERDUTY_ID.fullmatch(value):
         raise InputError("expected a PagerDuty id such as 'PABC123', found", value=value)
     return value
+
+
+def _notify(value: object) -> str:
+    if isinstance(value, str) and value.startswith("schedule:"):
+        schedule = value.removeprefix("schedule:")
+        if re.fullmatch(r"[A-Z0-9]{2,32}", schedule):
+            return value
+        raise InputError("malformed PagerDuty schedule id, found", value=schedule)
+    try:
+        return _slug(value)
+    except InputError:
+        raise InputError(
+            "expected a person id or schedule:<PagerDuty id>, found", value=value
+        ) from None
 
 
 def _zone(value: object) -> str:
@@ -253,6 +270,28 @@ class EventFile(_Model):
         return self
 
 
+class EscalationStepFile(_Model):
+    """One step: who is notified, and how long before the next step."""
+
+    notify: list[Annotated[str, BeforeValidator(_notify)]] = Field(
+        min_length=1,
+        max_length=10,
+        description="person ids, or schedule:<PagerDuty schedule id>",
+    )
+    escalate_after: Duration = Field(description="whole minutes, at least 1m")
+
+
+class EscalationFile(_Model):
+    """How incidents escalate: the PagerDuty escalation policy oncall writes."""
+
+    name: Text
+    description: Text | None = None
+    repeat: int = Field(
+        0, ge=0, le=9, description="times the escalation repeats after its last step"
+    )
+    steps: list[EscalationStepFile] = Field(min_length=1)
+
+
 class TeamFile(_Model):
     """A team file: who is on call, when they are away, and the risky events."""
 
@@ -272,6 +311,9 @@ class TeamFile(_Model):
     )
     history: dict[Slug, Duration] = Field(
         default_factory=dict, description="on-call time already served, per person id"
+    )
+    escalation: EscalationFile | None = Field(
+        None, description="how incidents escalate, for the PagerDuty escalation policy"
     )
 
 
@@ -363,6 +405,22 @@ def _time_off(index: int, entry: TimeOffFile, zones: dict[str, str]) -> TimeOff:
     return TimeOff(entry.person, start, end, entry.note)
 
 
+def _escalation(data: EscalationFile | None) -> Escalation | None:
+    if data is None:
+        return None
+    steps = []
+    for index, step in enumerate(data.steps):
+        minutes = step.escalate_after / timedelta(minutes=1)
+        if minutes < 1 or minutes != int(minutes):
+            raise InputError(
+                "must be whole minutes, at least 1m, found",
+                value=format_duration(step.escalate_after),
+                path=("escalation", "steps", index, "escalate_after"),
+            )
+        steps.append(EscalationStep(tuple(step.notify), step.escalate_after))
+    return Escalation(data.name, tuple(steps), data.repeat, data.description)
+
+
 def _horizon(horizon: HorizonFile, zone: ZoneInfo) -> Horizon:
     bounds: list[datetime | None] = []
     for key, value in (("start", horizon.start), ("end", horizon.end)):
@@ -419,6 +477,7 @@ def build_team(data: TeamFile) -> Team:
     )
     zones = {p.id: p.timezone for p in people}
     return Team(
+        escalation=_escalation(data.escalation),
         name=data.team,
         timezone=team_zone,
         email=data.email,

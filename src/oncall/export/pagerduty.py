@@ -1,0 +1,196 @@
+"""Rotation -> PagerDuty REST API v2 request documents: schedule overrides, escalation policy.
+
+A classic PagerDuty schedule has one person on call at a time, so a team that wants two
+keeps a primary and a secondary schedule. The n-th schedule given gets the n-th person of
+each shift as an override; back-to-back overrides of one user on one schedule are joined,
+and each request carries at most :data:`MAX_OVERRIDES` overrides.
+
+Documents are ``{"requests": [{"method", "path", "body"}]}``; every body follows the
+official OpenAPI description (``POST /schedules/{id}/overrides`` and
+``POST /escalation_policies``), which the tests check it against.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from oncall.errors import InputError, Path
+from oncall.models import Escalation, Rotation, Team
+from oncall.timeutil import format_instant, format_span
+
+__all__ = ["MAX_OVERRIDES", "SCHEDULE_ID", "Overrides", "escalation_policy", "to_pagerduty"]
+
+MAX_OVERRIDES: Final = 100
+"""The most overrides one request body carries."""
+SCHEDULE_ID: Final = re.compile(r"[A-Z0-9]{2,32}")
+
+
+@dataclass(frozen=True, slots=True)
+class Overrides:
+    """The request document, and notes for the person running the export.
+
+    Attributes:
+        document: ``{"requests": [...]}``, ready to send.
+        notes: what was left to the schedules' normal rotations, or left out.
+    """
+
+    document: dict[str, Any]
+    notes: tuple[str, ...]
+
+
+def _check_schedules(team: Team, schedules: Sequence[str]) -> None:
+    if not schedules:
+        raise InputError("give at least one schedule", path=("--schedule",))
+    for schedule in schedules:
+        if not SCHEDULE_ID.fullmatch(schedule):
+            raise InputError(
+                "malformed PagerDuty schedule id",
+                value=schedule,
+                path=("--schedule",),
+                hint="ids are capital letters and digits, such as 'PABC123'",
+            )
+    if len(set(schedules)) != len(schedules):
+        raise InputError(
+            "the same schedule is given twice", value=list(schedules), path=("--schedule",)
+        )
+    if len(schedules) > team.policy.ideal_staff:
+        raise InputError(
+            f"more schedules than ideal_staff ({team.policy.ideal_staff}) people to fill them",
+            value=list(schedules),
+            path=("--schedule",),
+        )
+
+
+def _user(team: Team, person_id: str) -> str:
+    person = team.person(person_id)
+    if person is None:
+        raise InputError("a shift names someone who is not in people", value=person_id)
+    if person.pagerduty_id is None:
+        raise InputError(
+            f"{person.name} is on a shift but has no pagerduty_id",
+            value=person.id,
+            hint="add pagerduty_id to them in the team file",
+        )
+    return person.pagerduty_id
+
+
+def to_pagerduty(team: Team, rotation: Rotation, schedules: Sequence[str]) -> Overrides:
+    """Overrides for each schedule: the n-th schedule takes the n-th person of each shift.
+
+    Raises:
+        InputError: a malformed or repeated schedule id, more schedules than
+            ``ideal_staff``, or a person on a shift without a ``pagerduty_id``.
+    """
+    _check_schedules(team, schedules)
+    zone = team.zone
+    requests = []
+    notes = []
+    for position, schedule in enumerate(schedules):
+        runs: list[tuple[datetime, datetime, str]] = []
+        left = []
+        for shift in sorted(rotation.shifts, key=lambda s: (s.start, s.end)):
+            if len(shift.people) <= position:
+                left.append(shift)
+                continue
+            user = _user(team, shift.people[position])
+            if runs and runs[-1][2] == user and runs[-1][1] == shift.start:
+                runs[-1] = (runs[-1][0], shift.end, user)
+            else:
+                runs.append((shift.start, shift.end, user))
+        if left:
+            spans = ", ".join(format_span(s.start, s.end, zone) for s in left[:3])
+            more = f" and {len(left) - 3} more" if len(left) > 3 else ""
+            notes.append(
+                f"{len(left)} shift(s) have no person {position + 1}, so schedule {schedule} "
+                f"keeps its normal rotation then: {spans}{more}"
+            )
+        overrides = [
+            {
+                "start": format_instant(start, zone),
+                "end": format_instant(end, zone),
+                "time_zone": team.timezone,
+                "user": {"id": user, "type": "user_reference"},
+            }
+            for start, end, user in runs
+        ]
+        for first in range(0, len(overrides), MAX_OVERRIDES):
+            requests.append(
+                {
+                    "method": "POST",
+                    "path": f"/schedules/{schedule}/overrides",
+                    "body": {"overrides": overrides[first : first + MAX_OVERRIDES]},
+                }
+            )
+    beyond = sum(1 for s in rotation.shifts if len(s.people) > len(schedules))
+    if beyond:
+        notes.append(
+            f"{beyond} shift(s) have more people than schedules ({len(schedules)}); "
+            "the people beyond the last schedule are left out"
+        )
+    return Overrides({"requests": requests}, tuple(notes))
+
+
+def _target(team: Team, name: str, path: Path) -> dict[str, str]:
+    if name.startswith("schedule:"):
+        schedule = name.removeprefix("schedule:")
+        if not SCHEDULE_ID.fullmatch(schedule):
+            raise InputError("malformed PagerDuty schedule id", value=schedule, path=path)
+        return {"id": schedule, "type": "schedule_reference"}
+    person = team.person(name)
+    if person is None:  # pragma: no cover - the team file's loader checks this
+        raise InputError("unknown person", value=name, path=path)
+    if person.pagerduty_id is None:
+        raise InputError(
+            f"{person.name} is in the escalation but has no pagerduty_id",
+            value=person.id,
+            path=path,
+            hint="add pagerduty_id to them in the team file",
+        )
+    return {"id": person.pagerduty_id, "type": "user_reference"}
+
+
+def escalation_policy(team: Team) -> dict[str, Any]:
+    """The ``POST /escalation_policies`` request document for the team's escalation.
+
+    ``escalation_rule_assignment_strategy`` is left out: the official description
+    declares it a string, while its own examples send an object or a list.
+
+    Raises:
+        InputError: no ``escalation`` section, or a person in it without a ``pagerduty_id``.
+    """
+    escalation: Escalation | None = team.escalation
+    if escalation is None:
+        raise InputError("the team file has no escalation section", path=("escalation",))
+    rules = []
+    for index, step in enumerate(escalation.steps):
+        targets = [
+            _target(team, name, ("escalation", "steps", index, "notify", n))
+            for n, name in enumerate(step.notify)
+        ]
+        rules.append(
+            {
+                "escalation_delay_in_minutes": int(step.escalate_after / timedelta(minutes=1)),
+                "targets": targets,
+            }
+        )
+    policy: dict[str, Any] = {
+        "type": "escalation_policy",
+        "name": escalation.name,
+        "num_loops": escalation.repeat,
+        "escalation_rules": rules,
+    }
+    if escalation.description:
+        policy["description"] = escalation.description
+    return {
+        "requests": [
+            {
+                "method": "POST",
+                "path": "/escalation_policies",
+                "body": {"escalation_policy": policy},
+            }
+        ]
+    }
