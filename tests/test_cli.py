@@ -239,7 +239,7 @@ def test_plan_json_of_the_example(example_team: Path, golden: Golden) -> None:
     assert code == 0
     golden("travel-pay.plan.json", out)
     document = json.loads(out)
-    assert set(document) == {"shifts", "findings", "load"}
+    assert set(document) == {"shifts", "findings", "events", "load"}
     assert document["shifts"][0] == {
         "start": "2026-12-03T19:00:00-05:00",
         "end": "2026-12-03T23:00:00-05:00",

@@ -214,7 +214,7 @@ ERROR_CASES = [
     (BASE + "history:\n  bob: 1h\n", "team.yaml:6: history.bob: unknown person 'bob'"),
     (
         BASE + "sources:\n  events: [releases.ics]\n",
-        "team.yaml:5: sources: importing iCalendar sources is not supported yet",
+        "team.yaml:6: sources.events[0]: releases.ics: no such file",
     ),
     (
         BASE + "horizon:\n  start: 2026-12-05\n  end: 2026-12-01\n",

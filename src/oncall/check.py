@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from oncall.availability import Availability
 from oncall.intervals import Interval, merge, overlap, subtract
 from oncall.models import Code, Finding, Horizon, Rotation, Severity, Shift, Team, Window
+from oncall.sources import resolve_sources
 from oncall.timeutil import format_duration, format_span
 from oncall.windows import coverage_windows
 
@@ -122,6 +123,7 @@ def check(
         windows: the coverage windows, when the caller has them already.
     """
     horizon = team.horizon if horizon is None else horizon
+    team = resolve_sources(team, horizon)
     windows = coverage_windows(team, horizon) if windows is None else windows
     context = _Context(team, rotation, windows)
     relevant = _relevant_shifts(rotation, horizon, windows)
@@ -493,6 +495,7 @@ def validate(
 ) -> Validation:
     """Check ``rotation`` for ``team`` and summarise: the verdict of ``oncall validate``."""
     horizon = team.horizon if horizon is None else horizon
+    team = resolve_sources(team, horizon)
     windows = tuple(coverage_windows(team, horizon))
     findings = tuple(check(team, rotation, horizon, windows=windows))
     return Validation(team, rotation, windows, findings, summarize(findings, windows), strict)

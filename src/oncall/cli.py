@@ -31,6 +31,7 @@ from oncall.report import (
     validation_text,
 )
 from oncall.schema import RotationFile, TeamFile, json_schema
+from oncall.sources import resolve_sources
 from oncall.timeutil import DateOrTime, parse_date_or_datetime, parse_duration, read_instant
 from oncall.windows import coverage_windows
 
@@ -67,6 +68,13 @@ def horizon_from(args: argparse.Namespace, team: Team) -> Horizon:
         return team.horizon.replace(start, end)
 
 
+def _team_and_horizon(args: argparse.Namespace) -> tuple[Team, Horizon]:
+    """The team, its horizon (with ``--from``/``--to``), its iCalendar sources expanded."""
+    team = load_team(args.team)
+    horizon = horizon_from(args, team)
+    return resolve_sources(team, horizon), horizon
+
+
 def _add_range(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--from",
@@ -85,8 +93,8 @@ def _add_range(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_windows(args: argparse.Namespace, out: TextIO) -> int:
-    team = load_team(args.team)
-    windows = coverage_windows(team, horizon_from(args, team))
+    team, horizon = _team_and_horizon(args)
+    windows = coverage_windows(team, horizon)
     if args.format == "json":
         out.write(dumps(windows_json(team, windows)))
     else:
@@ -106,8 +114,7 @@ def _output_format(name: str) -> str:
 
 def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
     fmt = _output_format(args.output) if args.output else None
-    team = load_team(args.team)
-    horizon = horizon_from(args, team)
+    team, horizon = _team_and_horizon(args)
     keep = load_rotation(args.keep, team) if args.keep else None
     result = make_plan(team, horizon, keep=keep, explain=args.explain)
     findings = check(team, result.rotation, horizon, windows=result.windows)
@@ -146,8 +153,7 @@ def _colour(out: TextIO) -> bool:
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
-    team = load_team(args.team)
-    horizon = horizon_from(args, team)
+    team, horizon = _team_and_horizon(args)
     rotation = load_rotation(args.rotation, team)
     result = validate(team, rotation, horizon, strict=args.strict)
     name = args.rotation
@@ -187,8 +193,7 @@ def _report_errors(result: Validation, name: str) -> None:
 def _cmd_export_ics(args: argparse.Namespace, out: TextIO) -> int:
     from oncall.export.ics import to_ics  # noqa: PLC0415 - icalendar loads slowly
 
-    team = load_team(args.team)
-    horizon = horizon_from(args, team)
+    team, horizon = _team_and_horizon(args)
     remind = None
     if args.remind is not None:
         with within("--remind"):
@@ -244,8 +249,7 @@ def _write(destination: str, data: bytes, out: TextIO) -> None:
 def _cmd_export_pagerduty(args: argparse.Namespace, out: TextIO) -> int:
     from oncall.export.pagerduty import to_pagerduty  # noqa: PLC0415 - only this command
 
-    team = load_team(args.team)
-    horizon = horizon_from(args, team)
+    team, horizon = _team_and_horizon(args)
     rotation = _rotation_or_plan(args, team, horizon)
     result = validate(team, rotation, horizon)
     _report_errors(result, args.rotation or "the plan")

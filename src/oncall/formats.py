@@ -29,8 +29,10 @@ __all__ = ["FORMATS", "Document", "format_for", "parse_document"]
 
 FORMATS: Final = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json"}
 
-MAX_NODES: Final = 500_000
-"""More YAML nodes than this (aliases counted each time they are used) is refused."""
+MAX_NODES: Final = 1_000_000
+"""More YAML nodes than this is refused."""
+MAX_ALIASES: Final = 10_000
+"""More uses of YAML aliases than this ("billion laughs") is refused."""
 MAX_DEPTH: Final = 64
 
 
@@ -125,12 +127,18 @@ class _Converter:
     def __init__(self) -> None:
         self.lines: dict[Path, int] = {}
         self.nodes = 0
+        self.seen: set[int] = set()
+        self.aliases = 0
 
     def convert(self, node: yaml.Node, path: Path, depth: int = 0) -> object:
         self.nodes += 1
-        if self.nodes > MAX_NODES or depth > MAX_DEPTH:
+        if isinstance(node, yaml.CollectionNode):
+            if id(node) in self.seen:
+                self.aliases += 1  # the same node again: an alias
+            self.seen.add(id(node))
+        if self.nodes > MAX_NODES or depth > MAX_DEPTH or self.aliases > MAX_ALIASES:
             raise InputError(
-                "the YAML document is too large or too deeply nested (aliases count each use)",
+                "the YAML document is too large, too deeply nested or uses aliases too often",
                 line=_mark_line(node),
             )
         self.lines.setdefault(path, _mark_line(node))

@@ -12,16 +12,25 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from oncall.errors import InputError, Origin, Path
 from oncall.formats import Document, format_for, parse_document
-from oncall.models import Rotation, Team
-from oncall.schema import RotationFile, TeamFile, build_rotation, build_team
+from oncall.models import CalendarSource, Rotation, Team, check_known_person
+from oncall.schema import (
+    EventSourceFile,
+    RotationFile,
+    SourcesFile,
+    TeamFile,
+    build_rotation,
+    build_team,
+)
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -186,11 +195,17 @@ def _placed(document: Document, name: str, build: Callable[[], T]) -> T:
         raise exc.located(name, document.line_of(exc.path)) from exc
 
 
-def parse_team(text: str, *, name: str = "team.yaml") -> Team:
+def parse_team(
+    text: str, *, name: str = "team.yaml", folder: str | os.PathLike[str] | None = None
+) -> Team:
     """Read a team from the text of a file called ``name`` (its extension picks the format).
 
+    iCalendar ``sources`` are read from ``folder`` (default: the folder of ``name``) and
+    parsed, but not expanded: that needs the horizon (:func:`oncall.sources.resolve_sources`).
+
     Raises:
-        InputError: naming ``name``, the line, the field and the value.
+        InputError: naming ``name``, the line, the field and the value; or an iCalendar
+            source that cannot be read or parsed.
     """
     fmt = _placed(Document(None), name, lambda: format_for(name))
     document = _placed(Document(None), name, lambda: parse_document(text, fmt))
@@ -202,7 +217,86 @@ def parse_team(text: str, *, name: str = "team.yaml") -> Team:
         replace(e, origin=Origin(e.origin.path, name, document.line_of(e.origin.path)))
         for e in team.events
     )
-    return replace(team, events=events)
+    team = replace(team, events=events)
+    if data.sources is not None:
+        base = FilePath(folder) if folder is not None else FilePath(name).parent
+        sources = _placed(
+            document, name, lambda: _read_sources(data.sources, base, team, name, document)
+        )
+        team = replace(team, sources=sources)
+    return team
+
+
+def _read_sources(
+    sources: SourcesFile | None, base: FilePath, team: Team, name: str, document: Document
+) -> tuple[CalendarSource, ...]:
+    """Read and parse every iCalendar source (relative paths from ``base``)."""
+    if sources is None:
+        return ()
+    found = []
+    for index, entry in enumerate(sources.events):
+        options = EventSourceFile(file=entry) if isinstance(entry, str) else entry
+        origin = _origin(("sources", "events", index), name, document)
+        calendar = _read_calendar(base, options.file, origin)
+        found.append(
+            CalendarSource(
+                options.file,
+                calendar,
+                kind=options.kind,
+                risk=options.risk,
+                match=options.match,
+                origin=origin,
+            )
+        )
+    for index, pto in enumerate(sources.pto):
+        origin = _origin(("sources", "pto", index), name, document)
+        if pto.person is not None:
+            check_known_person(pto.person, [p.id for p in team.people], (*origin.path, "person"))
+        calendar = _read_calendar(base, pto.file, origin)
+        found.append(
+            CalendarSource(
+                pto.file,
+                calendar,
+                pto=True,
+                person=pto.person,
+                match_attendee=pto.match_attendee,
+                match_name=pto.match_name,
+                origin=origin,
+            )
+        )
+    return tuple(found)
+
+
+def _origin(path: Path, name: str, document: Document) -> Origin:
+    return Origin(path, name, document.line_of(path))
+
+
+def _read_calendar(base: FilePath, file: str, origin: Origin) -> object:
+    """Read and parse one .ics file; Google's floating times repaired by x-wr-timezone."""
+    import icalendar  # noqa: PLC0415 - slow to import; only sources need it
+    import x_wr_timezone  # type: ignore[import-untyped]  # noqa: PLC0415 - likewise
+
+    path = base / file
+    try:
+        data = read_bytes(path)
+    except InputError as exc:
+        raise origin.error(f"{file}: {exc.problem}") from exc
+    try:
+        calendar = icalendar.Calendar.from_ical(data)
+        return x_wr_timezone.to_standard(calendar)
+    except Exception as exc:  # any failure to parse a foreign file is the file's problem
+        line = _ics_line(data, exc)
+        where = f"{file}:{line}" if line else file
+        raise origin.error(f"{where}: not a usable iCalendar file ({exc})") from exc
+
+
+def _ics_line(data: bytes, error: Exception) -> int | None:
+    """The line of the content the parser complained about, where its message quotes it."""
+    match = re.search(r"'([^']{8,})'", str(error))
+    if match is None:
+        return None
+    index = data.find(match.group(1).encode(errors="ignore")[:60])
+    return data[:index].count(b"\n") + 1 if index >= 0 else None
 
 
 def load_team(path: str | os.PathLike[str]) -> Team:
@@ -218,7 +312,7 @@ def load_team(path: str | os.PathLike[str]) -> Team:
     """
     name = os.fspath(path)
     _placed(Document(None), name, lambda: format_for(name))
-    return parse_team(read_text(path), name=name)
+    return parse_team(read_text(path), name=name, folder=FilePath(path).parent)
 
 
 def parse_rotation(text: str, team: Team, *, name: str = "rotation.yaml") -> Rotation:

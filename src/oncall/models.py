@@ -21,6 +21,7 @@ from oncall.errors import InputError, Origin
 from oncall.timeutil import get_zone
 
 __all__ = [
+    "CalendarSource",
     "Code",
     "Escalation",
     "EscalationStep",
@@ -196,6 +197,8 @@ class EventSpec:
         rrule: an RFC 5545 recurrence rule (``FREQ=WEEKLY;BYDAY=TH``).
         exdates: occurrences to skip, as local wall-clock datetimes (naive) or whole dates.
         origin: where the event was written, for messages.
+        source: the iCalendar file it was imported from, if any.
+        source_uid: its UID in that file.
     """
 
     title: str
@@ -208,6 +211,8 @@ class EventSpec:
     rrule: str | None = None
     exdates: tuple[date | datetime, ...] = ()
     origin: Origin = field(default_factory=Origin)
+    source: str | None = None
+    source_uid: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "start", _utc(self.start, "event start"))
@@ -236,6 +241,8 @@ class RiskyEvent:
     risk: Risk = field(default=Risk.MODERATE, compare=False)
     timezone: str = field(default="UTC", compare=False)
     origin: Origin = field(default_factory=Origin, compare=False)
+    source: str | None = field(default=None, compare=False)
+    source_uid: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is UTC and self.end.tzinfo is UTC and self.start < self.end:
@@ -293,6 +300,37 @@ class Horizon:
 
 
 @dataclass(frozen=True, slots=True)
+class CalendarSource:
+    """An iCalendar file of risky events or of time off, read but not yet expanded.
+
+    Its events are expanded within a horizon by :func:`oncall.sources.resolve_sources`.
+
+    Attributes:
+        name: the file as the team file names it (relative to the team file).
+        calendar: the parsed calendar (an ``icalendar.Calendar``).
+        pto: whether it holds time off (else risky events).
+        kind: the kind of every event (events sources); else from CATEGORIES.
+        risk: the risk of every event (events sources); else from CATEGORIES.
+        match: only events whose SUMMARY matches this regular expression.
+        person: whose time off every event is (PTO sources).
+        match_attendee: time off for the people whose email is an ATTENDEE or ORGANIZER.
+        match_name: time off for the people whose name is in the SUMMARY.
+        origin: where the team file names the source.
+    """
+
+    name: str
+    calendar: object = field(compare=False, repr=False)
+    pto: bool = False
+    kind: EventKind | None = None
+    risk: Risk | None = None
+    match: str | None = None
+    person: str | None = None
+    match_attendee: bool = False
+    match_name: bool = False
+    origin: Origin = field(default_factory=Origin, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class EscalationStep:
     """Who is notified at one step of an escalation, and how long before the next.
 
@@ -337,6 +375,7 @@ class Team:
         email: the team's address, the calendar's ORGANIZER.
         history: on-call time already served per person id, for fairness.
         escalation: how incidents escalate (for the PagerDuty escalation policy).
+        sources: iCalendar files of events and time off, not yet expanded.
     """
 
     name: str
@@ -349,6 +388,7 @@ class Team:
     email: str | None = None
     history: Mapping[str, timedelta] = field(default_factory=lambda: MappingProxyType({}))
     escalation: Escalation | None = None
+    sources: tuple[CalendarSource, ...] = ()
     _by_id: Mapping[str, Person] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

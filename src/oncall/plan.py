@@ -37,6 +37,7 @@ from math import ceil
 from oncall.availability import Availability
 from oncall.intervals import Interval, subtract
 from oncall.models import Horizon, Rotation, Shift, Team, Window
+from oncall.sources import resolve_sources
 from oncall.timeutil import format_duration, format_local
 from oncall.windows import coverage_windows
 
@@ -157,6 +158,7 @@ def make_plan(
     on large teams).
     """
     horizon = team.horizon if horizon is None else horizon
+    team = resolve_sources(team, horizon)
     windows = tuple(coverage_windows(team, horizon))
     kept = kept_shifts(team, keep, windows) if keep is not None else []
     planner = _Planner(team, windows, kept, explain=explain)

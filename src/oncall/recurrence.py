@@ -155,6 +155,8 @@ def expand_events(team: Team, horizon: Horizon | None = None) -> list[RiskyEvent
             risk=spec.risk,
             timezone=spec.timezone,
             origin=spec.origin,
+            source=spec.source,
+            source_uid=spec.source_uid,
         )
         for (spec, start, _, _), name in zip(drafts, names, strict=True)
         if horizon.contains(start)

@@ -58,6 +58,8 @@ def event_json(event: RiskyEvent, team: Team) -> dict[str, Any]:
         "risk": str(event.risk),
         "start": format_instant(event.start, team.zone),
         "end": format_instant(event.end, team.zone),
+        "source": event.source or event.origin.file,
+        **({"source_uid": event.source_uid} if event.source_uid else {}),
     }
 
 
@@ -92,7 +94,10 @@ def windows_text(team: Team, windows: Sequence[Window]) -> str:
         for event in window.events:
             same_day = local_date(event.start, zone) == local_date(window.start, zone)
             when = format_span(event.start, event.end, zone, date_too=not same_day)
-            lines.append(f"    {when}  {event.title} ({event.kind}, {event.risk})  {event.id}")
+            source = f"  [{event.source}]" if event.source else ""
+            lines.append(
+                f"    {when}  {event.title} ({event.kind}, {event.risk})  {event.id}{source}"
+            )
         lines.append("")
     return "\n".join(lines)
 
@@ -175,6 +180,7 @@ def plan_json(
     document: dict[str, Any] = {
         **rotation_document(team, result.rotation),
         "findings": [finding_json(f, team) for f in findings],
+        "events": [event_json(e, team) for w in result.windows for e in w.events],
         "load": _load_json(result.load),
     }
     if explain:

@@ -292,6 +292,53 @@ class EscalationFile(_Model):
     steps: list[EscalationStepFile] = Field(min_length=1)
 
 
+def _pattern(value: object) -> str:
+    text = _text(value)
+    try:
+        re.compile(text)
+    except re.error as exc:
+        raise InputError(f"invalid regular expression ({exc})", value=value) from exc
+    return text
+
+
+Pattern = Annotated[str, BeforeValidator(_pattern), _schema("string", "a regular expression")]
+
+
+class EventSourceFile(_Model):
+    """An iCalendar file whose events are risky events."""
+
+    file: Text = Field(description="path relative to the team file")
+    kind: Kind | None = Field(None, description="the kind of every event (else from CATEGORIES)")
+    risk: RiskLevel | None = Field(
+        None, description="the risk of every event (else from CATEGORIES)"
+    )
+    match: Pattern | None = Field(None, description="only events whose SUMMARY matches")
+
+
+class TimeOffSourceFile(_Model):
+    """An iCalendar file of time off: one person's, or a team's matched by email or name."""
+
+    file: Text = Field(description="path relative to the team file")
+    person: Slug | None = Field(None, description="every event is this person's time off")
+    match_attendee: bool = Field(False, description="people by ATTENDEE or ORGANIZER email")
+    match_name: bool = Field(False, description="people by their name in SUMMARY")
+
+    @model_validator(mode="after")
+    def _one_way(self) -> TimeOffSourceFile:
+        if sum((self.person is not None, self.match_attendee, self.match_name)) != 1:
+            raise InputError("give exactly one of 'person', 'match_attendee' and 'match_name'")
+        return self
+
+
+class SourcesFile(_Model):
+    """iCalendar files the team already keeps: releases and time off."""
+
+    events: list[Text | EventSourceFile] = Field(
+        default_factory=list, description="files (or {file, kind, risk, match}) of risky events"
+    )
+    pto: list[TimeOffSourceFile] = Field(default_factory=list)
+
+
 class TeamFile(_Model):
     """A team file: who is on call, when they are away, and the risky events."""
 
@@ -306,9 +353,7 @@ class TeamFile(_Model):
     people: list[PersonFile] = Field(default_factory=list)
     pto: list[TimeOffFile] = Field(default_factory=list)
     events: list[EventFile] = Field(default_factory=list)
-    sources: dict[str, Any] | None = Field(
-        None, description="iCalendar sources of events and time off (not supported yet)"
-    )
+    sources: SourcesFile | None = Field(None, description="iCalendar files of events and time off")
     history: dict[Slug, Duration] = Field(
         default_factory=dict, description="on-call time already served, per person id"
     )
@@ -445,12 +490,6 @@ def build_team(data: TeamFile) -> Team:
             nonexistent local time, an end before its start, an unknown person, a
             duplicate id, an invalid recurrence rule or policy.
     """
-    if data.sources is not None:
-        raise InputError(
-            "importing iCalendar sources is not supported yet",
-            path=("sources",),
-            hint="list the events and time off in the team file for now",
-        )
     team_zone = data.timezone
     policy_file = data.policy
     with within("policy"):

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from oncall.models import Horizon, Policy, RiskyEvent, Team, Window
 from oncall.recurrence import expand_events
+from oncall.sources import resolve_sources
 
 __all__ = ["coverage_windows", "merge_windows"]
 
@@ -54,7 +55,8 @@ def coverage_windows(team: Team, horizon: Horizon | None = None) -> list[Window]
         horizon: replaces the team's horizon; windows are not clipped to it.
 
     Raises:
-        InputError: when the events cannot be expanded (see
-            :func:`oncall.recurrence.expand_events`).
+        InputError: when the events or the iCalendar sources cannot be expanded (see
+            :func:`oncall.recurrence.expand_events`, :func:`oncall.sources.resolve_sources`).
     """
+    team = resolve_sources(team, horizon)
     return merge_windows(expand_events(team, horizon), team.policy)

@@ -1,0 +1,327 @@
+"""iCalendar sources -> risky events and time off, expanded within a horizon.
+
+Teams keep release calendars and time off in calendar programs; the team file's
+``sources`` names those exports. They are parsed when the team file is loaded (see
+:mod:`oncall.load`) and expanded here, once the horizon is known, with
+``recurring-ical-events`` (RRULE, RDATE, EXDATE, moved and cancelled instances):
+
+- times with a TZID (an IANA name, or a Windows name such as "Eastern Standard Time" with
+  its VTIMEZONE) or in UTC are exact; floating times are read in the calendar's
+  ``X-WR-TIMEZONE`` (Google's exports; ``x-wr-timezone`` repairs those at load time), else
+  in the team's zone (for time off, the person's), a time that a DST change skips or
+  repeats resolved as RFC 5545 says;
+- all-day events are whole days in the team's zone (for time off, the person's), DTEND
+  exclusive as RFC 5545 defines it;
+- ``STATUS:CANCELLED`` events and instances are skipped; so is "free" time in a time off
+  calendar (``TRANSP:TRANSPARENT`` or ``X-MICROSOFT-CDO-BUSYSTATUS:FREE``), while
+  tentative time off counts as time off (better nobody is planned than somebody away).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+
+from dateutil.rrule import rrulestr
+
+from oncall.models import (
+    CalendarSource,
+    EventKind,
+    EventSpec,
+    Horizon,
+    Person,
+    Risk,
+    Team,
+    TimeOff,
+)
+from oncall.recurrence import MAX_OCCURRENCES
+from oncall.timeutil import generated_to_utc, start_of_day
+
+__all__ = ["resolve_sources"]
+
+_EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+_LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+_INSTANT = timedelta(minutes=1)
+"""How long an event with a start and no end (an instant) is taken to last."""
+_EMAIL = re.compile(r"^mailto:", re.IGNORECASE)
+
+
+def resolve_sources(team: Team, horizon: Horizon | None = None) -> Team:
+    """The team with its iCalendar sources expanded into events and time off.
+
+    Occurrences are those that start inside ``horizon`` (default: the team's); their
+    ids come from SUMMARY and start, as for the team file. A team without sources comes
+    back as it is.
+
+    Raises:
+        InputError: naming the file: an endless series without a horizon end, too many
+            occurrences, or a broken component (by its UID).
+    """
+    if not team.sources:
+        return team
+    horizon = team.horizon if horizon is None else horizon
+    events = list(team.events)
+    time_off = list(team.time_off)
+    for source in team.sources:
+        if source.pto:
+            time_off += _time_off(team, source, horizon)
+        else:
+            events += _events(team, source, horizon)
+    return replace(team, events=tuple(events), time_off=tuple(time_off), sources=())
+
+
+def _occurrences(source: CalendarSource, horizon: Horizon) -> Iterator[Any]:
+    """Every instance in the horizon (cancelled ones left out), capped."""
+    import recurring_ical_events  # type: ignore[import-untyped]  # noqa: PLC0415 - slow; only sources need it
+
+    calendar: Any = source.calendar
+    if horizon.end is None:
+        for component in calendar.walk("VEVENT"):
+            rule = component.get("RRULE")
+            rules = rule if isinstance(rule, list) else [rule] if rule is not None else []
+            if any("COUNT" not in r and "UNTIL" not in r for r in rules):
+                raise source.origin.error(
+                    f"{source.name}: the event {component.get('UID', '?')} repeats without end "
+                    "and needs a horizon end",
+                    hint="set horizon.end in the team file, or pass --to",
+                )
+    start = horizon.start or _EARLIEST
+    end = horizon.end or _LATEST
+    _check_rule_sizes(source, end)
+    try:
+        found = recurring_ical_events.of(calendar).between(start, end)
+    except Exception as exc:
+        raise source.origin.error(f"{source.name}: cannot expand the calendar ({exc})") from exc
+    for count, component in enumerate(found, start=1):
+        if count > MAX_OCCURRENCES:
+            raise source.origin.error(
+                f"{source.name}: more than {MAX_OCCURRENCES:,} occurrences in the horizon",
+                hint="use a shorter horizon (--from/--to)",
+            )
+        if str(component.get("STATUS", "")).upper() == "CANCELLED":
+            continue
+        yield component
+
+
+def _check_rule_sizes(source: CalendarSource, end: datetime) -> None:
+    """Refuse, quickly, a series with more occurrences than the cap before ``end``.
+
+    Counting with dateutil is some forty times faster than expanding, so a rule such as
+    ``FREQ=SECONDLY`` fails in a moment instead of after a long expansion.
+    """
+    calendar: Any = source.calendar
+    for component in calendar.walk("VEVENT"):
+        rule = component.get("RRULE")
+        if rule is None or component.get("DTSTART") is None:
+            continue
+        for one in rule if isinstance(rule, list) else [rule]:
+            first = component["DTSTART"].dt
+            local = (
+                first.replace(tzinfo=None)
+                if isinstance(first, datetime)
+                else datetime.combine(first, datetime.min.time())
+            )
+            text = one.to_ical().decode()
+            try:
+                # Counting only: an UNTIL in UTC is read as local (hours off at most).
+                series = rrulestr(_UTC_UNTIL.sub(r"\1", text), dtstart=local)
+            except (ValueError, TypeError):
+                continue  # recurring-ical-events reports what it cannot read
+            if _more_than_cap(series, end.replace(tzinfo=None) + timedelta(days=1)):
+                raise source.origin.error(
+                    f"{source.name}: the event {component.get('UID', '?')} repeats more than "
+                    f"{MAX_OCCURRENCES:,} times in the horizon",
+                    hint="use a shorter horizon (--from/--to)",
+                )
+
+
+def _more_than_cap(series: Iterable[datetime], limit: datetime) -> bool:
+    within = itertools.takewhile(lambda moment: moment <= limit, series)
+    return sum(1 for _ in itertools.islice(within, MAX_OCCURRENCES + 1)) > MAX_OCCURRENCES
+
+
+_UTC_UNTIL = re.compile(r"(UNTIL=\d{8}(?:T\d{6})?)Z", re.IGNORECASE)
+
+
+def _instant(value: date | datetime, zone: tzinfo) -> datetime:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return generated_to_utc(value, zone)  # floating: the zone's wall clock
+        return value.astimezone(UTC)
+    return start_of_day(value, zone)
+
+
+@dataclass(frozen=True, slots=True)
+class _Lengths:
+    """Each series' elapsed length, and which instances were edited (keep their own)."""
+
+    series: dict[str, timedelta]
+    edited: set[tuple[str, datetime | date]]
+
+    def of(self, component: Any, zone: tzinfo) -> timedelta | None:
+        """The length an occurrence takes from its series, unless it was edited."""
+        uid = str(component.get("UID", ""))
+        recurrence = component.get("RECURRENCE-ID")
+        if recurrence is not None and (uid, _key(recurrence.dt, zone)) in self.edited:
+            return None
+        return self.series.get(uid)
+
+
+def _key(value: date | datetime, zone: tzinfo) -> datetime | date:
+    return _instant(value, zone) if isinstance(value, datetime) else value
+
+
+def _durations(source: CalendarSource, zone: tzinfo) -> _Lengths:
+    """Each series' elapsed length, from its master event.
+
+    Every occurrence lasts as long, in elapsed time, as the first (RFC 5545 says so of
+    DTEND and of a DURATION in hours). The expansion's own DTEND adds the length on the
+    wall clock, which is an hour off across a DST change.
+    """
+    lengths: dict[str, timedelta] = {}
+    edited: set[tuple[str, datetime | date]] = set()
+    calendar: Any = source.calendar
+    for component in calendar.walk("VEVENT"):
+        recurrence = component.get("RECURRENCE-ID")
+        if recurrence is not None:
+            edited.add((str(component.get("UID", "")), _key(recurrence.dt, zone)))
+            continue
+        if component.get("DTSTART") is None:
+            continue
+        start = component["DTSTART"].dt
+        if not isinstance(start, datetime):
+            continue  # all-day: whole days, taken from the dates themselves
+        if component.get("DURATION") is not None:
+            lengths[str(component.get("UID", ""))] = component["DURATION"].dt
+        elif component.get("DTEND") is not None:
+            length = _instant(component["DTEND"].dt, zone) - _instant(start, zone)
+            lengths[str(component.get("UID", ""))] = length
+    return _Lengths(lengths, edited)
+
+
+def _span(
+    component: Any, zone: tzinfo, source: CalendarSource, lengths: _Lengths
+) -> tuple[datetime, datetime]:
+    """A component's ``[start, end)``: all-day dates as whole days in ``zone``."""
+    try:
+        start_value = component["DTSTART"].dt
+        start = _instant(start_value, zone)
+        length = lengths.of(component, zone)
+        if isinstance(start_value, datetime) and length is not None:
+            end = start + length
+        elif component.get("DTEND") is not None:
+            end = _instant(component["DTEND"].dt, zone)
+        elif component.get("DURATION") is not None:
+            end = start + component["DURATION"].dt
+        elif isinstance(start_value, datetime):
+            end = start + _INSTANT
+        else:
+            end = _instant(start_value + timedelta(days=1), zone)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        uid = component.get("UID", "?")
+        raise source.origin.error(
+            f"{source.name}: the event {uid} has no usable DTSTART or DTEND ({exc})"
+        ) from exc
+    if end <= start:
+        end = start + _INSTANT
+    return start, end
+
+
+def _categories(component: Any) -> list[str]:
+    found: list[str] = []
+    values = component.get("CATEGORIES")
+    for value in values if isinstance(values, list) else [values] if values is not None else []:
+        found += [str(c).strip().lower() for c in getattr(value, "cats", [value])]
+    return found
+
+
+def _kind_and_risk(component: Any, source: CalendarSource) -> tuple[EventKind, Risk]:
+    categories = _categories(component)
+    kinds = {str(k): k for k in EventKind}
+    risks = {str(r): r for r in Risk}
+    kind = source.kind or next((kinds[c] for c in categories if c in kinds), EventKind.OTHER)
+    risk = source.risk or next(
+        (
+            risks[c.removeprefix("risk:").strip()]
+            for c in categories
+            if c.removeprefix("risk:").strip() in risks
+        ),
+        Risk.MODERATE,
+    )
+    return kind, risk
+
+
+def _events(team: Team, source: CalendarSource, horizon: Horizon) -> list[EventSpec]:
+    zone = team.zone
+    pattern = re.compile(source.match, re.IGNORECASE) if source.match else None
+    specs = []
+    seen: set[tuple[str, datetime, datetime]] = set()
+    lengths = _durations(source, zone)
+    for component in _occurrences(source, horizon):
+        title = str(component.get("SUMMARY", "")).strip() or "(untitled event)"
+        if pattern is not None and not pattern.search(title):
+            continue
+        start, end = _span(component, zone, source, lengths)
+        if not horizon.contains(start):
+            continue  # it started before the horizon (expansion returns what overlaps it)
+        if (title, start, end) in seen:
+            continue  # the same event twice (two copies of one invitation): once is enough
+        seen.add((title, start, end))
+        kind, risk = _kind_and_risk(component, source)
+        specs.append(
+            EventSpec(
+                title=title,
+                start=start,
+                duration=end - start,
+                timezone=team.timezone,
+                kind=kind,
+                risk=risk,
+                origin=source.origin,
+                source=source.name,
+                source_uid=str(component.get("UID", "")) or None,
+            )
+        )
+    return specs
+
+
+def _is_free(component: Any) -> bool:
+    busy = str(component.get("X-MICROSOFT-CDO-BUSYSTATUS", "")).upper()
+    if busy:
+        return busy == "FREE"
+    return str(component.get("TRANSP", "")).upper() == "TRANSPARENT"
+
+
+def _people_of(component: Any, team: Team, source: CalendarSource) -> Iterable[Person]:
+    if source.person is not None:
+        person = team.person(source.person)
+        return [person] if person is not None else []
+    if source.match_attendee:
+        addresses = []
+        for name in ("ATTENDEE", "ORGANIZER"):
+            value = component.get(name)
+            for address in (
+                value if isinstance(value, list) else [value] if value is not None else []
+            ):
+                addresses.append(_EMAIL.sub("", str(address)).strip().lower())
+        return [p for p in team.people if p.email and p.email.lower() in addresses]
+    summary = str(component.get("SUMMARY", "")).lower()
+    return [
+        p for p in team.people if re.search(rf"(^|\W){re.escape(p.name.lower())}(\W|$)", summary)
+    ]
+
+
+def _time_off(team: Team, source: CalendarSource, horizon: Horizon) -> list[TimeOff]:
+    offs = []
+    lengths = _durations(source, team.zone)
+    for component in _occurrences(source, horizon):
+        if _is_free(component):
+            continue
+        note = str(component.get("SUMMARY", "")).strip() or None
+        for person in _people_of(component, team, source):
+            start, end = _span(component, person.zone, source, lengths)
+            offs.append(TimeOff(person.id, start, end, note))
+    return offs
