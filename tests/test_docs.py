@@ -84,3 +84,17 @@ def test_every_command_is_documented() -> None:
             for option in action.option_strings:
                 if option.startswith("--") and option != "--help":
                     assert option in reference, f"{name} {option}"
+
+
+def test_every_finding_code_is_documented() -> None:
+    from oncall.models import Code  # noqa: PLC0415 - only this test needs the codes
+
+    reference = (ROOT / "docs" / "reference" / "findings.md").read_text(encoding="utf-8")
+    for code in Code:
+        assert f"| `{code}` | {code.severity} |" in reference, code
+
+
+def test_every_docs_page_is_in_the_site_navigation() -> None:
+    navigation = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    for page in (ROOT / "docs").rglob("*.md"):
+        assert str(page.relative_to(ROOT / "docs")) in navigation, page
