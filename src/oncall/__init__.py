@@ -1,7 +1,7 @@
 """oncall: on-call coverage around risky events.
 
 Load a team, compute the coverage windows its risky events need, plan who covers them
-and check a rotation::
+and check a rotation:
 
     import oncall
 
@@ -11,8 +11,8 @@ and check a rotation::
     rotation = oncall.plan(team)
     findings = oncall.check(team, rotation)
 
-Every instant in the API is an aware UTC :class:`~datetime.datetime`; every length an
-elapsed :class:`~datetime.timedelta`.
+Every instant in the API is an aware UTC `datetime.datetime`; every length an
+elapsed `datetime.timedelta`.
 """
 
 from typing import TYPE_CHECKING

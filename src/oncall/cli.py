@@ -1,7 +1,7 @@
 """The ``oncall`` command: parse arguments, call the library, print, return an exit code.
 
 The only module that reads the clock or the environment, and the only one that catches
-:class:`~oncall.errors.OncallError` (exit 2). Nothing imports it.
+`oncall.errors.OncallError` (exit 2). Nothing imports it.
 """
 
 from __future__ import annotations

@@ -1,14 +1,14 @@
 """The exceptions oncall raises.
 
-Every error that a user can cause by what they wrote is an :class:`InputError`. It carries
+Every error that a user can cause by what they wrote is an `InputError`. It carries
 where the problem is (file, line, field path), the value found and, where one is obvious, a
-hint, and builds its message from those fields once::
+hint, and builds its message from those fields once:
 
     team.yaml:14: people[2].timezone: unknown time zone 'America/NewYork'
     (did you mean 'America/New_York'?)
 
 Core code raises errors with the parts it knows (a field path, a value); the loader adds
-the file and the line as the error bubbles up (:meth:`InputError.located`).
+the file and the line as the error bubbles up (`InputError.located`).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class Origin:
     line: int | None = None
 
     def error(self, problem: str, value: object = _NO_VALUE, hint: str | None = None) -> InputError:
-        """An :class:`InputError` placed here."""
+        """An `InputError` placed here."""
         return InputError(
             problem, value=value, hint=hint, path=self.path, file=self.file, line=self.line
         )
@@ -152,7 +152,7 @@ class NonexistentTimeError(InputError):
 
 @contextmanager
 def within(*path: str | int) -> Iterator[None]:
-    """Put ``path`` before the field path of any :class:`InputError` raised in the block."""
+    """Put ``path`` before the field path of any `InputError` raised in the block."""
     try:
         yield
     except InputError as exc:

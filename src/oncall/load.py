@@ -1,8 +1,8 @@
 """Files -> models: the only module that reads files.
 
 It is also the only one that translates foreign exceptions (OSError, pydantic
-validation) into :class:`InputError`; the format parsers do the same for their syntax
-errors in :mod:`oncall.formats`.
+validation) into `InputError`; the format parsers do the same for their syntax
+errors in `oncall.formats`.
 
 Every error leaves here naming the file, the line where the format gives one, the field
 path and the bad value.
@@ -201,7 +201,7 @@ def parse_team(
     """Read a team from the text of a file called ``name`` (its extension picks the format).
 
     iCalendar ``sources`` are read from ``folder`` (default: the folder of ``name``) and
-    parsed, but not expanded: that needs the horizon (:func:`oncall.sources.resolve_sources`).
+    parsed, but not expanded: that needs the horizon (`oncall.sources.resolve_sources`).
 
     Raises:
         InputError: naming ``name``, the line, the field and the value; or an iCalendar
@@ -303,9 +303,10 @@ def load_team(path: str | os.PathLike[str]) -> Team:
     """Read a team file (YAML, TOML or JSON, by its extension).
 
     Example:
-        >>> team = load_team("examples/travel-pay/team.yaml")
-        >>> team.name, team.timezone
-        ('travel-pay', 'America/New_York')
+        ```python
+        team = load_team("examples/travel-pay/team.yaml")
+        team.name, team.timezone  # ('travel-pay', 'America/New_York')
+        ```
 
     Raises:
         InputError: naming the file, the line, the field and the value.

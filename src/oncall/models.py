@@ -2,7 +2,7 @@
 
 These are small frozen value types holding trusted values: every instant is an aware UTC
 ``datetime`` and every length a ``timedelta`` of elapsed time. Files are validated by
-:mod:`oncall.schema` (pydantic) and turned into these; a script may also build them
+`oncall.schema` (pydantic) and turned into these; a script may also build them
 directly, and the constructors check the invariants a caller could get wrong (naive
 datetimes, ends before starts).
 """
@@ -303,7 +303,7 @@ class Horizon:
 class CalendarSource:
     """An iCalendar file of risky events or of time off, read but not yet expanded.
 
-    Its events are expanded within a horizon by :func:`oncall.sources.resolve_sources`.
+    Its events are expanded within a horizon by `oncall.sources.resolve_sources`.
 
     Attributes:
         name: the file as the team file names it (relative to the team file).

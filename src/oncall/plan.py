@@ -8,7 +8,7 @@ The planner walks the coverage windows in time order (split into slots no longer
 2. **Coverage first.** Among the assignments for the slot that respect the rules, it takes
    one that lets the most slots of the *block* reach ``min_staff``: the slot and the later
    slots linked to it by the rules (closer than ``min_rest``). This look-ahead is an exact
-   search over the block (up to :data:`MAX_BLOCK` slots, within a node budget), so staffing
+   search over the block (up to `MAX_BLOCK` slots, within a node budget), so staffing
    one window fully never strands the next when a different choice would cover both.
    Then it staffs the slot itself as fully as it can, up to ``ideal_staff``.
 3. **Fairness.** Among equally good assignments it takes the people with the least
@@ -119,7 +119,7 @@ def plan(team: Team, horizon: Horizon | None = None, *, keep: Rotation | None = 
 
     Returns:
         The rotation, shifts sorted by time. It always covers every window; where nobody
-        could be found a shift has fewer people, or none (:func:`oncall.check` says why).
+        could be found a shift has fewer people, or none (`oncall.check` says why).
     """
     return make_plan(team, horizon, keep=keep).rotation
 
@@ -152,7 +152,7 @@ def make_plan(
     keep: Rotation | None = None,
     explain: bool = False,
 ) -> PlanResult:
-    """Plan like :func:`plan`, and say how: windows, per-shift decisions and load.
+    """Plan like `plan`, and say how: windows, per-shift decisions and load.
 
     With ``explain``, each decision lists why everyone else was passed over (costs time
     on large teams).
@@ -431,7 +431,7 @@ class _Planner:
         return chosen, held_back
 
     def _combos(self, pool: Sequence[str], target: int) -> Iterator[tuple[str, ...]]:
-        """Groups of ``target`` people down to none, in :meth:`_combo_key` order.
+        """Groups of ``target`` people down to none, in `_combo_key` order.
 
         ``pool`` is in preference order. A group's first key is its highest load, which
         is least when the group is drawn from the people with no more load than the
@@ -542,7 +542,7 @@ class _Planner:
         """Why someone with no more on-call time than those picked was not picked.
 
         Compares the picked group with the best group that has ``person`` instead of one
-        of its members, the way :meth:`_combo_key` ranks groups.
+        of its members, the way `_combo_key` ranks groups.
         """
         pool = sorted({*chosen, person}, key=self.key_of.__getitem__)
         position = {p: i for i, p in enumerate(pool)}

@@ -2,7 +2,7 @@
 
 A recurring event expands in its zone's local wall-clock time (a weekly 20:00 deployment
 stays at 20:00 across DST changes); generated times that a DST change skips or repeats
-resolve as RFC 5545 says (:func:`oncall.timeutil.generated_to_utc`). Each occurrence lasts
+resolve as RFC 5545 says (`oncall.timeutil.generated_to_utc`). Each occurrence lasts
 as long, in elapsed time, as the first.
 
 Ids: an event with an ``id`` and no rule keeps it; every other occurrence is

@@ -1,10 +1,10 @@
 """The file formats' schema (pydantic), and the step from a validated file to a Team.
 
-:class:`TeamFile` and :class:`RotationFile` say what a team or rotation file may contain;
+`TeamFile` and `RotationFile` say what a team or rotation file may contain;
 ``oncall schema`` prints them as JSON Schema so editors can complete and check files.
-They keep local times as written; :func:`build_team` then reads every time in the zone
+They keep local times as written; `build_team` then reads every time in the zone
 it belongs to (the event's, else the team's; for PTO the person's) and builds the
-domain's :class:`~oncall.models.Team`. Errors raised here carry the field path; the
+domain's `oncall.models.Team`. Errors raised here carry the field path; the
 loader adds the file and line.
 """
 
@@ -483,7 +483,7 @@ def _horizon(horizon: HorizonFile, zone: ZoneInfo) -> Horizon:
 
 
 def build_team(data: TeamFile) -> Team:
-    """Read every time in a validated team file in its zone and build the :class:`Team`.
+    """Read every time in a validated team file in its zone and build the `Team`.
 
     Raises:
         InputError: with the field path of the first problem: an ambiguous or

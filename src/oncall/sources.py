@@ -2,7 +2,7 @@
 
 Teams keep release calendars and time off in calendar programs; the team file's
 ``sources`` names those exports. They are parsed when the team file is loaded (see
-:mod:`oncall.load`) and expanded here, once the horizon is known, with
+`oncall.load`) and expanded here, once the horizon is known, with
 ``recurring-ical-events`` (RRULE, RDATE, EXDATE, moved and cancelled instances):
 
 - times with a TZID (an IANA name, or a Windows name such as "Eastern Standard Time" with

@@ -6,9 +6,9 @@ recurrence rules, and leaves here, for messages and exports.
 
 Two ways to turn a local time into an instant, chosen by who wrote it:
 
-- :func:`local_to_utc` is for times a person wrote: a time that a DST change skips or
+- `local_to_utc` is for times a person wrote: a time that a DST change skips or
   repeats is an error that asks for an explicit UTC offset.
-- :func:`generated_to_utc` is for times a recurrence rule generated: RFC 5545 resolves
+- `generated_to_utc` is for times a recurrence rule generated: RFC 5545 resolves
   them (a skipped time moves forward by the gap, a repeated one takes the first
   occurrence), so a weekly 01:30 series does not fail once a year.
 
@@ -234,7 +234,7 @@ def generated_to_utc(local: datetime, zone: tzinfo) -> datetime:
 
     A time in a DST gap is read with the offset from before the gap (so it moves forward
     by the gap); a time that occurs twice takes the first occurrence. Both are what
-    ``fold=0`` means in :pep:`495`.
+    ``fold=0`` means in PEP 495.
     """
     if local.tzinfo is not None:
         return local.astimezone(UTC)
@@ -247,7 +247,7 @@ def start_of_day(day: date, zone: tzinfo) -> datetime:
 
 
 def read_instant(value: DateOrTime, zone: ZoneInfo, *, end_of_date: bool = False) -> datetime:
-    """Turn what :func:`parse_date_or_datetime` read into a UTC instant.
+    """Turn what `parse_date_or_datetime` read into a UTC instant.
 
     A date means the start of that day in ``zone`` or, with ``end_of_date``, the end of it
     (the start of the next day): the way inclusive end dates are read.

@@ -56,7 +56,7 @@ def coverage_windows(team: Team, horizon: Horizon | None = None) -> list[Window]
 
     Raises:
         InputError: when the events or the iCalendar sources cannot be expanded (see
-            :func:`oncall.recurrence.expand_events`, :func:`oncall.sources.resolve_sources`).
+            `oncall.recurrence.expand_events`, `oncall.sources.resolve_sources`).
     """
     team = resolve_sources(team, horizon)
     return merge_windows(expand_events(team, horizon), team.policy)

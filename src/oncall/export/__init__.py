@@ -1,1 +1,1 @@
-"""Exports: iCalendar files (:mod:`oncall.export.ics`) and PagerDuty request documents."""
+"""Exports: iCalendar files (`oncall.export.ics`) and PagerDuty request documents."""

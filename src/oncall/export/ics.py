@@ -1,7 +1,7 @@
 """Rotation -> iCalendar (RFC 5545): a team calendar, or one person's feed.
 
 One VEVENT per shift, DTSTART and DTEND exactly the shift in the team's zone (with its
-VTIMEZONE, see :mod:`oncall.export.vtimezone`). UIDs are uuid5 of the team, the person
+VTIMEZONE, see `oncall.export.vtimezone`). UIDs are uuid5 of the team, the person
 (personal feeds) and the shift's start and end, so a change of people updates an event
 in place, a change of time is a new event, and an unrelated change leaves every other
 UID as it was. DTSTAMP is passed in: the same input gives the same bytes.

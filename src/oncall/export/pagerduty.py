@@ -3,7 +3,7 @@
 A classic PagerDuty schedule has one person on call at a time, so a team that wants two
 keeps a primary and a secondary schedule. The n-th schedule given gets the n-th person of
 each shift as an override; back-to-back overrides of one user on one schedule are joined,
-and each request carries at most :data:`MAX_OVERRIDES` overrides.
+and each request carries at most `MAX_OVERRIDES` overrides.
 
 Documents are ``{"requests": [{"method", "path", "body"}]}``; every body follows the
 official OpenAPI description (``POST /schedules/{id}/overrides`` and
