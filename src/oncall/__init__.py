@@ -17,40 +17,78 @@ elapsed `datetime.timedelta`.
 
 from typing import TYPE_CHECKING
 
-from oncall.check import Summary, Validation, check, validate
-from oncall.errors import AmbiguousTimeError, InputError, NonexistentTimeError, OncallError
-from oncall.load import load_rotation, load_team, parse_rotation, parse_team
-from oncall.models import (
-    Code,
-    Escalation,
-    EscalationStep,
-    EventKind,
-    EventSpec,
-    Finding,
-    Horizon,
-    Person,
-    Policy,
-    Risk,
-    RiskyEvent,
-    Rotation,
-    Severity,
-    Shift,
-    Team,
-    TimeOff,
-    Window,
-)
-from oncall.plan import Decision, PlanResult, make_plan, plan
-from oncall.recurrence import expand_events
-from oncall.render import dump_rotation
-from oncall.windows import coverage_windows, merge_windows
-
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from oncall.check import Summary, Validation, check, validate
+    from oncall.errors import AmbiguousTimeError, InputError, NonexistentTimeError, OncallError
     from oncall.export.ics import to_ics
     from oncall.export.pagerduty import escalation_policy, to_pagerduty
+    from oncall.load import load_rotation, load_team, parse_rotation, parse_team
+    from oncall.models import (
+        Code,
+        Escalation,
+        EscalationStep,
+        EventKind,
+        EventSpec,
+        Finding,
+        Horizon,
+        Person,
+        Policy,
+        Risk,
+        RiskyEvent,
+        Rotation,
+        Severity,
+        Shift,
+        Team,
+        TimeOff,
+        Window,
+    )
+    from oncall.plan import Decision, PlanResult, make_plan, plan
+    from oncall.recurrence import expand_events
+    from oncall.render import dump_rotation
+    from oncall.windows import coverage_windows, merge_windows
 
+# Names are loaded on first use (PEP 562), so that `oncall` and `python -m oncall.cli`
+# start fast and import only what a command needs (icalendar only for exports).
 _LAZY = {
+    "Summary": "oncall.check",
+    "Validation": "oncall.check",
+    "check": "oncall.check",
+    "validate": "oncall.check",
+    "AmbiguousTimeError": "oncall.errors",
+    "InputError": "oncall.errors",
+    "NonexistentTimeError": "oncall.errors",
+    "OncallError": "oncall.errors",
+    "load_rotation": "oncall.load",
+    "load_team": "oncall.load",
+    "parse_rotation": "oncall.load",
+    "parse_team": "oncall.load",
+    "Code": "oncall.models",
+    "Escalation": "oncall.models",
+    "EscalationStep": "oncall.models",
+    "EventKind": "oncall.models",
+    "EventSpec": "oncall.models",
+    "Finding": "oncall.models",
+    "Horizon": "oncall.models",
+    "Person": "oncall.models",
+    "Policy": "oncall.models",
+    "Risk": "oncall.models",
+    "RiskyEvent": "oncall.models",
+    "Rotation": "oncall.models",
+    "Severity": "oncall.models",
+    "Shift": "oncall.models",
+    "Team": "oncall.models",
+    "TimeOff": "oncall.models",
+    "Window": "oncall.models",
+    "Decision": "oncall.plan",
+    "PlanResult": "oncall.plan",
+    "make_plan": "oncall.plan",
+    "plan": "oncall.plan",
+    "expand_events": "oncall.recurrence",
+    "dump_rotation": "oncall.render",
+    "coverage_windows": "oncall.windows",
+    "merge_windows": "oncall.windows",
     "to_ics": "oncall.export.ics",
     "to_pagerduty": "oncall.export.pagerduty",
     "escalation_policy": "oncall.export.pagerduty",
@@ -58,11 +96,13 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> object:
-    """Load the exports (and icalendar) only when they are used: they are slow to import."""
+    """Load a public name's module when the name is first used."""
     if name in _LAZY:
         import importlib  # noqa: PLC0415 - the point of this function
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # found directly from now on
+        return value
     raise AttributeError(f"module 'oncall' has no attribute {name!r}")
 
 
