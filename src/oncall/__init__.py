@@ -49,12 +49,16 @@ if TYPE_CHECKING:
     from oncall.render import dump_rotation
     from oncall.windows import coverage_windows, merge_windows
 
-# Names are loaded on first use (PEP 562), so that `oncall` and `python -m oncall.cli`
-# start fast and import only what a command needs (icalendar only for exports).
+# `check` and `plan` are both functions and submodules: importing the submodule would
+# put the module where the function belongs, so these two are bound now.
+from oncall.check import check
+from oncall.plan import plan
+
+# The other names are loaded on first use (PEP 562), so that `import oncall` stays fast
+# and imports only what is used (icalendar only for the exports).
 _LAZY = {
     "Summary": "oncall.check",
     "Validation": "oncall.check",
-    "check": "oncall.check",
     "validate": "oncall.check",
     "AmbiguousTimeError": "oncall.errors",
     "InputError": "oncall.errors",
@@ -84,7 +88,6 @@ _LAZY = {
     "Decision": "oncall.plan",
     "PlanResult": "oncall.plan",
     "make_plan": "oncall.plan",
-    "plan": "oncall.plan",
     "expand_events": "oncall.recurrence",
     "dump_rotation": "oncall.render",
     "coverage_windows": "oncall.windows",
