@@ -168,8 +168,13 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if result.ok else EXIT_FINDINGS
 
 
-def _rotation_or_plan(args: argparse.Namespace, team: Team, horizon: Horizon) -> Rotation:
-    """The ROTATION argument's rotation, or a plan made on the spot without one."""
+def _rotation_to_export(args: argparse.Namespace) -> Validation:
+    """The ROTATION argument's rotation (or a plan made now), checked.
+
+    Shifts outside ``--from``/``--to`` are left out. Errors are listed on standard error:
+    the export goes ahead unless ``--strict`` (the caller checks ``ok``).
+    """
+    team, horizon = _team_and_horizon(args)
     if args.rotation:
         rotation = load_rotation(args.rotation, team)
         shifts = tuple(
@@ -178,31 +183,29 @@ def _rotation_or_plan(args: argparse.Namespace, team: Team, horizon: Horizon) ->
             if (horizon.start is None or s.end > horizon.start)
             and (horizon.end is None or s.start < horizon.end)
         )
-        return Rotation(shifts)
-    return plan(team, horizon)
-
-
-def _report_errors(result: Validation, name: str) -> None:
-    """List a rotation's errors on standard error: the export goes ahead regardless."""
+        rotation = Rotation(shifts)
+    else:
+        rotation = plan(team, horizon)
+    result = validate(team, rotation, horizon, strict=False)
     errors = [f for f in result.findings if f.severity is Severity.ERROR]
     if errors:
+        name = args.rotation or "the plan"
         sys.stderr.write(f"oncall: {name} has {len(errors)} error(s):\n")
         sys.stderr.write("".join(f"  {f.code}: {f.message}\n" for f in errors))
+    return result
 
 
 def _cmd_export_ics(args: argparse.Namespace, out: TextIO) -> int:
     from oncall.export.ics import to_ics  # noqa: PLC0415 - icalendar loads slowly
 
-    team, horizon = _team_and_horizon(args)
     remind = None
     if args.remind is not None:
         with within("--remind"):
             remind = parse_duration(args.remind)
-    rotation = _rotation_or_plan(args, team, horizon)
-    result = validate(team, rotation, horizon)
-    _report_errors(result, args.rotation or "the plan")
+    result = _rotation_to_export(args)
     if args.strict and not result.ok:
         return EXIT_FINDINGS
+    team, rotation = result.team, result.rotation
     previous = load_previous_export(args.previous) if args.previous else None
     stamp = _now()
     outputs: list[tuple[str, bytes]] = []
@@ -249,13 +252,10 @@ def _write(destination: str, data: bytes, out: TextIO) -> None:
 def _cmd_export_pagerduty(args: argparse.Namespace, out: TextIO) -> int:
     from oncall.export.pagerduty import to_pagerduty  # noqa: PLC0415 - only this command
 
-    team, horizon = _team_and_horizon(args)
-    rotation = _rotation_or_plan(args, team, horizon)
-    result = validate(team, rotation, horizon)
-    _report_errors(result, args.rotation or "the plan")
+    result = _rotation_to_export(args)
     if args.strict and not result.ok:
         return EXIT_FINDINGS
-    overrides = to_pagerduty(team, rotation, args.schedule)
+    overrides = to_pagerduty(result.team, result.rotation, args.schedule)
     for note in overrides.notes:
         sys.stderr.write(f"oncall: note: {note}\n")
     _write(args.output, dumps(overrides.document).encode(), out)
@@ -280,6 +280,25 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _add_rotation_export(parser: argparse.ArgumentParser) -> None:
+    """TEAM [ROTATION] [--from] [--to] [--strict]: what every rotation export takes."""
+    parser.add_argument("team", metavar="TEAM", help="the team file")
+    parser.add_argument(
+        "rotation", metavar="ROTATION", nargs="?", help="the rotation (default: plan now)"
+    )
+    _add_range(parser)
+    parser.add_argument(
+        "--strict", action="store_true", help="export nothing, exit 1, if the rotation has errors"
+    )
+
+
+def _add_output(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    where = "'-': standard output" if required else "'-' or none: standard output"
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", required=required, help=f"write here ({where})"
+    )
+
+
 def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = commands.add_parser(
         "export",
@@ -294,14 +313,8 @@ def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "team's zone, with stable UIDs. A rotation with errors is still exported (they are "
         "listed on standard error) unless --strict.",
     )
-    ics.add_argument("team", metavar="TEAM", help="the team file")
-    ics.add_argument(
-        "rotation", metavar="ROTATION", nargs="?", help="the rotation (default: plan now)"
-    )
-    _add_range(ics)
-    ics.add_argument(
-        "-o", "--output", metavar="FILE", help="write here ('-' or none: standard output)"
-    )
+    _add_rotation_export(ics)
+    _add_output(ics, required=False)
     who = ics.add_mutually_exclusive_group()
     who.add_argument("--person", metavar="ID", help="only this person's shifts: their own feed")
     who.add_argument(
@@ -317,9 +330,6 @@ def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         metavar="FILE",
         help="the earlier export: changed events get a higher SEQUENCE, removed ones are cancelled",
     )
-    ics.add_argument(
-        "--strict", action="store_true", help="export nothing, exit 1, if the rotation has errors"
-    )
     ics.set_defaults(handler=_cmd_export_ics)
 
     pagerduty = targets.add_parser(
@@ -328,11 +338,7 @@ def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         description="Write POST /schedules/<ID>/overrides requests: the n-th --schedule gets "
         "the n-th person of each shift. Send them with curl or any HTTP client.",
     )
-    pagerduty.add_argument("team", metavar="TEAM", help="the team file")
-    pagerduty.add_argument(
-        "rotation", metavar="ROTATION", nargs="?", help="the rotation (default: plan now)"
-    )
-    _add_range(pagerduty)
+    _add_rotation_export(pagerduty)
     pagerduty.add_argument(
         "--schedule",
         metavar="ID",
@@ -340,12 +346,7 @@ def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         required=True,
         help="a PagerDuty schedule id; repeat it: primary first, then secondary",
     )
-    pagerduty.add_argument(
-        "-o", "--output", metavar="FILE", required=True, help="write here ('-': standard output)"
-    )
-    pagerduty.add_argument(
-        "--strict", action="store_true", help="export nothing, exit 1, if the rotation has errors"
-    )
+    _add_output(pagerduty, required=True)
     pagerduty.set_defaults(handler=_cmd_export_pagerduty)
 
     escalation = targets.add_parser(
@@ -354,9 +355,7 @@ def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         description="Write the POST /escalation_policies request for the team's escalation.",
     )
     escalation.add_argument("team", metavar="TEAM", help="the team file")
-    escalation.add_argument(
-        "-o", "--output", metavar="FILE", required=True, help="write here ('-': standard output)"
-    )
+    _add_output(escalation, required=True)
     escalation.set_defaults(handler=_cmd_export_escalation)
 
 
