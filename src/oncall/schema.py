@@ -56,6 +56,10 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+MAX_PEOPLE: Final = 10_000
+"""More people than this in one team file is refused (no team is that large)."""
+MAX_ENTRIES: Final = 500_000
+"""More events, time off entries or shifts than this in one file is refused."""
 SLUG: Final = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 _EMAIL: Final = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+")
 _PAGERDUTY_ID: Final = re.compile(r"[A-Z0-9]{2,32}")
@@ -350,9 +354,9 @@ class TeamFile(_Model):
     timezone: Zone = Field(description="local times without an offset are read here")
     policy: PolicyFile = Field(default_factory=PolicyFile)
     horizon: HorizonFile = Field(default_factory=HorizonFile)
-    people: list[PersonFile] = Field(default_factory=list)
-    pto: list[TimeOffFile] = Field(default_factory=list)
-    events: list[EventFile] = Field(default_factory=list)
+    people: list[PersonFile] = Field(default_factory=list, max_length=MAX_PEOPLE)
+    pto: list[TimeOffFile] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    events: list[EventFile] = Field(default_factory=list, max_length=MAX_ENTRIES)
     sources: SourcesFile | None = Field(None, description="iCalendar files of events and time off")
     history: dict[Slug, Duration] = Field(
         default_factory=dict, description="on-call time already served, per person id"
@@ -377,7 +381,7 @@ class RotationFile(_Model):
     model_config = ConfigDict(title="oncall rotation file")
 
     schema_url: str | None = Field(None, alias="$schema", description="for editors")
-    shifts: list[ShiftFile] = Field(default_factory=list)
+    shifts: list[ShiftFile] = Field(default_factory=list, max_length=MAX_ENTRIES)
 
 
 def json_schema(model: type[BaseModel]) -> dict[str, Any]:

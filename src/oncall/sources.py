@@ -22,12 +22,14 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from dateutil.rrule import rrulestr
 
+from oncall.errors import InputError
 from oncall.models import (
     CalendarSource,
     EventKind,
@@ -67,11 +69,30 @@ def resolve_sources(team: Team, horizon: Horizon | None = None) -> Team:
     events = list(team.events)
     time_off = list(team.time_off)
     for source in team.sources:
-        if source.pto:
-            time_off += _time_off(team, source, horizon)
-        else:
-            events += _events(team, source, horizon)
+        try:
+            if source.pto:
+                time_off += _time_off(team, source, horizon)
+            else:
+                events += _events(team, source, horizon)
+        except InputError:
+            raise
+        except Exception as exc:  # a foreign file's broken value is the file's problem
+            uid = getattr(exc, "oncall_uid", None)
+            what = f"the event {uid}" if uid else "the calendar"
+            raise source.origin.error(f"{source.name}: {what} cannot be read ({exc})") from exc
     return replace(team, events=tuple(events), time_off=tuple(time_off), sources=())
+
+
+@contextmanager
+def _naming(component: Any) -> Iterator[None]:
+    """Tag any failure inside with the component's UID, for the message."""
+    try:
+        yield
+    except InputError:
+        raise
+    except Exception as exc:
+        exc.oncall_uid = str(component.get("UID", "?"))  # type: ignore[attr-defined]
+        raise
 
 
 def _occurrences(source: CalendarSource, horizon: Horizon) -> Iterator[Any]:
@@ -186,21 +207,32 @@ def _durations(source: CalendarSource, zone: tzinfo) -> _Lengths:
     edited: set[tuple[str, datetime | date]] = set()
     calendar: Any = source.calendar
     for component in calendar.walk("VEVENT"):
-        recurrence = component.get("RECURRENCE-ID")
-        if recurrence is not None:
-            edited.add((str(component.get("UID", "")), _key(recurrence.dt, zone)))
-            continue
-        if component.get("DTSTART") is None:
-            continue
-        start = component["DTSTART"].dt
-        if not isinstance(start, datetime):
-            continue  # all-day: whole days, taken from the dates themselves
-        if component.get("DURATION") is not None:
-            lengths[str(component.get("UID", ""))] = component["DURATION"].dt
-        elif component.get("DTEND") is not None:
-            length = _instant(component["DTEND"].dt, zone) - _instant(start, zone)
-            lengths[str(component.get("UID", ""))] = length
+        with _naming(component):
+            _measure(component, zone, lengths, edited)
     return _Lengths(lengths, edited)
+
+
+def _measure(
+    component: Any,
+    zone: tzinfo,
+    lengths: dict[str, timedelta],
+    edited: set[tuple[str, datetime | date]],
+) -> None:
+    """Note a series' length, or that an instance was edited."""
+    recurrence = component.get("RECURRENCE-ID")
+    if recurrence is not None:
+        edited.add((str(component.get("UID", "")), _key(recurrence.dt, zone)))
+        return
+    if component.get("DTSTART") is None:
+        return
+    start = component["DTSTART"].dt
+    if not isinstance(start, datetime):
+        return  # all-day: whole days, taken from the dates themselves
+    if component.get("DURATION") is not None:
+        lengths[str(component.get("UID", ""))] = component["DURATION"].dt
+    elif component.get("DTEND") is not None:
+        length = _instant(component["DTEND"].dt, zone) - _instant(start, zone)
+        lengths[str(component.get("UID", ""))] = length
 
 
 def _span(
@@ -259,33 +291,46 @@ def _events(team: Team, source: CalendarSource, horizon: Horizon) -> list[EventS
     zone = team.zone
     pattern = re.compile(source.match, re.IGNORECASE) if source.match else None
     specs = []
-    seen: set[tuple[str, datetime, datetime]] = set()
+    seen: set[tuple[str, datetime, timedelta]] = set()
     lengths = _durations(source, zone)
     for component in _occurrences(source, horizon):
-        title = str(component.get("SUMMARY", "")).strip() or "(untitled event)"
-        if pattern is not None and not pattern.search(title):
-            continue
-        start, end = _span(component, zone, source, lengths)
-        if not horizon.contains(start):
-            continue  # it started before the horizon (expansion returns what overlaps it)
-        if (title, start, end) in seen:
-            continue  # the same event twice (two copies of one invitation): once is enough
-        seen.add((title, start, end))
-        kind, risk = _kind_and_risk(component, source)
-        specs.append(
-            EventSpec(
-                title=title,
-                start=start,
-                duration=end - start,
-                timezone=team.timezone,
-                kind=kind,
-                risk=risk,
-                origin=source.origin,
-                source=source.name,
-                source_uid=str(component.get("UID", "")) or None,
-            )
-        )
+        with _naming(component):
+            spec = _event(team, source, component, pattern, lengths=lengths, horizon=horizon)
+        if spec is None or (spec.title, spec.start, spec.duration) in seen:
+            continue  # not wanted, or the same event twice (two copies of one invitation)
+        seen.add((spec.title, spec.start, spec.duration))
+        specs.append(spec)
     return specs
+
+
+def _event(  # noqa: PLR0913 - the parts of one occurrence's reading
+    team: Team,
+    source: CalendarSource,
+    component: Any,
+    pattern: re.Pattern[str] | None,
+    *,
+    lengths: _Lengths,
+    horizon: Horizon,
+) -> EventSpec | None:
+    """One occurrence as an event, or ``None`` when it is not wanted."""
+    title = str(component.get("SUMMARY", "")).strip() or "(untitled event)"
+    if pattern is not None and not pattern.search(title):
+        return None
+    start, end = _span(component, team.zone, source, lengths)
+    if not horizon.contains(start):
+        return None  # it started before the horizon (expansion returns what overlaps it)
+    kind, risk = _kind_and_risk(component, source)
+    return EventSpec(
+        title=title,
+        start=start,
+        duration=end - start,
+        timezone=team.timezone,
+        kind=kind,
+        risk=risk,
+        origin=source.origin,
+        source=source.name,
+        source_uid=str(component.get("UID", "")) or None,
+    )
 
 
 def _is_free(component: Any) -> bool:
@@ -320,8 +365,9 @@ def _time_off(team: Team, source: CalendarSource, horizon: Horizon) -> list[Time
     for component in _occurrences(source, horizon):
         if _is_free(component):
             continue
-        note = str(component.get("SUMMARY", "")).strip() or None
-        for person in _people_of(component, team, source):
-            start, end = _span(component, person.zone, source, lengths)
-            offs.append(TimeOff(person.id, start, end, note))
+        with _naming(component):
+            note = str(component.get("SUMMARY", "")).strip() or None
+            for person in _people_of(component, team, source):
+                start, end = _span(component, person.zone, source, lengths)
+                offs.append(TimeOff(person.id, start, end, note))
     return offs
