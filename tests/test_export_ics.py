@@ -69,7 +69,9 @@ def example(**options: object) -> bytes:
 
 
 def test_the_team_calendar(golden: Golden) -> None:
-    golden("travel-pay.ics", example())
+    data = example()
+    golden("travel-pay.ics", data)
+    assert len(events(data)) == 9
 
 
 def test_a_personal_feed_with_reminders(golden: Golden) -> None:
