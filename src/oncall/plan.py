@@ -201,6 +201,11 @@ class _Planner:
         self, combo: tuple[str, ...], position: Mapping[str, int]
     ) -> tuple[timedelta, timedelta, int, int]:
         """Lowest top load, then lowest total, then fresh pairings, then preference order."""
+        if len(combo) == 2:  # the common case (ideal_staff 2), computed directly: it is hot
+            a, b = combo
+            first, second = self.load[a], self.load[b]
+            together = self.pairs[(a, b) if a < b else (b, a)]
+            return (max(first, second), first + second, together, position[a] + position[b])
         loads = [self.load[p] for p in combo]
         pairs = sum(self.pairs[_pair(a, b)] for a, b in itertools.combinations(combo, 2))
         return (
