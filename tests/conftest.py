@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +14,18 @@ from hypothesis import HealthCheck, settings
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+ONCALL = str(Path(sys.executable).parent / "oncall")
+"""The installed ``oncall`` command of the environment running the tests."""
+
+
+def installed(
+    *argv: str, cwd: Path | str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``oncall`` command as a user would, capturing its output."""
+    return subprocess.run(
+        [ONCALL, *argv], capture_output=True, text=True, check=False, cwd=cwd, env=env, timeout=120
+    )
+
 
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile(

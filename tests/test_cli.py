@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
@@ -15,10 +13,8 @@ import pytest
 from oncall.cli import main
 from oncall.formats import parse_document
 
-from .conftest import GOLDEN, ROOT, Golden
+from .conftest import GOLDEN, ROOT, Golden, installed
 from .test_load import ERROR_CASES
-
-ONCALL = str(Path(sys.executable).parent / "oncall")
 
 
 def run(*argv: str) -> tuple[int, str]:
@@ -107,21 +103,15 @@ def test_input_errors_exit_2_with_a_message(
 # The installed command -----------------------------------------------------------------
 
 
-def oncall(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [ONCALL, *argv], capture_output=True, text=True, check=False, env=env, timeout=60
-    )
-
-
 def test_installed_command_runs_the_example(example_team: Path, golden: Golden) -> None:
-    result = oncall("windows", str(example_team))
+    result = installed("windows", str(example_team))
     assert result.returncode == 0, result.stderr
     golden("travel-pay.windows.txt", result.stdout)
 
 
 def test_output_does_not_depend_on_the_machines_zone(example_team: Path) -> None:
     outputs = {
-        zone: oncall(
+        zone: installed(
             "windows", str(example_team), "--format", "json", env={**os.environ, "TZ": zone}
         ).stdout
         for zone in ("UTC", "Pacific/Chatham", "America/Los_Angeles")
@@ -182,9 +172,7 @@ def test_installed_command_input_errors(
 ) -> None:
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    result = subprocess.run(
-        [ONCALL, *argv], capture_output=True, text=True, check=False, cwd=tmp_path, timeout=60
-    )
+    result = installed(*argv, cwd=tmp_path)
     assert result.returncode == 2
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
@@ -196,27 +184,20 @@ def test_installed_command_reports_every_team_file_error(
     tmp_path: Path, text: str, expected: str
 ) -> None:
     (tmp_path / "team.yaml").write_text(text, encoding="utf-8")
-    result = subprocess.run(
-        [ONCALL, "windows", "team.yaml"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
-        timeout=60,
-    )
+    result = installed("windows", "team.yaml", cwd=tmp_path)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr.startswith(f"oncall: error: {expected}")
     assert "Traceback" not in result.stderr
 
 
 def test_help_and_version() -> None:
-    result = oncall("--help")
+    result = installed("--help")
     assert result.returncode == 0
     assert "windows" in result.stdout
     assert "schema" in result.stdout
     for command in ("windows", "schema"):
-        assert oncall(command, "--help").returncode == 0
-    version = oncall("--version")
+        assert installed(command, "--help").returncode == 0
+    version = installed("--version")
     assert version.returncode == 0
     assert version.stdout.startswith("oncall ")
 
@@ -330,6 +311,6 @@ def test_a_failed_write_leaves_the_old_file(
 
 
 def test_installed_plan_command(example_team: Path, golden: Golden) -> None:
-    result = oncall("plan", str(example_team))
+    result = installed("plan", str(example_team))
     assert result.returncode == 0, result.stderr
     golden("travel-pay.plan.txt", result.stdout)

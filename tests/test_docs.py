@@ -13,16 +13,13 @@ import io
 import re
 import shlex
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ONCALL, ROOT
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.MULTILINE | re.DOTALL)
-ONCALL = str(Path(sys.executable).parent / "oncall")
 
 
 def blocks(kind: str) -> list[tuple[str, str]]:

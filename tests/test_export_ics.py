@@ -29,7 +29,7 @@ from oncall import (
 from oncall.cli import main
 from oncall.export.ics import read_previous, shift_uid, to_ics
 
-from .conftest import EXAMPLES, ROOT, Golden
+from .conftest import EXAMPLES, ONCALL, ROOT, Golden
 from .strategies import rotations_on_dst_days
 
 CHECK_ICS = ROOT.parent / "shared" / "tools" / "check-ics"
@@ -281,9 +281,8 @@ def test_bad_options_exit_2(
 
 def test_installed_command_writes_to_standard_output() -> None:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1796083200"}
-    oncall = str(Path(sys.executable).parent / "oncall")
     result = subprocess.run(
-        [oncall, "export", "ics", str(TEAM), str(ROTATION)],
+        [ONCALL, "export", "ics", str(TEAM), str(ROTATION)],
         capture_output=True,
         env=env,
         check=False,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -13,9 +11,8 @@ from hypothesis import strategies as st
 
 from oncall import InputError, coverage_windows, load_team, parse_rotation, parse_team
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, installed
 
-ONCALL = str(Path(sys.executable).parent / "oncall")
 TEAM_TEXT = (EXAMPLES / "travel-pay" / "team.yaml").read_text(encoding="utf-8")
 ROTATION_TEXT = (EXAMPLES / "travel-pay" / "rotation.yaml").read_text(encoding="utf-8")
 ICS_TEXT = (EXAMPLES / "release-calendar" / "releases.ics").read_text(encoding="utf-8")
@@ -94,14 +91,7 @@ def test_the_installed_command_never_shows_a_traceback(data: st.DataObject) -> N
     text = mutate(data, TEAM_TEXT)
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, "team.yaml").write_text(text, encoding="utf-8", newline="")
-        result = subprocess.run(
-            [ONCALL, "plan", "team.yaml"],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=120,
-        )
+        result = installed("plan", "team.yaml", cwd=folder)
     assert result.returncode in (0, 1, 2), result.stderr
     assert "Traceback" not in result.stderr
     if result.returncode == 2:

@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,9 +16,8 @@ from oncall import load_rotation, load_team, plan, validate
 from oncall.cli import main
 from oncall.render import dump_rotation
 
-from .conftest import EXAMPLES, ROOT, Golden
+from .conftest import EXAMPLES, ONCALL, ROOT, Golden, installed
 
-ONCALL = str(Path(sys.executable).parent / "oncall")
 TEAM = EXAMPLES / "travel-pay" / "team.yaml"
 ROTATION = EXAMPLES / "travel-pay" / "rotation.yaml"
 BROKEN = """\
@@ -196,18 +194,11 @@ def test_the_example_workflow_runs_against_the_examples(tmp_path: Path) -> None:
 def test_the_pre_commit_hook_runs_the_installed_command() -> None:
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["entry"] == "oncall validate"
-    argv = [ONCALL, "validate", str(TEAM), str(ROTATION)]
-    assert subprocess.run(argv, capture_output=True, check=False, timeout=60).returncode == 0
+    assert installed("validate", str(TEAM), str(ROTATION)).returncode == 0
 
 
 def test_installed_validate_fails_a_broken_rotation(broken: str) -> None:
-    result = subprocess.run(
-        [ONCALL, "validate", "team.yaml", broken, "--format", "github"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    result = installed("validate", "team.yaml", broken, "--format", "github")
     assert result.returncode == 1
     assert result.stdout.startswith("::warning file=rotation.yaml,line=3")
     assert result.stderr == ""

@@ -31,7 +31,6 @@ __all__ = [
     "Summary",
     "Validation",
     "check",
-    "coverage_shortfalls",
     "people_names",
     "summarize",
     "validate",
@@ -130,7 +129,7 @@ def check(
     findings: list[Finding] = []
     findings += _people_findings(context, relevant)
     findings += _pto_conflicts(context, relevant)
-    findings += coverage_shortfalls(context, rotation.shifts)
+    findings += _coverage_shortfalls(context, rotation.shifts)
     findings += _rest_violations(context, relevant)
     findings += _outside_windows(context, relevant)
     findings.sort(key=Finding.sort_key)
@@ -220,7 +219,7 @@ def _pto_conflicts(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> li
     return findings
 
 
-def coverage_shortfalls(context: _Context, shifts: Sequence[Shift]) -> list[Finding]:
+def _coverage_shortfalls(context: _Context, shifts: Sequence[Shift]) -> list[Finding]:
     """``uncovered`` and ``understaffed`` findings over every window."""
     order = sorted(range(len(shifts)), key=lambda i: (shifts[i].start, shifts[i].end))
     active: list[tuple[datetime, int]] = []  # (end, index) of shifts that may still matter

@@ -195,7 +195,8 @@ class EventSpec:
         kind: what sort of change it is.
         risk: how risky it is.
         rrule: an RFC 5545 recurrence rule (``FREQ=WEEKLY;BYDAY=TH``).
-        exdates: occurrences to skip, as local wall-clock datetimes (naive) or whole dates.
+        exdates: occurrences to skip: local wall-clock datetimes (naive) or whole dates; an
+            aware datetime is turned into the event zone's wall-clock time.
         origin: where the event was written, for messages.
         source: the iCalendar file it was imported from, if any.
         source_uid: its UID in that file.
@@ -216,12 +217,19 @@ class EventSpec:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "start", _utc(self.start, "event start"))
+        zone = get_zone(self.timezone)
+        exdates = tuple(
+            d.astimezone(zone).replace(tzinfo=None)
+            if isinstance(d, datetime) and d.tzinfo is not None
+            else d
+            for d in self.exdates
+        )
+        object.__setattr__(self, "exdates", exdates)
         if self.duration <= timedelta(0):
             raise self.origin.error(
                 f"event {self.title!r} ends before it starts",
                 hint="the end must come after the start",
             )
-        get_zone(self.timezone)
 
     @property
     def zone(self) -> ZoneInfo:

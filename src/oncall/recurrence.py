@@ -15,14 +15,13 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from dateutil.rrule import rrule, rrulestr
 
 from oncall.errors import InputError
 from oncall.models import EventSpec, Horizon, RiskyEvent, Team
-from oncall.timeutil import generated_to_utc, local_to_utc
+from oncall.timeutil import generated_to_utc
 
 __all__ = ["MAX_OCCURRENCES", "expand_events", "parse_rrule", "slugify"]
 
@@ -118,13 +117,6 @@ def _starts(spec: EventSpec, horizon: Horizon) -> Iterator[datetime]:
         yield start
 
 
-def _skip_exdate(value: date | datetime, spec: EventSpec) -> date | datetime:
-    """An exdate as local wall-clock time in the spec's zone (aware ones are converted)."""
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return local_to_utc(value, spec.zone).astimezone(spec.zone).replace(tzinfo=None)
-    return value
-
-
 def expand_events(team: Team, horizon: Horizon | None = None) -> list[RiskyEvent]:
     """Every occurrence of the team's events that starts inside ``horizon``, sorted.
 
@@ -138,10 +130,9 @@ def expand_events(team: Team, horizon: Horizon | None = None) -> list[RiskyEvent
     horizon = team.horizon if horizon is None else horizon
     drafts: list[tuple[EventSpec, datetime, str, bool]] = []
     for spec in team.events:
-        normalised = _with_local_exdates(spec)
         base = spec.id or slugify(spec.title)
         fixed = spec.id is not None and spec.rrule is None
-        for start in _starts(normalised, horizon):
+        for start in _starts(spec, horizon):
             name = base if fixed else f"{base}-{start.astimezone(spec.zone).date().isoformat()}"
             drafts.append((spec, start, name, fixed))
     names = _unique_names(drafts)
@@ -163,12 +154,6 @@ def expand_events(team: Team, horizon: Horizon | None = None) -> list[RiskyEvent
     ]
     events.sort(key=lambda event: event.sort_key)
     return events
-
-
-def _with_local_exdates(spec: EventSpec) -> EventSpec:
-    if not any(isinstance(d, datetime) and d.tzinfo is not None for d in spec.exdates):
-        return spec
-    return replace(spec, exdates=tuple(_skip_exdate(d, spec) for d in spec.exdates))
 
 
 def _unique_names(drafts: Iterable[tuple[EventSpec, datetime, str, bool]]) -> list[str]:

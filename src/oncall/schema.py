@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Any, Final, TypeVar
+from typing import Annotated, Any, Final
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
@@ -55,7 +55,6 @@ __all__ = [
     "json_schema",
 ]
 
-T = TypeVar("T")
 MAX_PEOPLE: Final = 10_000
 """More people than this in one team file is refused (no team is that large)."""
 MAX_ENTRIES: Final = 500_000
