@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from oncall import InputError, parse_team
-from oncall.check import check
+from oncall.checker import check
 from oncall.load import parse_rotation
 from oncall.models import Code, Finding, Severity, Team
 

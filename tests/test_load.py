@@ -213,6 +213,18 @@ ERROR_CASES = [
     (BASE + "  - id: apark\n", "team.yaml:5: people[1].id: duplicate person id 'apark'"),
     (BASE + "history:\n  bob: 1h\n", "team.yaml:6: history.bob: unknown person 'bob'"),
     (
+        BASE + "history:\n  Bob: 1h\n",
+        "team.yaml:6: history.Bob: expected an id of lowercase letters, digits, '.', '_' and '-', found 'Bob'",
+    ),
+    (
+        BASE + "sources:\n  events: [7]\n",
+        "team.yaml:6: sources.events[0]: expected a file name or a mapping with 'file', found 7",
+    ),
+    (
+        BASE + "sources:\n  events: [{file: a.ics, risk: huge}]\n",
+        "team.yaml:6: sources.events[0].risk: expected one of 'low', 'moderate', 'high', found 'huge'",
+    ),
+    (
         BASE + "sources:\n  events: [releases.ics]\n",
         "team.yaml:6: sources.events[0]: releases.ics: no such file",
     ),

@@ -7,10 +7,10 @@ from collections import Counter
 from datetime import timedelta
 
 from oncall import parse_team
-from oncall.check import check
+from oncall.checker import check
 from oncall.load import parse_rotation
 from oncall.models import Code, Team
-from oncall.plan import make_plan, plan
+from oncall.planner import make_plan, plan
 from oncall.render import dump_rotation
 
 H = timedelta(hours=1)

@@ -11,9 +11,9 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from oncall.availability import Availability
-from oncall.check import check
+from oncall.checker import check
 from oncall.models import Code, EventSpec, Rotation, Severity, Team, Window
-from oncall.plan import make_plan, plan
+from oncall.planner import make_plan, plan
 from oncall.windows import coverage_windows
 
 from .strategies import planning_teams

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from oncall.check import Summary, Validation, check, validate
+    from oncall.checker import Summary, Validation, check, validate
     from oncall.errors import AmbiguousTimeError, InputError, NonexistentTimeError, OncallError
     from oncall.export.ics import to_ics
     from oncall.export.pagerduty import escalation_policy, to_pagerduty
@@ -44,22 +44,19 @@ if TYPE_CHECKING:
         TimeOff,
         Window,
     )
-    from oncall.plan import Decision, PlanResult, make_plan, plan
+    from oncall.planner import Decision, PlanResult, make_plan, plan
     from oncall.recurrence import expand_events
     from oncall.render import dump_rotation
     from oncall.windows import coverage_windows, merge_windows
 
-# `check` and `plan` are both functions and submodules: importing the submodule would
-# put the module where the function belongs, so these two are bound now.
-from oncall.check import check
-from oncall.plan import plan
-
-# The other names are loaded on first use (PEP 562), so that `import oncall` stays fast
-# and imports only what is used (icalendar only for the exports).
+# Public names are loaded on first use (PEP 562), so that `import oncall` stays fast and
+# imports only what is used (icalendar only for the exports).
 _LAZY = {
-    "Summary": "oncall.check",
-    "Validation": "oncall.check",
-    "validate": "oncall.check",
+    "check": "oncall.checker",
+    "plan": "oncall.planner",
+    "Summary": "oncall.checker",
+    "Validation": "oncall.checker",
+    "validate": "oncall.checker",
     "AmbiguousTimeError": "oncall.errors",
     "InputError": "oncall.errors",
     "NonexistentTimeError": "oncall.errors",
@@ -85,9 +82,9 @@ _LAZY = {
     "Team": "oncall.models",
     "TimeOff": "oncall.models",
     "Window": "oncall.models",
-    "Decision": "oncall.plan",
-    "PlanResult": "oncall.plan",
-    "make_plan": "oncall.plan",
+    "Decision": "oncall.planner",
+    "PlanResult": "oncall.planner",
+    "make_plan": "oncall.planner",
     "expand_events": "oncall.recurrence",
     "dump_rotation": "oncall.render",
     "coverage_windows": "oncall.windows",

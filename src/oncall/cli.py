@@ -16,13 +16,11 @@ from pathlib import Path
 from typing import TextIO
 
 from oncall import __version__
-from oncall.check import Validation, check, validate
+from oncall.checker import Validation, check, validate
 from oncall.errors import InputError, OncallError, within
 from oncall.formats import format_for
 from oncall.load import load_previous_export, load_rotation, load_team
 from oncall.models import Code, Horizon, Rotation, Severity, Team
-from oncall.output import make_folder, write_atomic
-from oncall.plan import make_plan, plan
 from oncall.render import dump_rotation, dumps, plan_json, plan_text, windows_json, windows_text
 from oncall.report import (
     validation_github,
@@ -113,6 +111,8 @@ def _output_format(name: str) -> str:
 
 
 def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
+    from oncall.planner import make_plan  # noqa: PLC0415 - kept out of validate's start-up
+
     fmt = _output_format(args.output) if args.output else None
     team, horizon = _team_and_horizon(args)
     keep = load_rotation(args.keep, team) if args.keep else None
@@ -128,7 +128,7 @@ def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
             out.write(text)
             out = sys.stderr  # the report goes beside the rotation, not into it
         else:
-            write_atomic(args.output, text.encode())
+            _write(args.output, text.encode(), out)
     out.write(report)
     uncovered = any(f.code is Code.UNCOVERED for f in findings)
     return EXIT_FINDINGS if uncovered else EXIT_OK
@@ -185,6 +185,8 @@ def _rotation_to_export(args: argparse.Namespace) -> Validation:
         )
         rotation = Rotation(shifts)
     else:
+        from oncall.planner import plan  # noqa: PLC0415 - kept out of validate's start-up
+
         rotation = plan(team, horizon)
     result = validate(team, rotation, horizon, strict=False)
     errors = [f for f in result.findings if f.severity is Severity.ERROR]
@@ -236,6 +238,8 @@ def _cmd_export_ics(args: argparse.Namespace, out: TextIO) -> int:
         )
         outputs.append((args.output or "-", data))
     if args.per_person is not None:
+        from oncall.output import make_folder  # noqa: PLC0415 - only writing needs it
+
         make_folder(args.per_person)
     for destination, data in outputs:
         _write(destination, data, out)
@@ -243,9 +247,12 @@ def _cmd_export_ics(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _write(destination: str, data: bytes, out: TextIO) -> None:
+    """Write ``data`` to the file ``destination`` atomically, or to ``out`` for ``-``."""
     if destination == "-":
         out.write(data.decode())
     else:
+        from oncall.output import write_atomic  # noqa: PLC0415 - only writing needs it
+
         write_atomic(destination, data)
 
 
@@ -275,8 +282,8 @@ def _cmd_export_escalation(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
-    model = RotationFile if args.which == "rotation" else TeamFile
-    out.write(dumps(json_schema(model)))
+    section = RotationFile if args.which == "rotation" else TeamFile
+    out.write(dumps(json_schema(section)))
     return EXIT_OK
 
 

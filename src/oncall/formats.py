@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -236,6 +235,8 @@ def _toml_plain(value: Any) -> object:
 
 
 def _parse_toml(text: str) -> Document:
+    import tomllib  # noqa: PLC0415 - only TOML files need it
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

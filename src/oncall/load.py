@@ -16,20 +16,21 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path as FilePath
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
-from pydantic import BaseModel, ValidationError
+from pydantic_core import ValidationError
 
 from oncall.errors import InputError, Origin, Path
 from oncall.formats import Document, format_for, parse_document
 from oncall.models import CalendarSource, Rotation, Team, check_known_person
 from oncall.schema import (
-    EventSourceFile,
     RotationFile,
     SourcesFile,
     TeamFile,
     build_rotation,
     build_team,
+    fields_at,
+    validator,
 )
 
 __all__ = [
@@ -50,7 +51,6 @@ MAX_FILE_BYTES: Final = 20 * 1024 * 1024
 if TYPE_CHECKING:
     from oncall.export.ics import Previous
 
-M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 
 
@@ -115,41 +115,17 @@ _EXPECTED: Final = {
 }
 
 
-def _is_model(value: object) -> bool:
-    return isinstance(value, type) and issubclass(value, BaseModel)
-
-
-def _fields_of(model: type[BaseModel], path: Path) -> list[str]:
-    """The keys allowed at ``path`` inside ``model``, for suggestions."""
-    current: Any = model
-    for part in path:
-        if isinstance(part, int):
-            continue
-        field = current.model_fields.get(part) if _is_model(current) else None
-        if field is None:
-            return []
-        annotation = field.annotation
-        candidates = [annotation, *getattr(annotation, "__args__", ())]
-        current = next((c for c in candidates if _is_model(c)), None)
-        if current is None:
-            return []
-    if not _is_model(current):
-        return []
-    return [f.alias or name for name, f in current.model_fields.items()]
-
-
-def _translate(
-    error: Any, model: type[BaseModel], line_of: Callable[[Path], int | None]
-) -> InputError:
+def _translate(error: Any, section: type, line_of: Callable[[Path], int | None]) -> InputError:
     """One pydantic error -> an InputError with its field path."""
     loc: Path = tuple(part for part in error["loc"] if isinstance(part, int | str))
+    loc = loc[:-1] if loc[-1:] == ("[key]",) else loc  # a bad key: the path ends at the key
     kind = error["type"]
     value = error.get("input")
     original = (error.get("ctx") or {}).get("error")
     if isinstance(original, InputError):
         return original.within(*loc)
     if kind == "extra_forbidden":
-        allowed = _fields_of(model, loc[:-1])
+        allowed = fields_at(section, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f"did you mean {close[0]!r}?" if close else None
         if hint is None and allowed:
@@ -168,8 +144,8 @@ def _translate(
     return InputError(f"{message[:1].lower()}{message[1:]}, found", value=value, path=loc)
 
 
-def validate(document: Document, model: type[M]) -> M:
-    """Validate parsed data against a file model.
+def validate(document: Document, section: type[T]) -> T:
+    """Validate parsed data against a file's top section (`oncall.schema.TeamFile`, ...).
 
     Raises:
         InputError: every problem pydantic found, first by line, each with its path.
@@ -178,9 +154,9 @@ def validate(document: Document, model: type[M]) -> M:
     if not isinstance(data, dict):
         raise InputError(f"expected a mapping at the top of the file, found {_describe(data)}")
     try:
-        return model.model_validate(data)
+        return cast(T, validator(section).validate_python(data))
     except ValidationError as exc:
-        errors = [_translate(e, model, document.line_of) for e in exc.errors(include_url=False)]
+        errors = [_translate(e, section, document.line_of) for e in exc.errors(include_url=False)]
         placed = [e.located(None, document.line_of(e.path)) for e in errors]
         placed.sort(key=lambda e: e.line or 0)
         first, *rest = placed
@@ -234,8 +210,7 @@ def _read_sources(
     if sources is None:
         return ()
     found = []
-    for index, entry in enumerate(sources.events):
-        options = EventSourceFile(file=entry) if isinstance(entry, str) else entry
+    for index, options in enumerate(sources.events):
         origin = _origin(("sources", "events", index), name, document)
         calendar = _read_calendar(base, options.file, origin)
         found.append(

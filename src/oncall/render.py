@@ -10,16 +10,16 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import tomli_w
-
-from oncall.check import people_names
+from oncall.checker import people_names
 from oncall.errors import InputError
 from oncall.models import Finding, RiskyEvent, Rotation, Shift, Team, Window
-from oncall.plan import Decision, PlanResult
 from oncall.report import finding_json
 from oncall.timeutil import format_duration, format_instant, format_span, local_date
+
+if TYPE_CHECKING:
+    from oncall.planner import Decision, PlanResult
 
 __all__ = [
     "ROTATION_FORMATS",
@@ -144,6 +144,8 @@ def dump_rotation(team: Team, rotation: Rotation, fmt: str) -> str:
             }
             for s in rotation.shifts
         ]
+        import tomli_w  # noqa: PLC0415 - only TOML rotations need it
+
         header = f"# oncall rotation for {team.name}; times in {team.timezone}\n"
         return header + tomli_w.dumps({"shifts": shifts})
     if fmt != "yaml":

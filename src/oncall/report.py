@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from oncall.check import Summary, Validation, people_names
+from oncall.checker import Summary, Validation, people_names
 from oncall.errors import Origin
 from oncall.models import Finding, RiskyEvent, Rotation, Severity, Team, Window
 from oncall.timeutil import format_instant, format_span
