@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from oncall import __version__
 from oncall.checker import Validation, check, validate
@@ -306,7 +306,7 @@ def _add_output(parser: argparse.ArgumentParser, *, required: bool) -> None:
     )
 
 
-def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_export(commands: argparse._SubParsersAction[_Parser]) -> None:
     export = commands.add_parser(
         "export",
         help="export a rotation to iCalendar or PagerDuty",
@@ -366,9 +366,35 @@ def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     escalation.set_defaults(handler=_cmd_export_escalation)
 
 
+def _columns() -> int:
+    """The terminal's width, as `shutil.get_terminal_size` finds it (``COLUMNS`` first)."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, its help formatted for a width found once.
+
+    argparse makes a help formatter for every argument added, and by default each one
+    imports `shutil` and asks for the terminal's size: a few milliseconds of every start.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        width = _columns() - 2  # argparse's own margin
+        super().__init__(
+            formatter_class=lambda prog: argparse.HelpFormatter(prog, width=width), **kwargs
+        )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``oncall`` command, with every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="oncall",
         description="Compute on-call coverage around risky events.",
         epilog="Exit codes: 0 success, 1 findings (uncovered windows, errors), 2 unusable input.",
