@@ -94,6 +94,8 @@ def measure(case: Case, repeat: int) -> dict[str, object]:
     result = timed("plan", lambda: make_plan(team))
     findings = timed("check", lambda: check(team, result.rotation, windows=result.windows))
     timings["plan+check"] = timings["plan"] + timings["check"]
+    # `oncall plan --keep` with the whole earlier plan: every shift kept, nothing to plan.
+    timed("replan", lambda: make_plan(team, keep=result.rotation))
     return {
         "case": case.name,
         "events": case.events,
@@ -134,11 +136,11 @@ def main() -> int:
         )
         results.append(json.loads(done.stdout))
     columns = ("case", "events", "people", "windows", "windows s", "plan s", "check s")
-    print(" ".join(f"{c:>9}" for c in (*columns, "plan+check s", "RSS MiB")))
+    print(" ".join(f"{c:>9}" for c in (*columns, "plan+check s", "replan s", "RSS MiB")))
     for r in results:
         s = r["seconds"]
         cells = [r["case"], r["events"], r["people"], r["windows"]]
-        cells += [f"{s[k]:.3f}" for k in ("windows", "plan", "check", "plan+check")]
+        cells += [f"{s[k]:.3f}" for k in ("windows", "plan", "check", "plan+check", "replan")]
         print(" ".join(f"{c:>9}" for c in [*cells, r["max_rss_mib"]]))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -23,18 +23,17 @@ class Availability:
         self._merged: dict[str, list[Interval]] = {
             p: merge((o.start, o.end) for o in e) for p, e in self._entries.items()
         }
-        self._starts = {p: [s for s, _ in m] for p, m in self._merged.items()}
+        # Each person's merged time off as one sorted list of bounds, start, end, start, ...:
+        # an instant is away exactly when an odd number of bounds are at or before it.
+        self._bounds = {p: [bound for off in m for bound in off] for p, m in self._merged.items()}
 
     def is_free(self, person: str, start: datetime, end: datetime) -> bool:
         """Whether ``person`` has no time off overlapping ``[start, end)``."""
-        starts = self._starts.get(person)
-        if not starts:
+        bounds = self._bounds.get(person)
+        if not bounds:
             return True
-        index = bisect_right(starts, start) - 1
-        merged = self._merged[person]
-        if index >= 0 and merged[index][1] > start:
-            return False
-        return index + 1 >= len(merged) or merged[index + 1][0] >= end
+        index = bisect_right(bounds, start)
+        return index % 2 == 0 and (index == len(bounds) or bounds[index] >= end)
 
     def away(self, person: str, start: datetime, end: datetime) -> list[TimeOff]:
         """The person's time off entries that overlap ``[start, end)``, by start."""
@@ -45,7 +44,7 @@ class Availability:
     def away_intervals(self, person: str, start: datetime, end: datetime) -> list[Interval]:
         """The merged stretches of time off overlapping ``[start, end)``."""
         merged = self._merged.get(person, [])
-        index = max(bisect_right(self._starts.get(person, []), start) - 1, 0)
+        index = bisect_right(self._bounds.get(person, []), start) // 2  # the first that matters
         found = []
         for away_start, away_end in merged[index:]:
             if away_start >= end:

@@ -10,17 +10,20 @@ datetimes, ends before starts).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from operator import attrgetter
 from types import MappingProxyType
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from oncall.errors import InputError, Origin
 from oncall.timeutil import get_zone
 
 __all__ = [
+    "EVENT_ORDER",
     "CalendarSource",
     "Code",
     "Escalation",
@@ -259,10 +262,11 @@ class RiskyEvent:
         object.__setattr__(self, "end", _utc(self.end, "event end"))
         _check_order(self.start, self.end, f"event {self.id!r}")
 
-    @property
-    def sort_key(self) -> tuple[datetime, datetime, str]:
-        """What events are ordered by, for fast sorting: start, end, id."""
-        return (self.start, self.end, self.id)
+
+EVENT_ORDER: Final[Callable[[RiskyEvent], tuple[datetime, datetime, str]]] = attrgetter(
+    "start", "end", "id"
+)
+"""The order of events (start, end, id) as a sort key: the same as comparing them, faster."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,8 +27,8 @@ before it as it was, unless a later window could reach ``min_staff`` in no other
 from __future__ import annotations
 
 import itertools
-from bisect import bisect_left, insort
-from collections import Counter
+from bisect import bisect_left, bisect_right, insort
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -183,6 +183,9 @@ class _Planner:
         self.pairs: Counter[tuple[str, str]] = Counter()
         self.duties: dict[str, list[Interval]] = {p: [] for p in self.rank}
         self.longest = timedelta(0)  # the longest duty, to bound look-backs
+        policy = self.policy
+        # How far apart two duties can be and still matter to each other.
+        self.reach = (policy.min_rest or timedelta(0)) + (policy.max_shift or timedelta(0))
         for shift in self.kept:
             self._commit(shift.start, shift.end, shift.people)
         self.kept_people = {p for shift in self.kept for p in shift.people}
@@ -219,12 +222,14 @@ class _Planner:
 
     def _slots(self) -> list[_Slot]:
         policy = self.policy
+        # Each kept shift lies inside one window (`kept_shifts`): the last to start before it.
+        starts = [w.start for w in self.windows]
+        taken: defaultdict[int, list[Interval]] = defaultdict(list)
+        for shift in self.kept:
+            taken[bisect_right(starts, shift.start) - 1].append((shift.start, shift.end))
         slots = []
-        for window in self.windows:
-            taken = [
-                (s.start, s.end) for s in self.kept if s.start < window.end and s.end > window.start
-            ]
-            for start, end in subtract((window.start, window.end), taken):
+        for index, window in enumerate(self.windows):
+            for start, end in subtract((window.start, window.end), taken.get(index, ())):
                 parts = 1
                 if policy.max_shift is not None:
                     parts = max(1, ceil((end - start) / policy.max_shift))
@@ -287,8 +292,7 @@ class _Planner:
         self, person: str, start: datetime, end: datetime, extra: Sequence[Interval]
     ) -> list[Interval]:
         """The person's duties (and ``extra`` ones) close enough to ``[start, end)`` to matter."""
-        policy = self.policy
-        reach = (policy.min_rest or timedelta(0)) + (policy.max_shift or timedelta(0))
+        reach = self.reach
         last = self.last[person]
         if not extra and person not in self.kept_people and (last is None or last <= start - reach):
             return []  # the common case: nothing of theirs is near, before or after
@@ -322,11 +326,20 @@ class _Planner:
         self, slot: _Slot, extra: Mapping[str, Sequence[Interval]]
     ) -> Iterator[str]:
         """The people who may take ``slot``, most preferred first."""
+        # The hottest loop of planning: `_conflict` is called only for people with a duty
+        # near the slot (the test `_near` starts with, inlined).
+        start, end = slot.start, slot.end
+        is_free, last, kept = self.availability.is_free, self.last, self.kept_people
+        rules = self.policy.min_rest is not None or self.policy.max_shift is not None
+        since = start - self.reach
         for person in self.order:
-            if self._free(person, slot) and not self._conflict(
-                person, slot.start, slot.end, extra.get(person, ())
-            ):
-                yield person
+            if not is_free(person, start, end):
+                continue
+            duties = extra.get(person, ())
+            near = rules and (duties or person in kept or (last[person] or _NEVER) > since)
+            if near and self._conflict(person, start, end, duties):
+                continue
+            yield person
 
     def _candidates(
         self, slot: _Slot, extra: Mapping[str, Sequence[Interval]], limit: int | None = None
@@ -336,8 +349,13 @@ class _Planner:
 
     def _enough_free(self, slot: _Slot, need: int) -> bool:
         """Whether ``need`` people are free (not on time off) for ``slot``."""
-        free = (p for p in self.order if self._free(p, slot))
-        return len(list(itertools.islice(free, need))) >= need
+        is_free, start, end = self.availability.is_free, slot.start, slot.end
+        found = 0
+        for person in self.order:
+            if found >= need:
+                break
+            found += is_free(person, start, end)
+        return found >= need
 
     # Search ----------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from dateutil.rrule import rrule, rrulestr
 
 from oncall.errors import InputError
-from oncall.models import EventSpec, Horizon, RiskyEvent, Team
+from oncall.models import EVENT_ORDER, EventSpec, Horizon, RiskyEvent, Team
 from oncall.timeutil import generated_to_utc
 
 __all__ = ["MAX_OCCURRENCES", "expand_events", "parse_rrule", "slugify"]
@@ -152,7 +152,7 @@ def expand_events(team: Team, horizon: Horizon | None = None) -> list[RiskyEvent
         for (spec, start, _, _), name in zip(drafts, names, strict=True)
         if horizon.contains(start)
     ]
-    events.sort(key=lambda event: event.sort_key)
+    events.sort(key=EVENT_ORDER)
     return events
 
 

@@ -9,9 +9,8 @@ arithmetic on UTC instants.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
-from oncall.models import Horizon, Policy, RiskyEvent, Team, Window
+from oncall.models import EVENT_ORDER, Horizon, Policy, RiskyEvent, Team, Window
 from oncall.recurrence import expand_events
 from oncall.sources import resolve_sources
 
@@ -25,7 +24,7 @@ def merge_windows(events: Iterable[RiskyEvent], policy: Policy) -> list[Window]:
     the order of ``events``.
     """
     # Sorted by start (lead is the same for all), then end and id: a total order.
-    risky = sorted((e for e in events if e.risk.at_least(policy.risk_threshold)), key=_order)
+    risky = sorted((e for e in events if e.risk.at_least(policy.risk_threshold)), key=EVENT_ORDER)
     windows: list[Window] = []
     current: list[RiskyEvent] = []
     start = end = None
@@ -33,18 +32,14 @@ def merge_windows(events: Iterable[RiskyEvent], policy: Policy) -> list[Window]:
         event_start, event_end = event.start - policy.lead, event.end + policy.lag
         if start is None or end is None or event_start > end + policy.merge_gap:
             if start is not None and end is not None:
-                windows.append(Window(start, end, tuple(sorted(current, key=_order))))
+                windows.append(Window(start, end, tuple(sorted(current, key=EVENT_ORDER))))
             start, end, current = event_start, event_end, [event]
         else:
             end = max(end, event_end)
             current.append(event)
     if start is not None and end is not None:
-        windows.append(Window(start, end, tuple(sorted(current, key=_order))))
+        windows.append(Window(start, end, tuple(sorted(current, key=EVENT_ORDER))))
     return windows
-
-
-def _order(event: RiskyEvent) -> tuple[datetime, datetime, str]:
-    return event.sort_key
 
 
 def coverage_windows(team: Team, horizon: Horizon | None = None) -> list[Window]:
