@@ -21,7 +21,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from oncall import EventSpec, Person, Policy, Team, TimeOff, check, coverage_windows, make_plan
+from oncall import (
+    EventSpec,
+    Person,
+    Policy,
+    Team,
+    TimeOff,
+    check,
+    coverage_windows,
+    make_plan,
+    to_ics,
+    to_pagerduty,
+)
 
 T = TypeVar("T")
 
@@ -46,7 +57,10 @@ def generate(case: Case, seed: int = 7) -> Team:
     """A team whose events come about three a day, with time off spread over everyone."""
     rnd = random.Random(seed)
     days = max(1, case.events // 3)
-    people = tuple(Person(f"p{i:03d}", timezone="America/New_York") for i in range(case.people))
+    people = tuple(
+        Person(f"p{i:03d}", timezone="America/New_York", pagerduty_id=f"PU{i:05d}")
+        for i in range(case.people)
+    )
     events = []
     for index in range(case.events):
         day = START + timedelta(days=index * days / case.events)
@@ -96,6 +110,9 @@ def measure(case: Case, repeat: int) -> dict[str, object]:
     timings["plan+check"] = timings["plan"] + timings["check"]
     # `oncall plan --keep` with the whole earlier plan: every shift kept, nothing to plan.
     timed("replan", lambda: make_plan(team, keep=result.rotation))
+    rotation, planned = result.rotation, result.windows
+    timed("ics", lambda: to_ics(team, rotation, planned, stamp=START))
+    timed("pagerduty", lambda: to_pagerduty(team, rotation, ("PSCHED1", "PSCHED2")))
     return {
         "case": case.name,
         "events": case.events,
@@ -135,12 +152,13 @@ def main() -> int:
             check=True,
         )
         results.append(json.loads(done.stdout))
-    columns = ("case", "events", "people", "windows", "windows s", "plan s", "check s")
-    print(" ".join(f"{c:>9}" for c in (*columns, "plan+check s", "replan s", "RSS MiB")))
+    steps = ("windows", "plan", "check", "plan+check", "replan", "ics", "pagerduty")
+    columns = ("case", "events", "people", "windows", *(f"{step} s" for step in steps))
+    print(" ".join(f"{c:>9}" for c in (*columns, "RSS MiB")))
     for r in results:
         s = r["seconds"]
         cells = [r["case"], r["events"], r["people"], r["windows"]]
-        cells += [f"{s[k]:.3f}" for k in ("windows", "plan", "check", "plan+check", "replan")]
+        cells += [f"{s[k]:.3f}" for k in steps]
         print(" ".join(f"{c:>9}" for c in [*cells, r["max_rss_mib"]]))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

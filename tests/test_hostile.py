@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import tempfile
 from pathlib import Path
 
+import icalendar
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oncall import InputError, coverage_windows, load_team, parse_rotation, parse_team
+from oncall.cli import main
+from oncall.models import UNSAFE_TEXT, one_line
 
 from .conftest import EXAMPLES, installed
 
@@ -96,6 +102,106 @@ def test_the_installed_command_never_shows_a_traceback(data: st.DataObject) -> N
     assert "Traceback" not in result.stderr
     if result.returncode == 2:
         assert result.stderr.startswith("oncall: error: team.yaml")
+
+
+def run(*argv: str) -> tuple[int, str]:
+    """Run the command in this process: an exception it lets through fails the test."""
+    out = io.StringIO()
+    with contextlib.redirect_stderr(io.StringIO()):
+        return main(list(argv), out=out), out.getvalue()
+
+
+@settings(max_examples=40)  # each example writes a folder and runs three commands
+@given(st.data())
+def test_every_output_of_a_mutated_rotation_is_written_or_refused(data: st.DataObject) -> None:
+    text = mutate(data, ROTATION_TEXT)
+    with tempfile.TemporaryDirectory() as folder:
+        team, rotation = Path(folder, "team.yaml"), Path(folder, "rotation.yaml")
+        team.write_text(TEAM_TEXT, encoding="utf-8")
+        rotation.write_text(text, encoding="utf-8", newline="")
+        for argv in (
+            ("validate", str(team), str(rotation), "--format", "github"),
+            ("export", "ics", str(team), str(rotation), "-o", str(Path(folder, "out.ics"))),
+            ("export", "pagerduty", str(team), str(rotation), "--schedule", "PABC1", "-o", "-"),
+        ):
+            code, out = run(*argv)
+            assert code in (0, 1, 2)
+            assert UNSAFE_TEXT.search(out.replace("\n", "")) is None
+
+
+@pytest.mark.parametrize("person", ["evil\\r\\nOK: all good", "\\e[31mred", "x\\u202ey", "Apark"])
+@pytest.mark.parametrize("command", [("validate",), ("export", "ics"), ("export", "pagerduty")])
+def test_a_person_that_is_no_id_is_refused_by_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], person: str, command: tuple[str, ...]
+) -> None:
+    team, rotation = tmp_path / "team.yaml", tmp_path / "rotation.yaml"
+    team.write_text(TEAM_TEXT, encoding="utf-8")
+    rotation.write_text(
+        "shifts:\n  - start: 2026-12-03T19:00\n    end: 2026-12-03T23:00\n"
+        f'    people: ["{person}"]\n',
+        encoding="utf-8",
+    )
+    extra = ("--schedule", "PABC1", "-o", "-") if command[-1] == "pagerduty" else ()
+    assert main([*command, str(team), str(rotation), *extra], out=io.StringIO()) == 2
+    assert "rotation.yaml:4: shifts[0].people[0]: expected an id" in capsys.readouterr().err
+
+
+HOSTILE_SUMMARY = "Deploy \x1b[2J\x1b]0;pwned\x07 \u202eyalpsid\\nnow"
+"""A SUMMARY that clears the screen, sets the terminal's title, reverses the text after
+it and (escaped as RFC 5545 writes it) breaks the line."""
+
+
+def test_imported_titles_cannot_drive_a_terminal_or_break_a_line(tmp_path: Path) -> None:
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//example.org//hostile//EN",
+        "BEGIN:VEVENT",
+        "UID:hostile@example.org",
+        "DTSTAMP:20261101T000000Z",
+        "DTSTART:20261203T200000Z",
+        "DTEND:20261203T210000Z",
+        f"SUMMARY:{HOSTILE_SUMMARY}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
+    ]
+    (tmp_path / "releases.ics").write_text("\r\n".join(lines), encoding="utf-8", newline="")
+    team = tmp_path / "team.yaml"
+    team.write_text(
+        "team: t\ntimezone: UTC\npeople: [{id: ana}, {id: bo}]\n"
+        "horizon: {start: 2026-12-01, end: 2026-12-31}\nsources: {events: [releases.ics]}\n",
+        encoding="utf-8",
+    )
+    rotation = tmp_path / "rotation.yaml"
+    assert run("plan", str(team), "-o", str(rotation))[0] == 0
+    title = "Deploy \ufffd[2J\ufffd]0;pwned\ufffd \ufffdyalpsid now"
+    for argv, shows_titles in (
+        (("windows", str(team)), True),
+        (("plan", str(team)), True),
+        (("validate", str(team), str(rotation), "--format", "markdown"), True),
+        (("validate", str(team), str(rotation)), False),  # no finding, no title
+    ):
+        code, out = run(*argv)
+        assert code == 0
+        assert UNSAFE_TEXT.search(out.replace("\n", "")) is None, argv
+        assert (title in out) == shows_titles, argv
+    code, out = run("windows", str(team), "--format", "json")
+    (window,) = json.loads(out)["windows"]
+    assert window["events"][0]["title"] == title
+    assert run("export", "ics", str(team), str(rotation), "-o", str(tmp_path / "out.ics"))[0] == 0
+    exported = (tmp_path / "out.ics").read_bytes().decode()
+    assert UNSAFE_TEXT.search(exported.replace("\r\n", "")) is None
+    (event,) = icalendar.Calendar.from_ical(exported).walk("VEVENT")
+    assert title in str(event["DESCRIPTION"])
+
+
+@given(st.text())
+def test_one_line_leaves_nothing_unsafe(text: str) -> None:
+    line = one_line(text)
+    assert UNSAFE_TEXT.search(line) is None
+    assert line == line.strip()
+    assert one_line(line) == line
 
 
 def test_too_many_people_is_refused_with_a_clear_message() -> None:

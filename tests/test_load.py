@@ -213,6 +213,10 @@ ERROR_CASES = [
     (BASE + "  - id: apark\n", "team.yaml:5: people[1].id: duplicate person id 'apark'"),
     (BASE + "history:\n  bob: 1h\n", "team.yaml:6: history.bob: unknown person 'bob'"),
     (
+        BASE + 'events:\n  - title: "Deploy\\nOK: all good"\n    start: 2026-12-03T20:00\n',
+        "team.yaml:6: events[0].title: expected one line of text (at most 500 characters), found 'Deploy\\nOK: all good'",
+    ),
+    (
         BASE + "history:\n  Bob: 1h\n",
         "team.yaml:6: history.Bob: expected an id of lowercase letters, digits, '.', '_' and '-', found 'Bob'",
     ),

@@ -32,6 +32,7 @@ from pydantic_core import core_schema as cs
 
 from oncall.errors import InputError, Origin, Path, within
 from oncall.models import (
+    UNSAFE_TEXT,
     Escalation,
     EscalationStep,
     EventKind,
@@ -78,7 +79,6 @@ MAX_ENTRIES: Final = 500_000
 SLUG: Final = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 _EMAIL: Final = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+")
 _PAGERDUTY_ID: Final = re.compile(r"[A-Z0-9]{2,32}")
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +171,7 @@ def _text(value: object) -> str:
     if not isinstance(value, str):
         raise InputError("expected text, found", value=value, hint="put it in quotes")
     text = value.strip()
-    if not text or _CONTROL.search(text) or len(text) > 500:
+    if not text or UNSAFE_TEXT.search(text) or len(text) > 500:
         raise InputError("expected one line of text (at most 500 characters), found", value=value)
     return text
 
@@ -489,8 +489,8 @@ class ShiftFile:
 
     start: DateOrTime = key(WHEN)
     end: DateOrTime = key(WHEN)
-    people: list[str] = key(_list_of(PLAIN_TEXT), "person ids, ordered: primary, secondary, ...")
-    events: list[str] = key(_list_of(PLAIN_TEXT), "informational", factory=list)
+    people: list[str] = key(_list_of(ID), "person ids, ordered: primary, secondary, ...")
+    events: list[str] = key(_list_of(TEXT), "informational", factory=list)
 
 
 @dataclass(**_SECTION)

@@ -39,6 +39,7 @@ from oncall.models import (
     Risk,
     Team,
     TimeOff,
+    one_line,
 )
 from oncall.recurrence import MAX_OCCURRENCES
 from oncall.timeutil import generated_to_utc, start_of_day
@@ -313,7 +314,7 @@ def _event(  # noqa: PLR0913 - the parts of one occurrence's reading
     horizon: Horizon,
 ) -> EventSpec | None:
     """One occurrence as an event, or ``None`` when it is not wanted."""
-    title = str(component.get("SUMMARY", "")).strip() or "(untitled event)"
+    title = one_line(str(component.get("SUMMARY", ""))) or "(untitled event)"
     if pattern is not None and not pattern.search(title):
         return None
     start, end = _span(component, team.zone, source, lengths)
@@ -366,7 +367,7 @@ def _time_off(team: Team, source: CalendarSource, horizon: Horizon) -> list[Time
         if _is_free(component):
             continue
         with _naming(component):
-            note = str(component.get("SUMMARY", "")).strip() or None
+            note = one_line(str(component.get("SUMMARY", ""))) or None
             for person in _people_of(component, team, source):
                 start, end = _span(component, person.zone, source, lengths)
                 offs.append(TimeOff(person.id, start, end, note))

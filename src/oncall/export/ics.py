@@ -147,7 +147,7 @@ class _Options:
     window_starts: Sequence[datetime]
 
 
-def _event(options: _Options, shift: Shift) -> tuple[str, icalendar.Component]:
+def _event(options: _Options, shift: Shift, uid: str) -> icalendar.Component:
     team, zone = options.team, options.team.zone
     person = options.person
     organizer = team.email
@@ -160,7 +160,6 @@ def _event(options: _Options, shift: Shift) -> tuple[str, icalendar.Component]:
         summary = "On call: " + (", ".join(names) or "nobody")
     description = _description(team, shift, events, with_email=organizer is None)
     categories = ["On call", *dict.fromkeys(str(e.kind) for e in events)]
-    uid = shift_uid(team, shift, person.id if person else None)
     fingerprint = _fingerprint(
         summary, description, categories, shift.people, options.remind, organizer
     )
@@ -199,7 +198,7 @@ def _event(options: _Options, shift: Shift) -> tuple[str, icalendar.Component]:
         alarm.add("trigger", -options.remind)
         alarm.add("description", f"In {format_duration(options.remind)}: {summary}")
         event.add_component(alarm)
-    return uid, event
+    return event
 
 
 def _moment(instant: datetime, zone: tzinfo) -> datetime:
@@ -316,20 +315,21 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
     calendar.add("refresh-interval", _REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", icalendar.vDuration(_REFRESH))
 
-    events = [_event(options, shift) for shift in shifts]
-    current = {uid for uid, _ in events}
+    uids = [shift_uid(team, shift, who.id if who else None) for shift in shifts]
+    tombstones = []
     if previous is not None:
+        current = set(uids)
         for uid, earlier in sorted(previous.events.items()):
             if uid in current:
                 continue
             if earlier.cancelled and (earlier.end is None or earlier.end <= options.stamp):
                 continue  # cancelled long ago: calendars have seen it
             kept = earlier.component if earlier.cancelled else None
-            events.append((uid, kept or _tombstone(earlier, options.stamp, team.zone)))
+            tombstones.append(kept or _tombstone(earlier, options.stamp, team.zone))
 
     zone = team.zone
     moments = [s.start for s in shifts] + [s.end for s in shifts] + [options.stamp]
-    for _, event in events:
+    for event in tombstones:
         moments += [
             p.dt
             for p in (event.get("DTSTART"), event.get("DTEND"))
@@ -343,7 +343,12 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
         )
     )
     calendar.add_component(timezone)
-    for _, event in events:
-        calendar.add_component(event)
-    data: bytes = calendar.to_ical()
-    return data
+    # Each event is written as soon as it is built, and dropped: a calendar of 100,000
+    # shifts held as components at once took a gigabyte.
+    head = calendar.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    parts = [head.removesuffix(end)]
+    parts.extend(_event(options, s, uid).to_ical() for s, uid in zip(shifts, uids, strict=True))
+    parts.extend(event.to_ical() for event in tombstones)
+    parts.append(end)
+    return b"".join(parts)
