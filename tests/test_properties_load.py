@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import jsonschema
 import tomli_w
 import yaml
 from hypothesis import given
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from oncall import InputError, coverage_windows, parse_team
 from oncall.models import Window
+from oncall.schema import TeamFile, json_schema, validator
 
 from .strategies import team_documents
 
@@ -30,6 +32,16 @@ def test_yaml_toml_and_json_agree(document: dict[str, object]) -> None:
         outcome(json.dumps(document), "team.json"),
     ]
     assert results[0] == results[1] == results[2]
+
+
+TEAM_SCHEMA = json_schema(TeamFile)
+
+
+@given(team_documents())
+def test_what_oncall_accepts_the_json_schema_accepts(document: dict[str, object]) -> None:
+    """Editors using ``oncall schema`` never flag a file that oncall reads."""
+    validator(TeamFile).validate_python(document)
+    jsonschema.validate(document, TEAM_SCHEMA, format_checker=jsonschema.FormatChecker())
 
 
 @given(team_documents(), st.data())
