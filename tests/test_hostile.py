@@ -43,6 +43,8 @@ hostile_text = st.one_of(
             "-1h",
             "2026-02-30",
             "2026-03-08T02:30",
+            "9999-12-31T23:59",
+            "0001-01-01",
             "BEGIN:VEVENT",
             "END:VCALENDAR",
             "RRULE:FREQ=SECONDLY",
@@ -144,6 +146,62 @@ def test_a_person_that_is_no_id_is_refused_by_every_command(
     extra = ("--schedule", "PABC1", "-o", "-") if command[-1] == "pagerduty" else ()
     assert main([*command, str(team), str(rotation), *extra], out=io.StringIO()) == 2
     assert "rotation.yaml:4: shifts[0].people[0]: expected an id" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12"])
+@pytest.mark.parametrize("when", ["1900-01-01T00:00", "2999-12-31T23:00"])
+def test_the_first_and_last_times_allowed_go_through_every_command(
+    tmp_path: Path, zone: str, when: str
+) -> None:
+    """The longest lead and lag around the earliest and latest times, in the zones
+    furthest ahead of and behind UTC: nothing overflows `datetime`."""
+    team = tmp_path / "team.yaml"
+    team.write_text(
+        f"team: t\ntimezone: {zone}\npolicy: {{lead: 3650d, lag: 3650d}}\n"
+        "people: [{id: ana, pagerduty_id: PANA1}, {id: bo, pagerduty_id: PBO1}]\n"
+        f"pto: [{{person: bo, start: '{when[:10]}'}}]\n"
+        f"events: [{{title: Deploy, start: '{when}', duration: 1h}}]\n",
+        encoding="utf-8",
+    )
+    rotation = tmp_path / "rotation.yaml"
+    assert run("plan", str(team), "-o", str(rotation))[0] == 0
+    for argv in (
+        ("windows", str(team), "--format", "json"),
+        ("validate", str(team), str(rotation), "--format", "markdown"),
+        ("export", "ics", str(team), str(rotation), "--per-person", str(tmp_path / "feeds")),
+        ("export", "pagerduty", str(team), str(rotation), "--schedule", "PSCHED1", "-o", "-"),
+    ):
+        assert run(*argv)[0] == 0, argv
+    previous = tmp_path / "feeds" / "ana.ics"
+    argv = ("export", "ics", str(team), str(rotation), "--previous", str(previous), "-o", "-")
+    assert run(*argv)[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (("DTSTART", "DTSTART:99991231T230000Z"), "years 1850 to 3049"),
+        (("SEQUENCE", "SEQUENCE:many"), "many"),
+    ],
+)
+def test_a_broken_earlier_export_is_refused_naming_the_event(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: tuple[str, str], problem: str
+) -> None:
+    team = EXAMPLES / "travel-pay" / "team.yaml"
+    rotation = EXAMPLES / "travel-pay" / "rotation.yaml"
+    previous = tmp_path / "previous.ics"
+    assert run("export", "ics", str(team), str(rotation), "-o", str(previous))[0] == 0
+    lines = previous.read_bytes().decode().split("\r\n")
+    name, replacement = change
+    first = lines.index("BEGIN:VEVENT")
+    index = next(i for i, line in enumerate(lines) if i > first and line.startswith(name))
+    lines[index] = replacement
+    previous.write_bytes("\r\n".join(lines).encode())
+    argv = ["export", "ics", str(team), str(rotation), "--previous", str(previous), "-o", "-"]
+    assert main(argv, out=io.StringIO()) == 2
+    error = capsys.readouterr().err
+    assert "previous.ics: the event " in error
+    assert problem in error
 
 
 HOSTILE_SUMMARY = "Deploy \x1b[2J\x1b]0;pwned\x07 \u202eyalpsid\\nnow"

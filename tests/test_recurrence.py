@@ -95,6 +95,12 @@ def test_an_endless_rule_needs_a_horizon_end() -> None:
     assert len(expand_events(team_with(spec), horizon)) == 5
 
 
+def test_a_rule_running_past_the_last_year_is_an_error() -> None:
+    spec = weekly("2999-12-01T20:00", "FREQ=YEARLY;COUNT=5")
+    with pytest.raises(InputError, match=r"events\[0\]\.rrule: the recurrence rule runs past"):
+        expand_events(team_with(spec))
+
+
 def test_expansion_is_capped() -> None:
     spec = weekly("2026-12-03T20:00", "FREQ=SECONDLY")
     horizon = Horizon(end=local("2027-12-03T00:00"))

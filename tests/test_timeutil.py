@@ -105,6 +105,24 @@ def test_invalid_dates(text: object) -> None:
         parse_date_or_datetime(text)
 
 
+@pytest.mark.parametrize("text", ["1899-12-31", "3000-01-01T00:00", "9999-12-31", "0001-01-01"])
+def test_dates_far_from_now_are_refused(text: str) -> None:
+    with pytest.raises(InputError, match="years 1900 to 2999"):
+        parse_date_or_datetime(text)
+
+
+def test_offsets_with_seconds_read_back() -> None:
+    """Local mean time offsets (before about 1900) have seconds; rotations carry them."""
+    value = parse_date_or_datetime("1900-01-03T00:00:00-10:29:20")
+    assert isinstance(value, datetime)
+    assert value.utcoffset() == -timedelta(hours=10, minutes=29, seconds=20)
+
+
+def test_the_first_and_last_days_allowed() -> None:
+    assert parse_date_or_datetime("1900-01-01T00:00") == datetime(1900, 1, 1)  # noqa: DTZ001
+    assert parse_date_or_datetime("2999-12-31T23:59Z") == datetime(2999, 12, 31, 23, 59, tzinfo=UTC)
+
+
 def test_unknown_zone_suggests_the_closest() -> None:
     with pytest.raises(InputError) as caught:
         get_zone("America/NewYork")

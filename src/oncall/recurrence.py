@@ -21,7 +21,7 @@ from dateutil.rrule import rrule, rrulestr
 
 from oncall.errors import InputError
 from oncall.models import EVENT_ORDER, EventSpec, Horizon, RiskyEvent, Team
-from oncall.timeutil import generated_to_utc
+from oncall.timeutil import YEARS, generated_to_utc
 
 __all__ = ["MAX_OCCURRENCES", "expand_events", "parse_rrule", "slugify"]
 
@@ -102,6 +102,12 @@ def _starts(spec: EventSpec, horizon: Horizon) -> Iterator[datetime]:
     skip_dates = {d for d in spec.exdates if not isinstance(d, datetime)}
     count = 0
     for local in rule:
+        if local.year not in YEARS:
+            raise spec.origin.child("rrule").error(
+                f"the recurrence rule runs past the year {YEARS.stop - 1}",
+                spec.rrule,
+                hint="give it a COUNT or an UNTIL, or set a horizon end",
+            )
         start = generated_to_utc(local, zone)
         if horizon.end is not None and start >= horizon.end:
             return

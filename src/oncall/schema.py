@@ -49,6 +49,7 @@ from oncall.models import (
 )
 from oncall.recurrence import parse_rrule
 from oncall.timeutil import (
+    SHIFT_YEARS,
     DateOrTime,
     format_duration,
     get_zone,
@@ -256,7 +257,12 @@ WHEN: Final = _checked(
     parse_date_or_datetime,
     "a date (2026-12-03), a local time (2026-12-03T20:00) or a time with an offset "
     "(2026-12-03T20:00-05:00)",
-    pattern=r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$",
+    pattern=r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}(:\d{2})?)?)?$",
+)
+SHIFT_TIME: Final = _checked(
+    lambda value: parse_date_or_datetime(value, SHIFT_YEARS),
+    "a local time (2026-12-03T20:00) or a time with an offset (2026-12-03T20:00-05:00)",
+    pattern=WHEN.json["pattern"],
 )
 DAY: Final = _checked(
     parse_date_or_datetime, "a date: a whole day in the team's zone", format="date"
@@ -487,8 +493,8 @@ class TeamFile:
 class ShiftFile:
     """Who is on call from ``start`` to ``end``."""
 
-    start: DateOrTime = key(WHEN)
-    end: DateOrTime = key(WHEN)
+    start: DateOrTime = key(SHIFT_TIME)
+    end: DateOrTime = key(SHIFT_TIME)
     people: list[str] = key(_list_of(ID), "person ids, ordered: primary, secondary, ...")
     events: list[str] = key(_list_of(TEXT), "informational", factory=list)
 

@@ -42,7 +42,7 @@ from oncall.models import (
     one_line,
 )
 from oncall.recurrence import MAX_OCCURRENCES
-from oncall.timeutil import generated_to_utc, start_of_day
+from oncall.timeutil import check_year, generated_to_utc, start_of_day
 
 __all__ = ["resolve_sources"]
 
@@ -254,7 +254,9 @@ def _span(
             end = start + _INSTANT
         else:
             end = _instant(start_value + timedelta(days=1), zone)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        check_year(start)
+        check_year(end)
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         uid = component.get("UID", "?")
         raise source.origin.error(
             f"{source.name}: the event {uid} has no usable DTSTART or DTEND ({exc})"

@@ -21,13 +21,17 @@ import difflib
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
+from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from oncall.errors import AmbiguousTimeError, InputError, NonexistentTimeError
 
 __all__ = [
+    "SHIFT_YEARS",
     "UTC",
+    "YEARS",
     "DateOrTime",
+    "check_year",
     "format_duration",
     "format_instant",
     "format_local",
@@ -47,6 +51,14 @@ __all__ = [
 DateOrTime = date | datetime
 """A calendar date, a naive local datetime, or an aware datetime, as written."""
 
+YEARS: Final = range(1900, 3000)
+"""The years of the dates people write: team files, calendar sources, ``--from``/``--to``."""
+SHIFT_YEARS: Final = range(1850, 3050)
+"""The years of shift times (rotation files, earlier exports). Wider, because a window
+reaches up to ten years (of lead, lag or duration) beyond its events and oncall reads back
+what it writes. Both ranges are far from the ends of `datetime` (years 1 and 9999): no
+lead, lag, rest or zone offset added to a time in them can overflow."""
+
 MAX_DURATION = timedelta(days=3660)
 """Longer durations are typing mistakes; refusing them keeps arithmetic far from overflow."""
 
@@ -61,7 +73,10 @@ _ISO = re.compile(
 )
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(
-    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?P<offset>Z|[+-]\d{2}:?\d{2})?",
+    # Offsets may carry seconds (-10:29:20): zones' local mean times before 1900-ish do,
+    # and rotation files that oncall writes must read back.
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"
+    r"(?P<offset>Z|[+-]\d{2}:?\d{2}(?::\d{2})?)?",
     re.IGNORECASE,
 )
 # Names that exist as files in some zoneinfo folders but depend on the machine or mean
@@ -148,7 +163,21 @@ def format_duration(duration: timedelta, *, days: bool = True) -> str:
     return sign + (text or "0m")
 
 
-def parse_date_or_datetime(value: object) -> DateOrTime:
+def check_year(value: DateOrTime, years: range = YEARS) -> DateOrTime:
+    """Return ``value`` if its year is one of ``years``.
+
+    Raises:
+        InputError: for a date outside those years.
+    """
+    if value.year not in years:
+        raise InputError(
+            f"dates are limited to the years {years.start} to {years.stop - 1}, found",
+            value=value.isoformat(),
+        )
+    return value
+
+
+def parse_date_or_datetime(value: object, years: range = YEARS) -> DateOrTime:
     """Read ``2026-12-03``, ``2026-12-03T20:00[:00]`` or the same with ``Z``/``-05:00``.
 
     A date and time without an offset comes back naive: it is a local time whose zone the
@@ -158,26 +187,28 @@ def parse_date_or_datetime(value: object) -> DateOrTime:
         InputError: for anything else.
     """
     if isinstance(value, datetime | date):
-        return value
+        return check_year(value, years)
     if not isinstance(value, str):
         raise InputError("expected a date or a date and time, found", value=value)
     text = value.strip()
+    parsed: DateOrTime | None = None
     try:
         if _DATE.fullmatch(text):
-            return date.fromisoformat(text)
-        match = _DATETIME.fullmatch(text)
-        if match:
+            parsed = date.fromisoformat(text)
+        elif match := _DATETIME.fullmatch(text):
             offset = match.group("offset")
             if offset and offset not in "Zz" and ":" not in offset:
                 text = text[: -len(offset)] + offset[:3] + ":" + offset[3:]
-            return datetime.fromisoformat(text.upper().replace(" ", "T", 1))
+            parsed = datetime.fromisoformat(text.upper().replace(" ", "T", 1))
     except ValueError as exc:
         raise InputError("invalid date or time", value=value, hint=str(exc)) from exc
-    raise InputError(
-        "invalid date or time",
-        value=value,
-        hint="write 2026-12-03, 2026-12-03T20:00 or 2026-12-03T20:00-05:00",
-    )
+    if parsed is None:
+        raise InputError(
+            "invalid date or time",
+            value=value,
+            hint="write 2026-12-03, 2026-12-03T20:00 or 2026-12-03T20:00-05:00",
+        )
+    return check_year(parsed, years)
 
 
 def format_offset(offset: timedelta | None) -> str:

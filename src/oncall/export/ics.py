@@ -25,7 +25,7 @@ import icalendar
 from oncall.errors import InputError
 from oncall.export.vtimezone import vtimezone_lines
 from oncall.models import Person, RiskyEvent, Rotation, Shift, Team, Window
-from oncall.timeutil import format_duration, format_span
+from oncall.timeutil import SHIFT_YEARS, check_year, format_duration, format_span
 from oncall.windows import coverage_windows
 
 __all__ = ["PRODID", "Previous", "read_previous", "shift_uid", "to_ics"]
@@ -73,18 +73,31 @@ def read_previous(data: bytes) -> Previous:
         uid = str(component.get("UID", ""))
         if not uid:
             continue
-        modified = component.get("LAST-MODIFIED")
-        end = component.get("DTEND")
-        end_time = end.dt if end is not None and isinstance(end.dt, datetime) else None
-        events[uid] = _Earlier(
-            sequence=int(component.get("SEQUENCE", 0)),
-            fingerprint=str(component.get("X-ONCALL-FINGERPRINT", "")),
-            last_modified=modified.dt if modified is not None else None,
-            end=end_time.astimezone(UTC) if end_time is not None and end_time.tzinfo else None,
-            cancelled=str(component.get("STATUS", "")).upper() == "CANCELLED",
-            component=component,
-        )
+        try:
+            events[uid] = _earlier(component)
+        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+            problem = exc.message if isinstance(exc, InputError) else str(exc)
+            raise InputError(f"the event {uid} is not usable ({problem})") from exc
     return Previous(events)
+
+
+def _earlier(component: icalendar.Component) -> _Earlier:
+    """One event of an earlier export; its times within the years oncall handles."""
+    for name in ("DTSTART", "DTEND", "LAST-MODIFIED"):
+        value = component.get(name)
+        if value is not None:
+            check_year(value.dt, SHIFT_YEARS)
+    modified = component.get("LAST-MODIFIED")
+    end = component.get("DTEND")
+    end_time = end.dt if end is not None and isinstance(end.dt, datetime) else None
+    return _Earlier(
+        sequence=int(component.get("SEQUENCE", 0)),
+        fingerprint=str(component.get("X-ONCALL-FINGERPRINT", "")),
+        last_modified=modified.dt if modified is not None else None,
+        end=end_time.astimezone(UTC) if end_time is not None and end_time.tzinfo else None,
+        cancelled=str(component.get("STATUS", "")).upper() == "CANCELLED",
+        component=component,
+    )
 
 
 def _events_of(shift: Shift, options: _Options) -> list[RiskyEvent]:
