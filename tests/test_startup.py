@@ -40,6 +40,7 @@ SLOW: tuple[str, ...] = (
     "tomli_w",
     "tempfile",  # writing files only
     "shutil",  # argparse asks it for the terminal's width unless told
+    "difflib",  # "did you mean" hints, for mistakes only
 )
 
 

@@ -11,7 +11,6 @@ that touch the horizon or a window.
 
 from __future__ import annotations
 
-import difflib
 import heapq
 import itertools
 from bisect import bisect_left, bisect_right
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from oncall.availability import Availability
+from oncall.errors import closest
 from oncall.intervals import Interval, merge, overlap, subtract
 from oncall.models import Code, Finding, Horizon, Rotation, Severity, Shift, Team, Window
 from oncall.sources import resolve_sources
@@ -164,8 +164,8 @@ def _people_findings(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> 
         seen: set[str] = set()
         for person in shift.people:
             if person not in context.known:
-                close = difflib.get_close_matches(person, known, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                close = closest(person, known)
+                hint = f" (did you mean {close!r}?)" if close else ""
                 findings.append(
                     Finding(
                         Code.UNKNOWN_PERSON,

@@ -13,7 +13,7 @@ the file and the line as the error bubbles up (`InputError.located`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Final
@@ -25,6 +25,7 @@ __all__ = [
     "OncallError",
     "Origin",
     "Path",
+    "closest",
     "format_path",
     "within",
 ]
@@ -140,14 +141,20 @@ class InputError(OncallError, ValueError):
         )
 
 
-@dataclass(eq=False)
 class AmbiguousTimeError(InputError):
     """A local time that a person wrote occurs twice (the hour a DST change repeats)."""
 
 
-@dataclass(eq=False)
 class NonexistentTimeError(InputError):
     """A local time that a person wrote does not exist (the hour a DST change skips)."""
+
+
+def closest(value: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+    """The choice most like ``value``, for a "did you mean" hint; ``None`` if none is close."""
+    import difflib  # noqa: PLC0415 - only messages about mistakes need it
+
+    found = difflib.get_close_matches(value, list(choices), n=1, cutoff=cutoff)
+    return found[0] if found else None
 
 
 @contextmanager

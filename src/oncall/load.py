@@ -10,7 +10,6 @@ path and the bad value.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from pydantic_core import ValidationError
 
-from oncall.errors import InputError, Origin, Path
+from oncall.errors import InputError, Origin, Path, closest
 from oncall.formats import Document, format_for, parse_document
 from oncall.models import CalendarSource, Rotation, Team, check_known_person
 from oncall.schema import (
@@ -126,8 +125,8 @@ def _translate(error: Any, section: type, line_of: Callable[[Path], int | None])
         return original.within(*loc)
     if kind == "extra_forbidden":
         allowed = fields_at(section, loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        hint = f"did you mean {close[0]!r}?" if close else None
+        close = closest(str(loc[-1]), allowed)
+        hint = f"did you mean {close!r}?" if close else None
         if hint is None and allowed:
             hint = "expected one of " + ", ".join(allowed)
         return InputError("unknown key", value=loc[-1], path=loc[:-1], hint=hint, line=line_of(loc))

@@ -9,7 +9,6 @@ datetimes, ends before starts).
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from types import MappingProxyType
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from oncall.errors import InputError, Origin
+from oncall.errors import InputError, Origin, closest
 from oncall.timeutil import get_zone
 
 __all__ = [
@@ -582,6 +581,6 @@ def check_known_person(person_id: str, known: Iterable[str], path: tuple[str | i
     """Raise an error naming ``person_id`` (and the closest known id) unless it is known."""
     known = sorted(known)
     if person_id not in known:
-        close = difflib.get_close_matches(person_id, known, n=1)
-        hint = f"did you mean {close[0]!r}?" if close else "add them to people"
+        close = closest(person_id, known)
+        hint = f"did you mean {close!r}?" if close else "add them to people"
         raise InputError("unknown person", value=person_id, path=path, hint=hint)

@@ -17,14 +17,13 @@ The machine's own time zone is never consulted.
 
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from oncall.errors import AmbiguousTimeError, InputError, NonexistentTimeError
+from oncall.errors import AmbiguousTimeError, InputError, NonexistentTimeError, closest
 
 __all__ = [
     "SHIFT_YEARS",
@@ -104,8 +103,8 @@ def _raise_unknown_zone(name: str) -> ZoneInfo:
     by_lower = {n.lower(): n for n in names}
     guess = by_lower.get(name.lower().replace(" ", "_"))
     if guess is None:
-        close = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.75)
-        guess = by_lower[close[0]] if close else None
+        close = closest(name.lower(), by_lower, cutoff=0.75)
+        guess = by_lower[close] if close else None
     hint = f"did you mean {guess!r}?" if guess else "use an IANA name such as 'America/New_York'"
     raise InputError("unknown time zone", value=name, hint=hint)
 
