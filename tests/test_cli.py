@@ -202,6 +202,14 @@ def test_help_and_version() -> None:
     assert version.stdout.startswith("oncall ")
 
 
+@pytest.mark.parametrize("columns", [50, 120])
+def test_help_fits_the_terminal_width(columns: int) -> None:
+    env = {**os.environ, "COLUMNS": str(columns)}
+    lines = installed("plan", "--help", env=env).stdout.splitlines()
+    assert max(len(line) for line in lines) <= columns
+    assert max(len(line) for line in lines) > columns - 20  # the width is used, too
+
+
 # oncall plan ---------------------------------------------------------------------------
 
 
