@@ -215,6 +215,20 @@ def test_hostile_text_is_escaped_and_makes_no_extra_event(tmp_path: Path) -> Non
     check_ics(tmp_path / "hostile.ics")
 
 
+def test_unknown_people_with_odd_names_are_escaped(tmp_path: Path) -> None:
+    """A hand-written rotation may name anyone (a finding for the checker): still valid."""
+    odd = 'Mallory; "M", 100%: \\ x'
+    team = Team(name="t", timezone="UTC", people=(Person("ada"),))
+    start = datetime(2026, 12, 3, 19, tzinfo=UTC)
+    shift = Shift(start, start + timedelta(hours=1), ("ada", odd))
+    data = to_ics(team, Rotation((shift,)), [], stamp=STAMP)
+    (found,) = events(data)
+    assert str(prop(found, "SUMMARY")) == f"On call: ada, {odd}"
+    assert str(prop(found, "X-ONCALL-PEOPLE")) == f"ada,{odd}"
+    (tmp_path / "odd.ics").write_bytes(data)
+    check_ics(tmp_path / "odd.ics")
+
+
 # The command ---------------------------------------------------------------------------
 
 

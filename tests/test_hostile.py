@@ -131,9 +131,9 @@ def test_every_output_of_a_mutated_rotation_is_written_or_refused(data: st.DataO
             assert UNSAFE_TEXT.search(out.replace("\n", "")) is None
 
 
-@pytest.mark.parametrize("person", ["evil\\r\\nOK: all good", "\\e[31mred", "x\\u202ey", "Apark"])
+@pytest.mark.parametrize("person", ["evil\\r\\nOK: all good", "\\e[31mred", "x\\u202ey", ""])
 @pytest.mark.parametrize("command", [("validate",), ("export", "ics"), ("export", "pagerduty")])
-def test_a_person_that_is_no_id_is_refused_by_every_command(
+def test_a_person_that_is_no_text_is_refused_by_every_command(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], person: str, command: tuple[str, ...]
 ) -> None:
     team, rotation = tmp_path / "team.yaml", tmp_path / "rotation.yaml"
@@ -145,7 +145,9 @@ def test_a_person_that_is_no_id_is_refused_by_every_command(
     )
     extra = ("--schedule", "PABC1", "-o", "-") if command[-1] == "pagerduty" else ()
     assert main([*command, str(team), str(rotation), *extra], out=io.StringIO()) == 2
-    assert "rotation.yaml:4: shifts[0].people[0]: expected an id" in capsys.readouterr().err
+    assert "rotation.yaml:4: shifts[0].people[0]: expected one line of text" in (
+        capsys.readouterr().err
+    )
 
 
 @pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12"])

@@ -495,7 +495,9 @@ class ShiftFile:
 
     start: DateOrTime = key(SHIFT_TIME)
     end: DateOrTime = key(SHIFT_TIME)
-    people: list[str] = key(_list_of(ID), "person ids, ordered: primary, secondary, ...")
+    # Not `ID`: a name that is no id at all ("APark") is an unknown person, a finding
+    # with a suggestion (SPEC 5); text that could not be anyone's name is an input error.
+    people: list[str] = key(_list_of(TEXT), "person ids, ordered: primary, secondary, ...")
     events: list[str] = key(_list_of(TEXT), "informational", factory=list)
 
 
