@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from oncall import InputError, coverage_windows, load_team, parse_rotation, parse_team
 from oncall.cli import main
-from oncall.models import UNSAFE_TEXT, one_line
+from oncall.text import UNSAFE_TEXT, one_line
 
 from .conftest import EXAMPLES, installed
 
@@ -254,6 +254,35 @@ def test_imported_titles_cannot_drive_a_terminal_or_break_a_line(tmp_path: Path)
     assert UNSAFE_TEXT.search(exported.replace("\r\n", "")) is None
     (event,) = icalendar.Calendar.from_ical(exported).walk("VEVENT")
     assert title in str(event["DESCRIPTION"])
+
+
+@pytest.mark.parametrize(
+    ("history", "shown"),
+    [
+        ("", "the event \ufffd]0;pwned\ufffd@example.org"),
+        ('{"a\\e[2Jb": 1h}', "history.a\ufffd[2Jb"),
+    ],
+)
+def test_error_messages_quoting_a_foreign_file_are_safe_to_print(
+    tmp_path: Path, history: str, shown: str
+) -> None:
+    """A calendar's UID in a message, a key in a path: printed without their escapes."""
+    (tmp_path / "releases.ics").write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//example.org//x//EN\r\n"
+        b"BEGIN:VEVENT\r\nUID:\x1b]0;pwned\x07@example.org\r\nDTSTAMP:20261101T000000Z\r\n"
+        b"DTSTART:20261203T2000\r\nSUMMARY:x\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    (tmp_path / "team.yaml").write_text(
+        "team: t\ntimezone: UTC\nhorizon: {start: 2026-12-01, end: 2026-12-31}\n"
+        "sources: {events: [releases.ics]}\n" + (f"history: {history}\n" if history else ""),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        coverage_windows(load_team(tmp_path / "team.yaml"))
+    message = str(caught.value)
+    assert shown in message
+    assert UNSAFE_TEXT.search(message.replace("\n", "")) is None
 
 
 @given(st.text())

@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Final
 
+from oncall.text import one_line
+
 __all__ = [
     "AmbiguousTimeError",
     "InputError",
@@ -112,16 +114,19 @@ class InputError(OncallError, ValueError):
         return "\n".join(lines)
 
     def _one_line(self) -> str:
+        # A problem may quote a foreign file (a parser's message, a calendar's UID) and a
+        # path may hold a key from one: made safe to print. The value is shown by repr,
+        # which escapes what is not printable.
         where = ""
         if self.file is not None:
             where = self.file + (f":{self.line}" if self.line is not None else "") + ": "
         if self.path:
             where += format_path(self.path) + ": "
-        text = where + self.problem
+        text = one_line(where + self.problem)
         if self.value is not _NO_VALUE:
             text += f" {self.value!r}"
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({one_line(self.hint)})"
         return text
 
     def __str__(self) -> str:

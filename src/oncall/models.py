@@ -9,7 +9,6 @@ datetimes, ends before starts).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -24,7 +23,6 @@ from oncall.timeutil import get_zone
 
 __all__ = [
     "EVENT_ORDER",
-    "UNSAFE_TEXT",
     "CalendarSource",
     "Code",
     "Escalation",
@@ -44,7 +42,6 @@ __all__ = [
     "TimeOff",
     "Window",
     "check_known_person",
-    "one_line",
 ]
 
 
@@ -75,21 +72,6 @@ class EventKind(StrEnum):
     CRM_UPDATE = "crm-update"
     OOB_DEPLOYMENT = "oob-deployment"
     OTHER = "other"
-
-
-UNSAFE_TEXT: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-"""Characters no title, name or note may hold: control characters (line breaks, and the
-escapes that drive a terminal) and bidirectional overrides (which make text read otherwise
-than it is stored)."""
-
-
-def one_line(text: str) -> str:
-    """Foreign text made safe to show on one line.
-
-    Runs of whitespace (line breaks included) become one space; other unsafe characters
-    become U+FFFD, so that an escape sequence in an imported title shows instead of acting.
-    """
-    return UNSAFE_TEXT.sub("\ufffd", " ".join(text.split()))
 
 
 def _utc(value: datetime, what: str) -> datetime:

@@ -32,7 +32,6 @@ from pydantic_core import core_schema as cs
 
 from oncall.errors import InputError, Origin, Path, within
 from oncall.models import (
-    UNSAFE_TEXT,
     Escalation,
     EscalationStep,
     EventKind,
@@ -48,6 +47,7 @@ from oncall.models import (
     check_known_person,
 )
 from oncall.recurrence import parse_rrule
+from oncall.text import UNSAFE_TEXT
 from oncall.timeutil import (
     SHIFT_YEARS,
     DateOrTime,

@@ -39,9 +39,9 @@ from oncall.models import (
     Risk,
     Team,
     TimeOff,
-    one_line,
 )
 from oncall.recurrence import MAX_OCCURRENCES
+from oncall.text import one_line
 from oncall.timeutil import check_year, generated_to_utc, start_of_day
 
 __all__ = ["resolve_sources"]
