@@ -202,12 +202,13 @@ def test_help_and_version() -> None:
     assert version.stdout.startswith("oncall ")
 
 
-@pytest.mark.parametrize("columns", [50, 120])
-def test_help_fits_the_terminal_width(columns: int) -> None:
-    env = {**os.environ, "COLUMNS": str(columns)}
+@pytest.mark.parametrize(("columns", "width"), [("50", 50), ("120", 120), ("0", 80), ("x", 80)])
+def test_help_fits_the_terminal_width(columns: str, width: int) -> None:
+    """As `shutil.get_terminal_size` reads COLUMNS (no terminal here: 80 otherwise)."""
+    env = {**os.environ, "COLUMNS": columns}
     lines = installed("plan", "--help", env=env).stdout.splitlines()
-    assert max(len(line) for line in lines) <= columns
-    assert max(len(line) for line in lines) > columns - 20  # the width is used, too
+    assert max(len(line) for line in lines) <= width
+    assert max(len(line) for line in lines) > width - 20  # the width is used, too
 
 
 # oncall plan ---------------------------------------------------------------------------

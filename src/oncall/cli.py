@@ -367,26 +367,32 @@ def _add_export(commands: argparse._SubParsersAction[_Parser]) -> None:
 
 
 def _columns() -> int:
-    """The terminal's width, as `shutil.get_terminal_size` finds it (``COLUMNS`` first)."""
+    """The terminal's width as `shutil.get_terminal_size` finds it, without importing it.
+
+    ``COLUMNS`` if it is a positive number, else the size of standard output's terminal,
+    else 80.
+    """
     try:
-        return int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        pass
-    try:
-        return os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-    except (AttributeError, ValueError, OSError):
-        return 80
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse's parser, its help formatted for a width found once.
+    """argparse's parser, its help formatted for a width found when the parser is made.
 
     argparse makes a help formatter for every argument added, and by default each one
     imports `shutil` and asks for the terminal's size: a few milliseconds of every start.
     """
 
     def __init__(self, **kwargs: Any) -> None:
-        width = _columns() - 2  # argparse's own margin
+        width = _columns() - 2  # argparse's own margin; once per (sub)command's parser
         super().__init__(
             formatter_class=lambda prog: argparse.HelpFormatter(prog, width=width), **kwargs
         )
