@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from oncall import EventSpec, Horizon, InputError, Team, expand_events
+from oncall import EventSpec, Horizon, InputError, Team, expand_events, parse_team
 from oncall.errors import Origin
 from oncall.recurrence import MAX_OCCURRENCES, slugify
 
@@ -83,6 +83,17 @@ def test_until_in_utc_is_read_in_the_events_zone() -> None:
     # UNTIL=20261211T010000Z is 2026-12-10 20:00 EST: that occurrence is included.
     spec = weekly("2026-12-03T20:00", "RRULE:FREQ=WEEKLY;UNTIL=20261211T010000Z")
     assert len(expand_events(team_with(spec))) == 2
+
+
+def test_a_team_file_may_end_a_rule_with_a_utc_until() -> None:
+    """RFC 5545's form for zoned series; the loader's check once refused it."""
+    team = parse_team(
+        "team: t\ntimezone: America/New_York\nevents:\n"
+        "  - {title: x, start: 2026-12-03T20:00, duration: 1h,"
+        " rrule: 'FREQ=WEEKLY;UNTIL=20261211T010000Z'}\n"
+    )
+    starts = [e.start for e in expand_events(team)]
+    assert starts == [local("2026-12-03T20:00"), local("2026-12-10T20:00")]
 
 
 def test_an_endless_rule_needs_a_horizon_end() -> None:

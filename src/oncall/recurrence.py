@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from dateutil.rrule import rrule, rrulestr
 
@@ -39,16 +39,24 @@ def slugify(text: str) -> str:
     return slug[:60].rstrip("-") or "event"
 
 
-def parse_rrule(text: str, dtstart: datetime, *, path: tuple[str | int, ...] = ()) -> rrule:
-    """Parse an RFC 5545 RRULE value for a series starting at local ``dtstart`` (naive).
+def parse_rrule(
+    text: str, dtstart: datetime, zone: tzinfo, *, path: tuple[str | int, ...] = ()
+) -> rrule:
+    """Parse an RFC 5545 RRULE value into a rule over naive wall-clock times in ``zone``.
 
-    ``RRULE:`` may prefix the value. An ``UNTIL`` in UTC (``...Z``) is read in
-    ``dtstart``'s zone by the caller; here it must already be local.
+    The series starts at ``dtstart``, a naive wall-clock time there. ``RRULE:`` may
+    prefix the value. An ``UNTIL`` in UTC (``...Z``, as RFC 5545 asks of zoned series)
+    becomes the wall-clock time in ``zone`` of that instant.
 
     Raises:
         InputError: when the rule is not a single valid RRULE.
     """
-    value = text.strip()
+
+    def localise(match: re.Match[str]) -> str:
+        until = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+        return "UNTIL=" + until.astimezone(zone).strftime("%Y%m%dT%H%M%S")
+
+    value = _UNTIL_UTC.sub(localise, text.strip())
     if value.upper().startswith("RRULE:"):
         value = value[len("RRULE:") :]
     if not value or "\n" in value or ":" in value:
@@ -72,17 +80,11 @@ def _local_rule(spec: EventSpec) -> tuple[rrule, bool]:
     assert spec.rrule is not None  # noqa: S101 - callers check
     zone = spec.zone
     local_start = spec.start.astimezone(zone).replace(tzinfo=None)
-
-    def localise(match: re.Match[str]) -> str:
-        until = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
-        return "UNTIL=" + until.astimezone(zone).strftime("%Y%m%dT%H%M%S")
-
-    text = _UNTIL_UTC.sub(localise, spec.rrule)
     try:
-        rule = parse_rrule(text, local_start)
+        rule = parse_rrule(spec.rrule, local_start, zone)
     except InputError as exc:
         raise spec.origin.child("rrule").error(exc.problem, exc.value, exc.hint) from exc
-    return rule, bool(_BOUNDED.search(text.upper().removeprefix("RRULE:")))
+    return rule, bool(_BOUNDED.search(spec.rrule.strip().upper().removeprefix("RRULE:")))
 
 
 def _starts(spec: EventSpec, horizon: Horizon) -> Iterator[datetime]:

@@ -625,7 +625,7 @@ def _event(index: int, event: EventFile, team_zone: str) -> EventSpec:
             raise InputError("must be longer than zero", value="0", path=(*path, "duration"))
     if event.rrule is not None:
         local_start = start.astimezone(get_zone(zone_name)).replace(tzinfo=None)
-        parse_rrule(event.rrule, local_start, path=(*path, "rrule"))
+        parse_rrule(event.rrule, local_start, get_zone(zone_name), path=(*path, "rrule"))
     return EventSpec(
         title=event.title,
         start=start,

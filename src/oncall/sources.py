@@ -27,8 +27,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from dateutil.rrule import rrulestr
-
 from oncall.errors import InputError
 from oncall.models import (
     CalendarSource,
@@ -40,7 +38,7 @@ from oncall.models import (
     Team,
     TimeOff,
 )
-from oncall.recurrence import MAX_OCCURRENCES
+from oncall.recurrence import MAX_OCCURRENCES, parse_rrule
 from oncall.text import one_line
 from oncall.timeutil import check_year, generated_to_utc, start_of_day
 
@@ -96,7 +94,7 @@ def _naming(component: Any) -> Iterator[None]:
         raise
 
 
-def _occurrences(source: CalendarSource, horizon: Horizon) -> Iterator[Any]:
+def _occurrences(source: CalendarSource, horizon: Horizon, zone: tzinfo) -> Iterator[Any]:
     """Every instance in the horizon (cancelled ones left out), capped."""
     import recurring_ical_events  # type: ignore[import-untyped]  # noqa: PLC0415 - slow; only sources need it
 
@@ -113,7 +111,7 @@ def _occurrences(source: CalendarSource, horizon: Horizon) -> Iterator[Any]:
                 )
     start = horizon.start or _EARLIEST
     end = horizon.end or _LATEST
-    _check_rule_sizes(source, end)
+    _check_rule_sizes(source, end, zone)
     try:
         found = recurring_ical_events.of(calendar).between(start, end)
     except Exception as exc:
@@ -129,8 +127,10 @@ def _occurrences(source: CalendarSource, horizon: Horizon) -> Iterator[Any]:
         yield component
 
 
-def _check_rule_sizes(source: CalendarSource, end: datetime) -> None:
+def _check_rule_sizes(source: CalendarSource, end: datetime, zone: tzinfo) -> None:
     """Refuse, quickly, a series with more occurrences than the cap before ``end``.
+
+    Floating and all-day series are read in ``zone``, the team's.
 
     Counting with dateutil is some forty times faster than expanding, so a rule such as
     ``FREQ=SECONDLY`` fails in a moment instead of after a long expansion.
@@ -147,11 +147,10 @@ def _check_rule_sizes(source: CalendarSource, end: datetime) -> None:
                 if isinstance(first, datetime)
                 else datetime.combine(first, datetime.min.time())
             )
-            text = one.to_ical().decode()
+            there = first.tzinfo if isinstance(first, datetime) and first.tzinfo else zone
             try:
-                # Counting only: an UNTIL in UTC is read as local (hours off at most).
-                series = rrulestr(_UTC_UNTIL.sub(r"\1", text), dtstart=local)
-            except (ValueError, TypeError):
+                series = parse_rrule(one.to_ical().decode(), local, there)
+            except InputError:
                 continue  # recurring-ical-events reports what it cannot read
             if _more_than_cap(series, end.replace(tzinfo=None) + timedelta(days=1)):
                 raise source.origin.error(
@@ -164,9 +163,6 @@ def _check_rule_sizes(source: CalendarSource, end: datetime) -> None:
 def _more_than_cap(series: Iterable[datetime], limit: datetime) -> bool:
     within = itertools.takewhile(lambda moment: moment <= limit, series)
     return sum(1 for _ in itertools.islice(within, MAX_OCCURRENCES + 1)) > MAX_OCCURRENCES
-
-
-_UTC_UNTIL = re.compile(r"(UNTIL=\d{8}(?:T\d{6})?)Z", re.IGNORECASE)
 
 
 def _instant(value: date | datetime, zone: tzinfo) -> datetime:
@@ -296,7 +292,7 @@ def _events(team: Team, source: CalendarSource, horizon: Horizon) -> list[EventS
     specs = []
     seen: set[tuple[str, datetime, timedelta]] = set()
     lengths = _durations(source, zone)
-    for component in _occurrences(source, horizon):
+    for component in _occurrences(source, horizon, team.zone):
         with _naming(component):
             spec = _event(team, source, component, pattern, lengths=lengths, horizon=horizon)
         if spec is None or (spec.title, spec.start, spec.duration) in seen:
@@ -365,7 +361,7 @@ def _people_of(component: Any, team: Team, source: CalendarSource) -> Iterable[P
 def _time_off(team: Team, source: CalendarSource, horizon: Horizon) -> list[TimeOff]:
     offs = []
     lengths = _durations(source, team.zone)
-    for component in _occurrences(source, horizon):
+    for component in _occurrences(source, horizon, team.zone):
         if _is_free(component):
             continue
         with _naming(component):
