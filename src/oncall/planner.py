@@ -295,7 +295,9 @@ class _Planner:
         reach = self.reach
         last = self.last[person]
         if not extra and person not in self.kept_people and (last is None or last <= start - reach):
-            return []  # the common case: nothing of theirs is near, before or after
+            # The common case: nothing of theirs is near, before or after (the same test is
+            # inlined in `_iter_candidates`, the hot loop: change both together).
+            return []
         duties = self.duties[person]
         near = [d for d in extra if d[0] < end + reach and d[1] > start - reach]
         index = bisect_left(duties, (start - reach - self.longest, start))
