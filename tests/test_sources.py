@@ -175,7 +175,15 @@ def test_errors_name_the_file(tmp_path: Path) -> None:
     write(tmp_path, "cal.ics", "this is not a calendar")
     with pytest.raises(
         InputError,
-        match=r"team\.yaml:5: sources\.events\[0\]: cal\.ics:1: not a usable iCalendar file",
+        match=r"team\.yaml:5: sources\.events\[0\]: cal\.ics: not an iCalendar file \(it does "
+        r"not begin with BEGIN:VCALENDAR\)",
+    ):
+        load_team(team)
+    write(tmp_path, "cal.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nthis line is broken\r\n")
+    with pytest.raises(
+        InputError,
+        match=r"team\.yaml:5: sources\.events\[0\]: cal\.ics:3: not a usable iCalendar file "
+        r"\(a line is not a NAME:VALUE content line\)$",
     ):
         load_team(team)
     write(tmp_path, "cal.ics", CALENDAR.format(events=EVENT.format(extra="RRULE:FREQ=WEEKLY\r\n")))

@@ -68,9 +68,27 @@ def horizon_from(args: argparse.Namespace, team: Team) -> Horizon:
 
 def _team_and_horizon(args: argparse.Namespace) -> tuple[Team, Horizon]:
     """The team, its horizon (with ``--from``/``--to``), its iCalendar sources expanded."""
-    team = load_team(args.team)
+    team = _load_team(args)
     horizon = horizon_from(args, team)
     return resolve_sources(team, horizon), horizon
+
+
+def _load_team(args: argparse.Namespace) -> Team:
+    """The TEAM argument's team; its sources read from its folder or an allowed one."""
+    return load_team(args.team, allow_source_dirs=args.allow_source_dir)
+
+
+def _add_team(parser: argparse.ArgumentParser) -> None:
+    """TEAM and --allow-source-dir: what every command that reads a team file takes."""
+    parser.add_argument("team", metavar="TEAM", help="the team file (.yaml, .yml, .toml, .json)")
+    parser.add_argument(
+        "--allow-source-dir",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="also read the team's iCalendar sources from this folder (by default only "
+        "from the team file's own folder); may be repeated",
+    )
 
 
 def _add_range(parser: argparse.ArgumentParser) -> None:
@@ -272,7 +290,7 @@ def _cmd_export_pagerduty(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_export_escalation(args: argparse.Namespace, out: TextIO) -> int:
     from oncall.export.pagerduty import escalation_policy  # noqa: PLC0415 - only this command
 
-    team = load_team(args.team)
+    team = _load_team(args)
     try:
         document = escalation_policy(team)
     except InputError as exc:
@@ -289,7 +307,7 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
 
 def _add_rotation_export(parser: argparse.ArgumentParser) -> None:
     """TEAM [ROTATION] [--from] [--to] [--strict]: what every rotation export takes."""
-    parser.add_argument("team", metavar="TEAM", help="the team file")
+    _add_team(parser)
     parser.add_argument(
         "rotation", metavar="ROTATION", nargs="?", help="the rotation (default: plan now)"
     )
@@ -361,7 +379,7 @@ def _add_export(commands: argparse._SubParsersAction[_Parser]) -> None:
         help="the PagerDuty escalation policy from the team file's escalation section",
         description="Write the POST /escalation_policies request for the team's escalation.",
     )
-    escalation.add_argument("team", metavar="TEAM", help="the team file")
+    _add_team(escalation)
     _add_output(escalation, required=True)
     escalation.set_defaults(handler=_cmd_export_escalation)
 
@@ -415,7 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
         "event at or above the risk threshold, merged where they overlap, touch or lie "
         "within merge_gap.",
     )
-    windows.add_argument("team", metavar="TEAM", help="the team file (.yaml, .yml, .toml, .json)")
+    _add_team(windows)
     _add_range(windows)
     windows.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     windows.set_defaults(handler=_cmd_windows)
@@ -428,7 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
         "the same output. Exits 1 when some window is left below min_staff (after writing "
         "the rotation).",
     )
-    plan.add_argument("team", metavar="TEAM", help="the team file (.yaml, .yml, .toml, .json)")
+    _add_team(plan)
     _add_range(plan)
     plan.add_argument(
         "--keep",
@@ -456,7 +474,7 @@ def build_parser() -> argparse.ArgumentParser:
         "named once, min_rest kept. Exits 1 when the rotation has errors (or warnings, "
         "with --strict), 0 otherwise.",
     )
-    validate.add_argument("team", metavar="TEAM", help="the team file (.yaml, .yml, .toml, .json)")
+    _add_team(validate)
     validate.add_argument("rotation", metavar="ROTATION", help="the rotation file to check")
     _add_range(validate)
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")

@@ -13,12 +13,15 @@ the file and the line as the error bubbles up (`InputError.located`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Final
 
 from oncall.text import one_line
+
+_PROPERTY_NAME: Final = re.compile(r"[A-Z][A-Z0-9-]{0,40}")
 
 __all__ = [
     "AmbiguousTimeError",
@@ -28,6 +31,7 @@ __all__ = [
     "Origin",
     "Path",
     "closest",
+    "foreign_problem",
     "format_path",
     "within",
 ]
@@ -169,3 +173,25 @@ def within(*path: str | int) -> Iterator[None]:
         yield
     except InputError as exc:
         raise exc.within(*path) from exc
+
+
+def foreign_problem(error: BaseException) -> str:
+    """What a library found wrong in a foreign file, in the format's terms, quoting nothing.
+
+    Parsers' messages quote the content they choke on, and a file named in a team file may
+    hold anything (a CI job's secrets, if it could name them): no such message is passed
+    on. A missing property (``KeyError('DTSTART')``) is named, being a name of the format.
+    """
+    name = error.args[0] if isinstance(error, KeyError) and error.args else None
+    if isinstance(name, str) and _PROPERTY_NAME.fullmatch(name):
+        return f"it has no {name}"
+    text = str(error).lower()
+    if "could not be parsed into parts" in text or "content line" in text:
+        return "a line is not a NAME:VALUE content line"
+    if "found no components" in text:
+        return "it holds no VCALENDAR"
+    if "multiple components" in text:
+        return "it holds more than one VCALENDAR"
+    if isinstance(error, OverflowError) or "out of range" in text:
+        return "a date is out of range"
+    return "a value is not valid iCalendar"

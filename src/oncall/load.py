@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+import stat
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from pydantic_core import ValidationError
 
-from oncall.errors import InputError, Origin, Path, closest
+from oncall.errors import InputError, Origin, Path, closest, foreign_problem
 from oncall.formats import Document, format_for, parse_document
 from oncall.models import CalendarSource, Rotation, Team, check_known_person
 from oncall.schema import (
@@ -54,24 +55,51 @@ T = TypeVar("T")
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
-    """Read a file, refusing very large ones.
+    """Read a regular file, refusing very large ones.
+
+    The file is opened without blocking and checked before a byte is read: a FIFO, a
+    device or a socket given as a file is refused, never waited on.
 
     Raises:
         InputError: naming the file when it cannot be read.
     """
     name = os.fspath(path)
     try:
-        with open(path, "rb") as stream:  # noqa: PTH123 - a plain open keeps the error's text
-            raw = stream.read(MAX_FILE_BYTES + 1)
+        handle = os.open(path, os.O_RDONLY | _NONBLOCK)
     except FileNotFoundError as exc:
         raise InputError("no such file", file=name) from exc
     except IsADirectoryError as exc:
         raise InputError("is a folder, not a file", file=name) from exc
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror or exc})", file=name) from exc
+    mode = os.fstat(handle).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(handle)
+        if stat.S_ISDIR(mode):
+            raise InputError("is a folder, not a file", file=name)
+        raise InputError(f"is {_kind_of(mode)}, not a regular file", file=name)
+    with os.fdopen(handle, "rb") as stream:
+        try:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise InputError(f"cannot read the file ({exc.strerror or exc})", file=name) from exc
     if len(raw) > MAX_FILE_BYTES:
         raise InputError(f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB", file=name)
     return raw
+
+
+_NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)
+"""Opening a FIFO for reading waits for a writer unless told not to (POSIX only)."""
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
@@ -171,12 +199,18 @@ def _placed(document: Document, name: str, build: Callable[[], T]) -> T:
 
 
 def parse_team(
-    text: str, *, name: str = "team.yaml", folder: str | os.PathLike[str] | None = None
+    text: str,
+    *,
+    name: str = "team.yaml",
+    folder: str | os.PathLike[str] | None = None,
+    allow_source_dirs: Iterable[str | os.PathLike[str]] = (),
 ) -> Team:
     """Read a team from the text of a file called ``name`` (its extension picks the format).
 
     iCalendar ``sources`` are read from ``folder`` (default: the folder of ``name``) and
     parsed, but not expanded: that needs the horizon (`oncall.sources.resolve_sources`).
+    A source must lie inside ``folder``, or inside one of ``allow_source_dirs``: a team
+    file cannot make oncall read a file elsewhere (docs/explanation/security.md).
 
     Raises:
         InputError: naming ``name``, the line, the field and the value; or an iCalendar
@@ -195,15 +229,24 @@ def parse_team(
     team = replace(team, events=events)
     if data.sources is not None:
         base = FilePath(folder) if folder is not None else FilePath(name).parent
+        allowed = tuple(FilePath(d) for d in allow_source_dirs)
         sources = _placed(
-            document, name, lambda: _read_sources(data.sources, base, team, name, document)
+            document,
+            name,
+            lambda: _read_sources(data.sources, base, team, name, document, allowed=allowed),
         )
         team = replace(team, sources=sources)
     return team
 
 
-def _read_sources(
-    sources: SourcesFile | None, base: FilePath, team: Team, name: str, document: Document
+def _read_sources(  # noqa: PLR0913 - the parts of one reading
+    sources: SourcesFile | None,
+    base: FilePath,
+    team: Team,
+    name: str,
+    document: Document,
+    *,
+    allowed: tuple[FilePath, ...],
 ) -> tuple[CalendarSource, ...]:
     """Read and parse every iCalendar source (relative paths from ``base``)."""
     if sources is None:
@@ -211,7 +254,7 @@ def _read_sources(
     found = []
     for index, options in enumerate(sources.events):
         origin = _origin(("sources", "events", index), name, document)
-        calendar = _read_calendar(base, options.file, origin)
+        calendar = _read_calendar(base, options.file, origin, allowed)
         found.append(
             CalendarSource(
                 options.file,
@@ -226,7 +269,7 @@ def _read_sources(
         origin = _origin(("sources", "pto", index), name, document)
         if pto.person is not None:
             check_known_person(pto.person, [p.id for p in team.people], (*origin.path, "person"))
-        calendar = _read_calendar(base, pto.file, origin)
+        calendar = _read_calendar(base, pto.file, origin, allowed)
         found.append(
             CalendarSource(
                 pto.file,
@@ -245,27 +288,76 @@ def _origin(path: Path, name: str, document: Document) -> Origin:
     return Origin(path, name, document.line_of(path))
 
 
-def _read_calendar(base: FilePath, file: str, origin: Origin) -> object:
-    """Read and parse one .ics file; Google's floating times repaired by x-wr-timezone."""
+def _read_calendar(
+    base: FilePath, file: str, origin: Origin, allowed: tuple[FilePath, ...] = ()
+) -> object:
+    """Read and parse one .ics file; Google's floating times repaired by x-wr-timezone.
+
+    Nothing of the file's content reaches a message: a parser's complaint quotes the line
+    it choked on, and the file may be anything (see `_confined`).
+    """
     import icalendar  # noqa: PLC0415 - slow to import; only sources need it
     import x_wr_timezone  # type: ignore[import-untyped]  # noqa: PLC0415 - likewise
 
-    path = base / file
+    path = _confined(base, file, origin, allowed)
     try:
         data = read_bytes(path)
     except InputError as exc:
         raise origin.error(f"{file}: {exc.problem}") from exc
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").upper().startswith(b"BEGIN:VCALENDAR"):
+        raise origin.error(
+            f"{file}: not an iCalendar file (it does not begin with BEGIN:VCALENDAR)"
+        )
     try:
         calendar = icalendar.Calendar.from_ical(data)
         return x_wr_timezone.to_standard(calendar)
     except Exception as exc:  # any failure to parse a foreign file is the file's problem
         line = _ics_line(data, exc)
         where = f"{file}:{line}" if line else file
-        raise origin.error(f"{where}: not a usable iCalendar file ({exc})") from exc
+        raise origin.error(
+            f"{where}: not a usable iCalendar file ({foreign_problem(exc)})"
+        ) from exc
+
+
+_PSEUDO_FILE_SYSTEMS: Final = (FilePath("/proc"), FilePath("/sys"), FilePath("/dev"))
+"""Never calendars: their files are the machine's state (a process's environment, ...)."""
+
+
+def _confined(base: FilePath, file: str, origin: Origin, allowed: tuple[FilePath, ...]) -> FilePath:
+    """The file a source names, refused unless it lies in the team file's folder.
+
+    A team file is edited in pull requests and checked by CI jobs that hold secrets, so
+    what it names is read only from its own folder (symbolic links followed), or from a
+    folder that the command line allows (``--allow-source-dir``): never from a path that
+    the file itself can point anywhere (an absolute path, ``..``, a link leading out).
+    """
+    written = FilePath(file)
+    roots = (base.resolve(), *(folder.resolve() for folder in allowed))
+    if (written.is_absolute() or written.drive or written.root) and not allowed:
+        raise origin.error(
+            "an absolute path is not read: a source lies in the team file's folder, found",
+            value=file,
+            hint="write a path relative to the team file, or allow the folder with "
+            "--allow-source-dir",
+        )
+    resolved = (base / written).resolve()
+    if any(resolved.is_relative_to(pseudo) for pseudo in _PSEUDO_FILE_SYSTEMS):
+        raise origin.error("is not a calendar file (it lies in a system folder), found", value=file)
+    if not any(resolved.is_relative_to(root) for root in roots):
+        raise origin.error(
+            "leads outside the team file's folder, found",
+            value=file,
+            hint="keep calendars beside the team file, or allow their folder with "
+            "--allow-source-dir",
+        )
+    return resolved
 
 
 def _ics_line(data: bytes, error: Exception) -> int | None:
-    """The line of the content the parser complained about, where its message quotes it."""
+    """The line of the content the parser complained about, where its message quotes it.
+
+    The quoted content is only looked up, never shown.
+    """
     match = re.search(r"'([^']{8,})'", str(error))
     if match is None:
         return None
@@ -273,8 +365,13 @@ def _ics_line(data: bytes, error: Exception) -> int | None:
     return data[:index].count(b"\n") + 1 if index >= 0 else None
 
 
-def load_team(path: str | os.PathLike[str]) -> Team:
+def load_team(
+    path: str | os.PathLike[str], *, allow_source_dirs: Iterable[str | os.PathLike[str]] = ()
+) -> Team:
     """Read a team file (YAML, TOML or JSON, by its extension).
+
+    Its iCalendar ``sources`` are read from the team file's folder only, or from one of
+    ``allow_source_dirs`` (the command line's ``--allow-source-dir``).
 
     Example:
         ```python
@@ -287,7 +384,12 @@ def load_team(path: str | os.PathLike[str]) -> Team:
     """
     name = os.fspath(path)
     _placed(Document(None), name, lambda: format_for(name))
-    return parse_team(read_text(path), name=name, folder=FilePath(path).parent)
+    return parse_team(
+        read_text(path),
+        name=name,
+        folder=FilePath(path).parent,
+        allow_source_dirs=allow_source_dirs,
+    )
 
 
 def parse_rotation(text: str, team: Team, *, name: str = "rotation.yaml") -> Rotation:

@@ -47,6 +47,7 @@ from oncall.models import (
     check_known_person,
 )
 from oncall.recurrence import parse_rrule
+from oncall.sources import compile_match
 from oncall.text import UNSAFE_TEXT
 from oncall.timeutil import (
     SHIFT_YEARS,
@@ -211,10 +212,7 @@ def _zone(value: object) -> str:
 
 def _pattern(value: object) -> str:
     text = _text(value)
-    try:
-        re.compile(text)
-    except re.error as exc:
-        raise InputError(f"invalid regular expression ({exc})", value=value) from exc
+    compile_match(text)
     return text
 
 
@@ -240,7 +238,7 @@ PAGERDUTY_ID: Final = _checked(_pagerduty_id, "a PagerDuty user id", examples=["
 ZONE: Final = _checked(
     _zone, "an IANA time zone name", examples=["America/New_York", "Europe/Berlin"]
 )
-PATTERN: Final = _checked(_pattern, "a regular expression")
+PATTERN: Final = _checked(_pattern, "a regular expression (RE2 syntax), matched ignoring case")
 NOTIFY: Final = _checked(_notify, "a person id, or schedule:<PagerDuty schedule id>")
 DURATION: Final = Kind(
     cs.no_info_plain_validator_function(parse_duration),

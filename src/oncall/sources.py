@@ -25,9 +25,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, Final
 
-from oncall.errors import InputError
+from oncall.errors import InputError, foreign_problem
 from oncall.models import (
     CalendarSource,
     EventKind,
@@ -39,10 +39,13 @@ from oncall.models import (
     TimeOff,
 )
 from oncall.recurrence import MAX_OCCURRENCES, parse_rrule
-from oncall.text import one_line
+from oncall.text import quoted
 from oncall.timeutil import check_year, generated_to_utc, start_of_day
 
-__all__ = ["resolve_sources"]
+__all__ = ["MAX_TITLE", "compile_match", "resolve_sources"]
+
+MAX_TITLE: Final = 500
+"""Imported titles and notes are cut to this many characters, as team-file text is."""
 
 _EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 _LATEST = datetime(2200, 1, 1, tzinfo=UTC)
@@ -78,8 +81,14 @@ def resolve_sources(team: Team, horizon: Horizon | None = None) -> Team:
         except Exception as exc:  # a foreign file's broken value is the file's problem
             uid = getattr(exc, "oncall_uid", None)
             what = f"the event {uid}" if uid else "the calendar"
-            raise source.origin.error(f"{source.name}: {what} cannot be read ({exc})") from exc
+            problem = foreign_problem(exc)
+            raise source.origin.error(f"{source.name}: {what} cannot be read ({problem})") from exc
     return replace(team, events=tuple(events), time_off=tuple(time_off), sources=())
+
+
+def _uid(component: Any) -> str:
+    """A component's UID to name it in a message: made safe, cut short; ``?`` if none."""
+    return quoted(component.get("UID", "")) or "?"
 
 
 @contextmanager
@@ -90,7 +99,7 @@ def _naming(component: Any) -> Iterator[None]:
     except InputError:
         raise
     except Exception as exc:
-        exc.oncall_uid = str(component.get("UID", "?"))  # type: ignore[attr-defined]
+        exc.oncall_uid = _uid(component)  # type: ignore[attr-defined]
         raise
 
 
@@ -105,7 +114,7 @@ def _occurrences(source: CalendarSource, horizon: Horizon, zone: tzinfo) -> Iter
             rules = rule if isinstance(rule, list) else [rule] if rule is not None else []
             if any("COUNT" not in r and "UNTIL" not in r for r in rules):
                 raise source.origin.error(
-                    f"{source.name}: the event {component.get('UID', '?')} repeats without end "
+                    f"{source.name}: the event {_uid(component)} repeats without end "
                     "and needs a horizon end",
                     hint="set horizon.end in the team file, or pass --to",
                 )
@@ -115,7 +124,9 @@ def _occurrences(source: CalendarSource, horizon: Horizon, zone: tzinfo) -> Iter
     try:
         found = recurring_ical_events.of(calendar).between(start, end)
     except Exception as exc:
-        raise source.origin.error(f"{source.name}: cannot expand the calendar ({exc})") from exc
+        raise source.origin.error(
+            f"{source.name}: cannot expand the calendar ({foreign_problem(exc)})"
+        ) from exc
     for count, component in enumerate(found, start=1):
         if count > MAX_OCCURRENCES:
             raise source.origin.error(
@@ -154,7 +165,7 @@ def _check_rule_sizes(source: CalendarSource, end: datetime, zone: tzinfo) -> No
                 continue  # recurring-ical-events reports what it cannot read
             if _more_than_cap(series, end.replace(tzinfo=None) + timedelta(days=1)):
                 raise source.origin.error(
-                    f"{source.name}: the event {component.get('UID', '?')} repeats more than "
+                    f"{source.name}: the event {_uid(component)} repeats more than "
                     f"{MAX_OCCURRENCES:,} times in the horizon",
                     hint="use a shorter horizon (--from/--to)",
                 )
@@ -253,9 +264,9 @@ def _span(
         check_year(start)
         check_year(end)
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
-        uid = component.get("UID", "?")
         raise source.origin.error(
-            f"{source.name}: the event {uid} has no usable DTSTART or DTEND ({exc})"
+            f"{source.name}: the event {_uid(component)} has no usable DTSTART or DTEND "
+            f"({foreign_problem(exc)})"
         ) from exc
     if end <= start:
         end = start + _INSTANT
@@ -286,9 +297,36 @@ def _kind_and_risk(component: Any, source: CalendarSource) -> tuple[EventKind, R
     return kind, risk
 
 
+def compile_match(pattern: str) -> Any:
+    """A ``match`` pattern compiled for RE2, which matches in time linear in the title.
+
+    The pattern comes from a team file, which anyone can edit in a pull request; Python's
+    backtracking ``re`` takes exponential time on some patterns (``^(a+)+$``), RE2 never
+    does. It refuses what it cannot run that way (lookaround, backreferences). Matching
+    ignores case.
+
+    Raises:
+        InputError: the pattern, and why RE2 cannot run it.
+    """
+    import re2  # type: ignore[import-untyped]  # noqa: PLC0415 - only sources with match need it
+
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0].decode(errors="replace") if exc.args else "not valid"
+        raise InputError(
+            f"not a regular expression oncall can run ({reason}), found",
+            value=pattern,
+            hint="RE2 syntax: no lookaround or backreferences",
+        ) from exc
+
+
 def _events(team: Team, source: CalendarSource, horizon: Horizon) -> list[EventSpec]:
     zone = team.zone
-    pattern = re.compile(source.match, re.IGNORECASE) if source.match else None
+    pattern = compile_match(source.match) if source.match else None
     specs = []
     seen: set[tuple[str, datetime, timedelta]] = set()
     lengths = _durations(source, zone)
@@ -306,13 +344,13 @@ def _event(  # noqa: PLR0913 - the parts of one occurrence's reading
     team: Team,
     source: CalendarSource,
     component: Any,
-    pattern: re.Pattern[str] | None,
+    pattern: Any,
     *,
     lengths: _Lengths,
     horizon: Horizon,
 ) -> EventSpec | None:
     """One occurrence as an event, or ``None`` when it is not wanted."""
-    title = one_line(str(component.get("SUMMARY", ""))) or "(untitled event)"
+    title = quoted(component.get("SUMMARY", ""), MAX_TITLE) or "(untitled event)"
     if pattern is not None and not pattern.search(title):
         return None
     start, end = _span(component, team.zone, source, lengths)
@@ -365,7 +403,7 @@ def _time_off(team: Team, source: CalendarSource, horizon: Horizon) -> list[Time
         if _is_free(component):
             continue
         with _naming(component):
-            note = one_line(str(component.get("SUMMARY", ""))) or None
+            note = quoted(component.get("SUMMARY", ""), MAX_TITLE) or None
             for person in _people_of(component, team, source):
                 start, end = _span(component, person.zone, source, lengths)
                 offs.append(TimeOff(person.id, start, end, note))

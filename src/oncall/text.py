@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["UNSAFE_TEXT", "one_line"]
+__all__ = ["UNSAFE_TEXT", "one_line", "quoted"]
 
 UNSAFE_TEXT: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 """Characters no title, name, note or message may hold: control characters (line breaks,
@@ -25,3 +25,9 @@ def one_line(text: str) -> str:
     become U+FFFD, so that an escape sequence in an imported title shows instead of acting.
     """
     return UNSAFE_TEXT.sub("\ufffd", " ".join(text.split()))
+
+
+def quoted(text: object, limit: int = 60) -> str:
+    """A value from a foreign file (a calendar's UID) made safe and cut short, to name it."""
+    safe = one_line(str(text))
+    return safe if len(safe) <= limit else safe[: limit - 1] + "\u2026"

@@ -22,9 +22,10 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 import icalendar
 
-from oncall.errors import InputError
+from oncall.errors import InputError, foreign_problem
 from oncall.export.vtimezone import vtimezone_lines
 from oncall.models import Person, RiskyEvent, Rotation, Shift, Team, Window
+from oncall.text import quoted
 from oncall.timeutil import SHIFT_YEARS, check_year, format_duration, format_span
 from oncall.windows import coverage_windows
 
@@ -67,7 +68,7 @@ def read_previous(data: bytes) -> Previous:
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except (ValueError, IndexError, KeyError) as exc:
-        raise InputError(f"not an iCalendar file ({exc})") from exc
+        raise InputError(f"not an iCalendar file ({foreign_problem(exc)})") from exc
     events: dict[str, _Earlier] = {}
     for component in calendar.walk("VEVENT"):
         uid = str(component.get("UID", ""))
@@ -76,8 +77,8 @@ def read_previous(data: bytes) -> Previous:
         try:
             events[uid] = _earlier(component)
         except (ValueError, TypeError, AttributeError, OverflowError) as exc:
-            problem = exc.message if isinstance(exc, InputError) else str(exc)
-            raise InputError(f"the event {uid} is not usable ({problem})") from exc
+            problem = exc.message if isinstance(exc, InputError) else foreign_problem(exc)
+            raise InputError(f"the event {quoted(uid)} is not usable ({problem})") from exc
     return Previous(events)
 
 
@@ -90,8 +91,12 @@ def _earlier(component: icalendar.Component) -> _Earlier:
     modified = component.get("LAST-MODIFIED")
     end = component.get("DTEND")
     end_time = end.dt if end is not None and isinstance(end.dt, datetime) else None
+    try:
+        sequence = int(component.get("SEQUENCE", 0))
+    except ValueError:
+        raise InputError("its SEQUENCE is not a whole number") from None
     return _Earlier(
-        sequence=int(component.get("SEQUENCE", 0)),
+        sequence=sequence,
         fingerprint=str(component.get("X-ONCALL-FINGERPRINT", "")),
         last_modified=modified.dt if modified is not None else None,
         end=end_time.astimezone(UTC) if end_time is not None and end_time.tzinfo else None,
