@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from oncall import __version__
-from oncall.checker import Validation, check, validate
+from oncall.checker import Validation, check, validate, would_page_wrong_person
 from oncall.errors import InputError, OncallError, within
 from oncall.formats import format_for
 from oncall.load import load_previous_export, load_rotation, load_team
@@ -299,6 +299,107 @@ def _cmd_export_escalation(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_sync_pagerduty(args: argparse.Namespace, out: TextIO) -> int:
+    from oncall.export import pagerduty_sync as sync  # noqa: PLC0415 - only this command
+    from oncall.export.pagerduty import planned_overrides, policy_body  # noqa: PLC0415
+
+    url = sync.api_url(args.api_url)
+    token = os.environ.get("PAGERDUTY_TOKEN", "").strip()
+    if not token:
+        raise InputError(
+            "PAGERDUTY_TOKEN is not set",
+            hint="export PAGERDUTY_TOKEN=<a REST API key from Integrations > API Access Keys>; "
+            "in GitHub Actions, from a secret",
+        )
+    result = _rotation_to_export(args)
+    if args.strict and not result.ok:
+        return EXIT_FINDINGS
+    if would_page_wrong_person(result.findings) and not args.force:
+        sys.stderr.write("oncall: nothing was sent: the rotation would page the wrong person ")
+        sys.stderr.write("(fix the rotation, or use --force)\n")
+        return EXIT_FINDINGS
+    team = result.team
+    planned = planned_overrides(team, result.rotation, args.schedule)
+    if args.escalation:
+        try:
+            policy_body(team)
+        except InputError as exc:
+            raise exc.located(args.team, None) from exc
+    horizon = horizon_from(args, team)
+    now = datetime.fromtimestamp(time.time(), tz=UTC)  # never SOURCE_DATE_EPOCH: this is live
+    if horizon.end is None:
+        raise InputError("sync needs the end of the range", path=("--to",), hint="give --to")
+    span = sync.Span(horizon.start or now, horizon.end, now)
+    for note in planned.notes:
+        sys.stderr.write(f"oncall: note: {note}\n")
+    with sync.connect(url, token, sender=team.email) as api:
+        report = sync.sync_overrides(api, team, planned, span, apply=args.apply)
+        if args.escalation:
+            sync.sync_policy(api, team, report)
+    if args.format == "json":
+        out.write(dumps(sync.sync_json(team, report)))
+    else:
+        out.write(sync.sync_text(team, report))
+    if report.failures:
+        sys.stderr.write(f"oncall: {len(report.failures)} change(s) failed:\n")
+        sys.stderr.write("".join(f"  {f.action} {f.what}: {f.reason}\n" for f in report.failures))
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _add_sync(commands: argparse._SubParsersAction[_Parser]) -> None:
+    sync = commands.add_parser(
+        "sync",
+        help="make PagerDuty match the rotation (a dry run unless --apply)",
+        description="Keep a service in step with the rotation.",
+    )
+    targets = sync.add_subparsers(dest="target", metavar="TARGET", required=True)
+    pagerduty = targets.add_parser(
+        "pagerduty",
+        help="PagerDuty schedule overrides (and, with --escalation, the escalation policy)",
+        description="Read the overrides of each --schedule, compare them with the rotation "
+        "and print what would change: overrides to create, stale future ones to delete, "
+        "those already right. Overrides that have started are never touched. With --apply, "
+        "make the changes; running it again changes nothing. The token is read from "
+        "PAGERDUTY_TOKEN. A rotation that would page the wrong person (on call during time "
+        "off, or not in the team file) is refused unless --force. Exits 1 when a change "
+        "failed (each is named), 2 when PagerDuty cannot be reached or refuses the token "
+        "or a schedule.",
+    )
+    _add_rotation_export(pagerduty)
+    pagerduty.add_argument(
+        "--schedule",
+        metavar="ID",
+        action="append",
+        required=True,
+        help="a PagerDuty schedule id; repeat it: primary first, then secondary",
+    )
+    pagerduty.add_argument(
+        "--apply", action="store_true", help="make the changes (default: only show them)"
+    )
+    pagerduty.add_argument(
+        "--escalation",
+        action="store_true",
+        help="also create or update the escalation policy named in the team file",
+    )
+    pagerduty.add_argument(
+        "--force",
+        action="store_true",
+        help="send even a rotation that would page the wrong person",
+    )
+    pagerduty.add_argument(
+        "--format", choices=("text", "json"), default="text", help="report format"
+    )
+    pagerduty.add_argument(
+        "--api-url",
+        metavar="URL",
+        default="https://api.pagerduty.com",
+        help="PagerDuty's REST API (https://api.eu.pagerduty.com for the EU service region; "
+        "plain http only to a loopback host, for testing)",
+    )
+    pagerduty.set_defaults(handler=_cmd_sync_pagerduty)
+
+
 def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
     section = RotationFile if args.which == "rotation" else TeamFile
     out.write(dumps(json_schema(section)))
@@ -488,6 +589,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(handler=_cmd_validate)
 
     _add_export(commands)
+    _add_sync(commands)
 
     schema = commands.add_parser(
         "schema",

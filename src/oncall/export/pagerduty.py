@@ -22,7 +22,19 @@ from oncall.errors import InputError, Path
 from oncall.models import Escalation, Rotation, Team
 from oncall.timeutil import format_instant, format_span
 
-__all__ = ["MAX_OVERRIDES", "SCHEDULE_ID", "Overrides", "escalation_policy", "to_pagerduty"]
+__all__ = [
+    "MAX_OVERRIDES",
+    "SCHEDULE_ID",
+    "Override",
+    "Overrides",
+    "PlannedOverrides",
+    "escalation_policy",
+    "override_body",
+    "overrides_requests",
+    "planned_overrides",
+    "policy_body",
+    "to_pagerduty",
+]
 
 MAX_OVERRIDES: Final = 100
 """The most overrides one request body carries."""
@@ -78,7 +90,46 @@ def _user(team: Team, person_id: str) -> str:
     return person.pagerduty_id
 
 
-def to_pagerduty(team: Team, rotation: Rotation, schedules: Sequence[str]) -> Overrides:
+@dataclass(frozen=True, slots=True)
+class Override:
+    """One override on one PagerDuty schedule: ``user`` on call over ``[start, end)``.
+
+    Attributes:
+        schedule: the schedule's id.
+        start: when it starts (aware, UTC).
+        end: when it ends (aware, UTC).
+        user: the PagerDuty user's id.
+        id: PagerDuty's id of an override read back from PagerDuty (``None`` when planned).
+    """
+
+    schedule: str
+    start: datetime
+    end: datetime
+    user: str
+    id: str | None = None
+
+    @property
+    def key(self) -> tuple[str, datetime, datetime, str]:
+        """What makes two overrides the same, whoever made them."""
+        return (self.schedule, self.start, self.end, self.user)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedOverrides:
+    """The overrides a rotation asks for, and notes for the person sending them.
+
+    Attributes:
+        schedules: the schedule ids, primary first.
+        overrides: per schedule in order, sorted by time; back-to-back runs joined.
+        notes: what was left to the schedules' normal rotations, or left out.
+    """
+
+    schedules: tuple[str, ...]
+    overrides: tuple[Override, ...]
+    notes: tuple[str, ...]
+
+
+def planned_overrides(team: Team, rotation: Rotation, schedules: Sequence[str]) -> PlannedOverrides:
     """Overrides for each schedule: the n-th schedule takes the n-th person of each shift.
 
     Raises:
@@ -87,20 +138,20 @@ def to_pagerduty(team: Team, rotation: Rotation, schedules: Sequence[str]) -> Ov
     """
     _check_schedules(team, schedules)
     zone = team.zone
-    requests = []
+    overrides: list[Override] = []
     notes = []
     for position, schedule in enumerate(schedules):
-        runs: list[tuple[datetime, datetime, str]] = []
+        runs: list[Override] = []
         left = []
         for shift in sorted(rotation.shifts, key=lambda s: (s.start, s.end)):
             if len(shift.people) <= position:
                 left.append(shift)
                 continue
             user = _user(team, shift.people[position])
-            if runs and runs[-1][2] == user and runs[-1][1] == shift.start:
-                runs[-1] = (runs[-1][0], shift.end, user)
+            if runs and runs[-1].user == user and runs[-1].end == shift.start:
+                runs[-1] = Override(schedule, runs[-1].start, shift.end, user)
             else:
-                runs.append((shift.start, shift.end, user))
+                runs.append(Override(schedule, shift.start, shift.end, user))
         if left:
             spans = ", ".join(format_span(s.start, s.end, zone) for s in left[:3])
             more = f" and {len(left) - 3} more" if len(left) > 3 else ""
@@ -108,30 +159,54 @@ def to_pagerduty(team: Team, rotation: Rotation, schedules: Sequence[str]) -> Ov
                 f"{len(left)} shift(s) have no person {position + 1}, so schedule {schedule} "
                 f"keeps its normal rotation then: {spans}{more}"
             )
-        overrides = [
-            {
-                "start": format_instant(start, zone),
-                "end": format_instant(end, zone),
-                "time_zone": team.timezone,
-                "user": {"id": user, "type": "user_reference"},
-            }
-            for start, end, user in runs
-        ]
-        for first in range(0, len(overrides), MAX_OVERRIDES):
-            requests.append(
-                {
-                    "method": "POST",
-                    "path": f"/schedules/{schedule}/overrides",
-                    "body": {"overrides": overrides[first : first + MAX_OVERRIDES]},
-                }
-            )
+        overrides.extend(runs)
     beyond = sum(1 for s in rotation.shifts if len(s.people) > len(schedules))
     if beyond:
         notes.append(
             f"{beyond} shift(s) have more people than schedules ({len(schedules)}); "
             "the people beyond the last schedule are left out"
         )
-    return Overrides({"requests": requests}, tuple(notes))
+    return PlannedOverrides(tuple(schedules), tuple(overrides), tuple(notes))
+
+
+def override_body(team: Team, override: Override) -> dict[str, Any]:
+    """One override as ``POST /schedules/{id}/overrides`` takes it, in the team's zone."""
+    zone = team.zone
+    return {
+        "start": format_instant(override.start, zone),
+        "end": format_instant(override.end, zone),
+        "time_zone": team.timezone,
+        "user": {"id": override.user, "type": "user_reference"},
+    }
+
+
+def overrides_requests(
+    team: Team, schedule: str, overrides: Sequence[Override]
+) -> list[dict[str, Any]]:
+    """``POST /schedules/{schedule}/overrides`` requests, `MAX_OVERRIDES` overrides each."""
+    bodies = [override_body(team, o) for o in overrides]
+    return [
+        {
+            "method": "POST",
+            "path": f"/schedules/{schedule}/overrides",
+            "body": {"overrides": bodies[first : first + MAX_OVERRIDES]},
+        }
+        for first in range(0, len(bodies), MAX_OVERRIDES)
+    ]
+
+
+def to_pagerduty(team: Team, rotation: Rotation, schedules: Sequence[str]) -> Overrides:
+    """The request document of `planned_overrides`: a schedule with none gets no request.
+
+    Raises:
+        InputError: as `planned_overrides`.
+    """
+    planned = planned_overrides(team, rotation, schedules)
+    requests = []
+    for schedule in planned.schedules:
+        mine = [o for o in planned.overrides if o.schedule == schedule]
+        requests.extend(overrides_requests(team, schedule, mine))
+    return Overrides({"requests": requests}, planned.notes)
 
 
 def _target(team: Team, name: str, path: Path) -> dict[str, str]:
@@ -153,8 +228,8 @@ def _target(team: Team, name: str, path: Path) -> dict[str, str]:
     return {"id": person.pagerduty_id, "type": "user_reference"}
 
 
-def escalation_policy(team: Team) -> dict[str, Any]:
-    """The ``POST /escalation_policies`` request document for the team's escalation.
+def policy_body(team: Team) -> dict[str, Any]:
+    """The team's escalation policy as PagerDuty's ``escalation_policy`` object.
 
     ``escalation_rule_assignment_strategy`` is left out: the official description
     declares it a string, while its own examples send an object or a list.
@@ -185,12 +260,21 @@ def escalation_policy(team: Team) -> dict[str, Any]:
     }
     if escalation.description:
         policy["description"] = escalation.description
+    return policy
+
+
+def escalation_policy(team: Team) -> dict[str, Any]:
+    """The ``POST /escalation_policies`` request document for the team's escalation.
+
+    Raises:
+        InputError: as `policy_body`.
+    """
     return {
         "requests": [
             {
                 "method": "POST",
                 "path": "/escalation_policies",
-                "body": {"escalation_policy": policy},
+                "body": {"escalation_policy": policy_body(team)},
             }
         ]
     }

@@ -1,0 +1,442 @@
+"""`oncall sync pagerduty` against a stateful fake of PagerDuty (an HTTP server on 127.0.0.1).
+
+The shifts lie a few days from now (the command reads the clock: what has started is never
+touched), in a team file written for each test.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from jsonschema.exceptions import best_match
+
+from oncall import InputError
+from oncall.cli import main
+from oncall.export.pagerduty import Override
+from oncall.export.pagerduty_sync import api_url, diff_overrides
+from oncall.timeutil import format_span
+
+from .conftest import EXAMPLES, installed
+from .pagerduty_fake import TOKEN, Fake, serve
+from .test_export_pagerduty import SCHEMAS, validator
+
+ZONE = ZoneInfo("America/New_York")
+PEOPLE = {"ana": "PANA001", "ben": "PBEN002", "cal": "PCAL003", "dee": "PDEE004"}
+NAMES = {"ana": "Ana Reyes", "ben": "Ben Cho", "cal": "Cal Moss", "dee": "Dee Hart"}
+
+
+def at(days: int, hour: int) -> datetime:
+    """``hour`` o'clock local time, ``days`` days from today."""
+    today = datetime.now(ZONE).date() + timedelta(days=days)
+    return datetime(today.year, today.month, today.day, hour, tzinfo=ZONE)
+
+
+def write_team(folder: Path, *, repeat: int = 1, pto: str = "") -> Path:
+    people = "".join(
+        f"  - id: {pid}\n    name: {NAMES[pid]}\n    pagerduty_id: {PEOPLE[pid]}\n"
+        for pid in PEOPLE
+    )
+    text = (
+        "team: pay-desk\n"
+        "email: pay-desk@example.org\n"
+        "timezone: America/New_York\n"
+        "policy: {lead: 1h, lag: 1h, min_staff: 1, ideal_staff: 2, min_rest: 1h}\n"
+        f"horizon: {{start: {at(-3, 0).date()}, end: {at(30, 0).date()}}}\n"
+        f"people:\n{people}"
+        f"{pto}"
+        "escalation:\n"
+        "  name: Pay desk incidents\n"
+        f"  repeat: {repeat}\n"
+        "  steps:\n"
+        "    - {notify: ['schedule:PPRIMRY'], escalate_after: 15m}\n"
+        "    - {notify: [ana], escalate_after: 30m}\n"
+    )
+    path = folder / "team.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+Shift = tuple[datetime, datetime, Sequence[str]]
+
+
+def write_rotation(folder: Path, shifts: Sequence[Shift], name: str = "rotation.yaml") -> Path:
+    lines = ["shifts:\n"]
+    for start, end, people in shifts:
+        lines.append(
+            f"  - start: {start.isoformat()}\n    end: {end.isoformat()}\n"
+            f"    people: [{', '.join(people)}]\n"
+        )
+    path = folder / name
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def plan_v1() -> list[Shift]:
+    return [
+        (at(-1, 19), at(-1, 23), ["ana", "ben"]),  # yesterday: started, not created
+        (at(2, 19), at(2, 23), ["ana", "ben"]),
+        (at(4, 19), at(4, 23), ["cal", "dee"]),
+        (at(6, 19), at(6, 23), ["ben", "cal"]),
+        (at(8, 19), at(8, 23), ["dee", "ana"]),
+    ]
+
+
+def expected(shifts: Sequence[Shift], position: int) -> set[tuple[datetime, datetime, str]]:
+    return {
+        (start, end, PEOPLE[people[position]])
+        for start, end, people in shifts
+        if start > datetime.now(UTC)
+    }
+
+
+@pytest.fixture
+def fake() -> Iterator[Fake]:
+    checkers: dict[str, Any] = {}
+    if (SCHEMAS / "overrides-request.schema.json").exists():
+        checkers = {
+            name: validator(name)
+            for name in ("overrides-request.schema.json", "escalation-policy-request.schema.json")
+        }
+
+    def check(name: str, body: dict[str, Any]) -> None:
+        if name in checkers:
+            error = best_match(checkers[name].iter_errors(body))
+            assert error is None, f"{list(error.absolute_path)}: {error.message}"
+
+    state = Fake(schedules={"PPRIMRY", "PSECOND"}, check=check)
+    server, thread = serve(state)
+    yield state
+    server.shutdown()
+    server.server_close()
+    thread.join()
+    assert state.problems == []
+
+
+def sync(
+    fake: Fake,
+    team: Path,
+    rotation: Path | None,
+    *extra: str,
+    monkeypatch: pytest.MonkeyPatch,
+    token: str | None = TOKEN,
+) -> tuple[int, str]:
+    if token is None:
+        monkeypatch.delenv("PAGERDUTY_TOKEN", raising=False)
+    else:
+        monkeypatch.setenv("PAGERDUTY_TOKEN", token)
+    out = io.StringIO()
+    args = ["sync", "pagerduty", str(team)]
+    args += [str(rotation)] if rotation else []
+    args += ["--schedule", "PPRIMRY", "--schedule", "PSECOND", "--api-url", fake.url, *extra]
+    return main(args, out), out.getvalue()
+
+
+def test_the_whole_cycle(
+    fake: Fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team = write_team(tmp_path)
+    # Someone's hand-made override that started yesterday and runs to tomorrow, and one that
+    # ended yesterday: neither is in the plan, and neither may be touched.
+    running = fake.add("PPRIMRY", at(-1, 9).isoformat(), at(1, 9).isoformat(), "PDEE004")
+    ended = fake.add("PSECOND", at(-2, 9).isoformat(), at(-2, 12).isoformat(), "PCAL003")
+    fake.page = 2  # the list comes in pages of two
+    v1 = write_rotation(tmp_path, plan_v1())
+
+    code, out = sync(fake, team, v1, monkeypatch=monkeypatch)
+    assert code == 0
+    assert fake.writes() == []  # a dry run by default
+    assert "Schedule PPRIMRY: to create 4, to delete 0, unchanged 0" in out
+    assert "Dry run: nothing was changed" in out
+    assert "Ana Reyes" in out
+    assert f"(override {running})" in out
+    assert "have started: left alone" in out
+    assert "planned override(s) have started already: not created" in out
+
+    code, out = sync(fake, team, v1, "--apply", monkeypatch=monkeypatch)
+    assert code == 0, capsys.readouterr().err
+    started = {(at(-1, 9), at(1, 9), "PDEE004")}
+    assert fake.live("PPRIMRY") == expected(plan_v1(), 0) | started
+    assert fake.live("PSECOND") == expected(plan_v1(), 1) | {(at(-2, 9), at(-2, 12), "PCAL003")}
+    assert [m for m, _ in fake.writes()] == ["POST", "POST"]  # one batch per schedule
+
+    before = len(fake.writes())
+    code, out = sync(fake, team, v1, "--apply", monkeypatch=monkeypatch)
+    assert code == 0
+    assert len(fake.writes()) == before  # the second run changes nothing
+    assert "Schedule PPRIMRY: created 0, deleted 0, unchanged 4" in out
+
+    # The plan changes: the 4th-day shift changes hands, the 8th-day one goes, one is added.
+    v2_shifts = plan_v1()
+    v2_shifts[2] = (at(4, 19), at(4, 23), ["dee", "cal"])
+    del v2_shifts[4]
+    v2_shifts.append((at(10, 18), at(10, 22), ["ana", "cal"]))
+    v2 = write_rotation(tmp_path, v2_shifts, "rotation-v2.yaml")
+    stale = {
+        o["id"]
+        for schedule in ("PPRIMRY", "PSECOND")
+        for o in fake.overrides[schedule]
+        if datetime.fromisoformat(o["start"]) in (at(4, 19), at(8, 19))
+    }
+    before = len(fake.writes())
+    code, out = sync(fake, team, v2, "--apply", monkeypatch=monkeypatch)
+    assert code == 0
+    deleted = {p.rsplit("/", 1)[1] for m, p in fake.writes()[before:] if m == "DELETE"}
+    assert deleted == stale  # exactly the stale future overrides
+    assert running not in deleted
+    assert ended not in deleted
+    assert fake.live("PPRIMRY") == expected(v2_shifts, 0) | started
+    assert fake.live("PSECOND") == expected(v2_shifts, 1) | {(at(-2, 9), at(-2, 12), "PCAL003")}
+
+    before = len(fake.writes())
+    code, out = sync(fake, team, v2, "--apply", "--format", "json", monkeypatch=monkeypatch)
+    assert code == 0
+    assert len(fake.writes()) == before
+    report = json.loads(out)
+    assert report["applied"] is True
+    assert [s["id"] for s in report["schedules"]] == ["PPRIMRY", "PSECOND"]
+    assert all(s["create"] == s["delete"] == [] for s in report["schedules"])
+    assert [o["id"] for o in report["schedules"][0]["started"]] == [running]
+
+
+def test_duplicates_of_earlier_runs_are_removed(
+    fake: Fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    team = write_team(tmp_path)
+    shifts = [(at(3, 19), at(3, 23), ["ana"])]
+    for _ in range(3):  # what re-running the old curl loop left behind
+        fake.add("PPRIMRY", at(3, 19).isoformat(), at(3, 23).isoformat(), "PANA001")
+    code, out = sync(
+        fake, team, write_rotation(tmp_path, shifts), "--apply", monkeypatch=monkeypatch
+    )
+    assert code == 0
+    assert len(fake.overrides["PPRIMRY"]) == 1
+    assert "deleted 2, unchanged 1" in out
+
+
+def test_a_429_then_201_succeeds(
+    fake: Fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    team = write_team(tmp_path)
+    fake.errors = [("POST /schedules/PPRIMRY/overrides", 429), ("GET /schedules/PSECOND", 503)]
+    code, _ = sync(
+        fake, team, write_rotation(tmp_path, plan_v1()), "--apply", monkeypatch=monkeypatch
+    )
+    assert code == 0
+    assert fake.errors == []
+    assert fake.log.count(("POST", "/schedules/PPRIMRY/overrides")) == 2
+    assert fake.live("PPRIMRY") == expected(plan_v1(), 0)
+
+
+def test_a_partial_failure_names_each_override(
+    fake: Fake,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    team = write_team(tmp_path)
+    rotation = write_rotation(tmp_path, plan_v1())
+    fake.refuse_users = {"PDEE004"}  # PagerDuty answers 201 but refuses Dee's overrides
+    code, out = sync(fake, team, rotation, "--apply", monkeypatch=monkeypatch)
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "oncall: 2 change(s) failed:" in err
+    for schedule, day in (("PSECOND", 4), ("PPRIMRY", 8)):
+        span = format_span(at(day, 19), at(day, 23), ZONE)
+        line = f"  create {schedule} {span} Dee Hart: status 400: User is not in the schedule\n"
+        assert line in err
+    assert "FAILED to create" in out
+    assert len(fake.live("PPRIMRY")) == 3  # the others were created
+    fake.refuse_users = set()
+    code, out = sync(fake, team, rotation, "--apply", monkeypatch=monkeypatch)
+    assert code == 0
+    assert fake.live("PPRIMRY") == expected(plan_v1(), 0)
+    assert "created 1, deleted 0, unchanged 3" in out
+
+
+def test_a_delete_that_keeps_failing_is_named(
+    fake: Fake,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    team = write_team(tmp_path)
+    gone = fake.add("PPRIMRY", at(5, 8).isoformat(), at(5, 9).isoformat(), "PBEN002")
+    fake.errors = [(f"DELETE /schedules/PPRIMRY/overrides/{gone}", 500)] * 6
+    monkeypatch.setattr("oncall.export.pagerduty_sync.PagerDutyApi.BACKOFF", 0.001)
+    code, _ = sync(
+        fake, team, write_rotation(tmp_path, plan_v1()), "--apply", monkeypatch=monkeypatch
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    span = format_span(at(5, 8), at(5, 9), ZONE)
+    assert f"  delete PPRIMRY {span} Ben Cho (override {gone}): 500: scripted error\n" in err
+    assert fake.log.count(("DELETE", f"/schedules/PPRIMRY/overrides/{gone}")) == 6  # 5 retries
+    assert fake.live("PPRIMRY") >= expected(plan_v1(), 0)  # the creates still went ahead
+
+
+def test_the_escalation_policy_is_created_then_left_then_updated(
+    fake: Fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rotation = write_rotation(tmp_path, plan_v1())
+    team = write_team(tmp_path)
+    code, out = sync(fake, team, rotation, "--escalation", monkeypatch=monkeypatch)
+    assert code == 0
+    assert "Escalation policy 'Pay desk incidents': to create" in out
+    assert fake.policies == []
+    code, out = sync(fake, team, rotation, "--escalation", "--apply", monkeypatch=monkeypatch)
+    assert code == 0
+    assert [p["name"] for p in fake.policies] == ["Pay desk incidents"]
+    policy_id = fake.policies[0]["id"]
+    code, out = sync(fake, team, rotation, "--escalation", "--apply", monkeypatch=monkeypatch)
+    assert f"Escalation policy 'Pay desk incidents' ({policy_id}): unchanged" in out
+    assert ("PUT", f"/escalation_policies/{policy_id}") not in fake.log
+    team = write_team(tmp_path, repeat=3)
+    code, out = sync(fake, team, rotation, "--escalation", "--apply", monkeypatch=monkeypatch)
+    assert code == 0
+    assert f"({policy_id}): updated" in out
+    assert fake.log.count(("PUT", f"/escalation_policies/{policy_id}")) == 1
+    assert [(p["id"], p["num_loops"]) for p in fake.policies] == [(policy_id, 3)]
+
+
+def test_a_missing_token_says_how_to_set_it(
+    fake: Fake,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    team = write_team(tmp_path)
+    code, _ = sync(fake, team, None, monkeypatch=monkeypatch, token=None)
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "PAGERDUTY_TOKEN is not set" in err
+    assert "export PAGERDUTY_TOKEN=" in err
+    assert fake.log == []
+
+
+def test_a_refused_token_is_not_printed(
+    fake: Fake,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    team = write_team(tmp_path)
+    secret = "u+very-secret-token-1234"  # noqa: S105 - a wrong token, on purpose
+    code, out = sync(
+        fake, team, write_rotation(tmp_path, plan_v1()), monkeypatch=monkeypatch, token=secret
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "PagerDuty refused the token in PAGERDUTY_TOKEN (401 Unauthorized)" in err
+    assert "https://api.eu.pagerduty.com" in err
+    assert "1234" not in err + out
+    assert "Traceback" not in err
+
+
+def test_an_unknown_schedule_is_named(
+    fake: Fake,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fake.schedules = {"PPRIMRY"}
+    team = write_team(tmp_path)
+    code, _ = sync(fake, team, write_rotation(tmp_path, plan_v1()), monkeypatch=monkeypatch)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "PagerDuty has no schedule PSECOND (404 Not Found)" in err
+    assert f"GET {fake.url}/schedules/PSECOND/overrides" in err
+
+
+def test_a_rotation_that_pages_the_wrong_person_is_refused_unless_forced(
+    fake: Fake,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    pto = f"pto:\n  - {{person: cal, start: {at(4, 0).date()}, end: {at(5, 0).date()}}}\n"
+    team = write_team(tmp_path, pto=pto)
+    rotation = write_rotation(tmp_path, plan_v1())  # Cal is on call on the 4th day
+    code, _ = sync(fake, team, rotation, "--apply", monkeypatch=monkeypatch)
+    assert code == 1
+    assert "would page the wrong person" in capsys.readouterr().err
+    assert fake.log == []  # nothing was sent, not even a read
+    code, _ = sync(fake, team, rotation, "--apply", "--force", monkeypatch=monkeypatch)
+    assert code == 0
+    assert fake.live("PPRIMRY") == expected(plan_v1(), 0)
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://api.pagerduty.com", "plain http is accepted only for a loopback host"),
+        ("ftp://127.0.0.1", "expected an https:// URL"),
+        ("https://api.pagerduty.com/v2", "expected the API's base URL, without a path"),
+    ],
+)
+def test_api_urls_that_are_refused(url: str, problem: str) -> None:
+    with pytest.raises(InputError, match=problem):
+        api_url(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "base"),
+    [
+        ("https://api.pagerduty.com", "https://api.pagerduty.com"),
+        ("https://api.eu.pagerduty.com/", "https://api.eu.pagerduty.com"),
+        ("http://127.0.0.1:4010", "http://127.0.0.1:4010"),
+        ("http://[::1]:4010", "http://[::1]:4010"),
+        ("http://localhost:4010", "http://localhost:4010"),
+    ],
+)
+def test_api_urls_that_are_accepted(url: str, base: str) -> None:
+    assert api_url(url) == base
+
+
+def test_the_installed_command_without_a_token() -> None:
+    team = EXAMPLES / "travel-pay" / "team.yaml"
+    result = installed(
+        "sync", "pagerduty", str(team), "--schedule", "PPRIMRY", env={"PATH": "/usr/bin:/bin"}
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("oncall: error: PAGERDUTY_TOKEN is not set")
+    assert "Traceback" not in result.stderr
+
+
+NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
+HOURS = st.integers(-48, 240).map(lambda h: NOW + timedelta(hours=h))
+
+
+@st.composite
+def overrides(draw: st.DrawFn, *, live: bool) -> list[Override]:
+    found = []
+    for n in range(draw(st.integers(0, 8))):
+        start = draw(HOURS)
+        end = start + timedelta(hours=draw(st.integers(1, 30)))
+        user = draw(st.sampled_from(["PA", "PB"]))
+        schedule = draw(st.sampled_from(["S1", "S2"]))
+        found.append(Override(schedule, start, end, user, f"Q{n}" if live else None))
+    return found
+
+
+@given(overrides(live=False), overrides(live=True))
+def test_the_diff_applied_leaves_the_plan_and_what_had_started(
+    planned: list[Override], live: list[Override]
+) -> None:
+    since, until = NOW - timedelta(hours=24), NOW + timedelta(hours=300)
+    diff = diff_overrides(planned, live, since=since, until=until, now=NOW)
+    after = [o for o in live if o not in diff.delete] + list(diff.create)
+    again = diff_overrides(planned, after, since=since, until=until, now=NOW)
+    assert not again.changes  # idempotent
+    assert all(o.start > NOW for o in diff.delete + diff.create)  # nothing started is touched
+    future = sorted(o.key for o in planned if o.start > NOW)
+    assert sorted(o.key for o in after if o.start > NOW) == future  # the future is the plan
+    assert len(diff.keep) + len(diff.create) + len(diff.missed) == len(planned)
