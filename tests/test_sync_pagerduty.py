@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
+import subprocess
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,17 +18,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema.exceptions import best_match
 
-from oncall import InputError
+from oncall import InputError, load_rotation, load_team
 from oncall.cli import main
 from oncall.export.pagerduty import Override
 from oncall.export.pagerduty_sync import api_url, diff_overrides
 from oncall.timeutil import format_span
 
-from .conftest import EXAMPLES, installed
+from .conftest import EXAMPLES, ONCALL, ROOT, installed
 from .pagerduty_fake import TOKEN, Fake, serve
 from .test_export_pagerduty import SCHEMAS, validator
 
@@ -440,3 +444,44 @@ def test_the_diff_applied_leaves_the_plan_and_what_had_started(
     future = sorted(o.key for o in planned if o.start > NOW)
     assert sorted(o.key for o in after if o.start > NOW) == future  # the future is the plan
     assert len(diff.keep) + len(diff.create) + len(diff.missed) == len(planned)
+
+
+def test_the_example_workflow_runs_against_the_fake(fake: Fake, tmp_path: Path) -> None:
+    workflow = yaml.safe_load((EXAMPLES / "ci" / "pagerduty-sync.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["sync"]["steps"]
+    dry_run, apply = (s["run"] for s in steps if "oncall sync" in s.get("run", ""))
+    assert "--apply" not in dry_run
+    assert "--apply" in apply
+    summary = tmp_path / "summary.md"
+    env = {
+        **os.environ,
+        **workflow["env"],
+        "PAGERDUTY_API_URL": fake.url,
+        "PAGERDUTY_TOKEN": TOKEN,
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "PATH": f"{Path(ONCALL).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    team = load_team(ROOT / workflow["env"]["TEAM"])
+    rotation = load_rotation(ROOT / workflow["env"]["ROTATION"], team)
+    for command in (dry_run, apply, apply):
+        before = len(fake.writes())
+        result = subprocess.run(
+            [shutil.which("bash") or "/bin/bash", "-ec", command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+    assert len(fake.writes()) == before  # the second --apply changed nothing
+    assert "### PagerDuty after merging" in summary.read_text(encoding="utf-8")
+    now = datetime.now(UTC)
+    wanted = {
+        (s.start, s.end, team.person(s.people[0]).pagerduty_id)  # type: ignore[union-attr]
+        for s in rotation.shifts
+        if s.start > now
+    }
+    assert {(a, b, u) for a, b, u in fake.live("PPRIMRY")} == wanted
+    assert [p["name"] for p in fake.policies] == ["Travel Pay incidents"]
