@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 
 TOKEN = "fake-token-6f1d"  # noqa: S105 - the fake's own token, not a secret
 ACCEPT = "application/vnd.pagerduty+json;version=2"
+STALL = 1.0
 
 Check = Callable[[str, dict[str, Any]], None]
 """Validates a body against a schema file's name; raises AssertionError."""
@@ -37,7 +39,8 @@ class Fake:
     log: list[tuple[str, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     errors: list[tuple[str, int]] = field(default_factory=list)
-    """(method and path prefix, status): answer the next such request with this status."""
+    """(method and path prefix, status): answer the next such request with this status, or
+    with status 0, answer it only after `STALL` seconds (the client has given up by then)."""
     refuse_users: set[str] = field(default_factory=set)
     page: int = 2
     url: str = ""
@@ -112,6 +115,9 @@ class _Handler(BaseHTTPRequestHandler):
         for index, (prefix, status) in enumerate(fake.errors):
             if f"{method} {path}".startswith(prefix):
                 del fake.errors[index]
+                if status == 0:
+                    time.sleep(STALL)
+                    break
                 self._error(status, "scripted error")
                 return
         segments = path.strip("/").split("/")
@@ -203,10 +209,15 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = _handle  # noqa: N815 - http.server's names
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Quiet: a client that gave up on a stalled answer has closed its connection."""
+
+
 def serve(fake: Fake) -> tuple[ThreadingHTTPServer, threading.Thread]:
     """Start the fake on 127.0.0.1 (a free port); set ``fake.url``."""
     handler = type("Handler", (_Handler,), {"fake": fake})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     fake.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

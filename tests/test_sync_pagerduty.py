@@ -287,6 +287,37 @@ def test_a_delete_that_keeps_failing_is_named(
     assert fake.live("PPRIMRY") >= expected(plan_v1(), 0)  # the creates still went ahead
 
 
+def test_a_request_that_times_out_is_sent_again(
+    fake: Fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("oncall.export.pagerduty_sync.TIMEOUT", 0.2)
+    monkeypatch.setattr("oncall.export.pagerduty_sync.PagerDutyApi.BACKOFF", 0.001)
+    fake.errors = [("GET /schedules/PPRIMRY/overrides", 0)]  # no answer in time, once
+    team = write_team(tmp_path)
+    code, out = sync(fake, team, write_rotation(tmp_path, plan_v1()), monkeypatch=monkeypatch)
+    assert code == 0
+    assert fake.log.count(("GET", "/schedules/PPRIMRY/overrides")) == 2
+    assert "Schedule PPRIMRY: to create 4" in out
+
+
+def test_an_unreachable_api_is_an_error_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("oncall.export.pagerduty_sync.PagerDutyApi.BACKOFF", 0.001)
+    state = Fake(schedules=set(), check=lambda *_: None)
+    server, thread = serve(state)  # started and stopped: nothing listens on its port now
+    server.shutdown()
+    server.server_close()
+    thread.join()
+    team = write_team(tmp_path)
+    code, _ = sync(state, team, write_rotation(tmp_path, plan_v1()), monkeypatch=monkeypatch)
+    err = capsys.readouterr().err
+    assert code == 2
+    where = f"GET {state.url}/schedules/PPRIMRY/overrides"
+    assert f"oncall: error: {where}: PagerDuty could not be reached or kept failing" in err
+    assert "Traceback" not in err
+
+
 def test_the_escalation_policy_is_created_then_left_then_updated(
     fake: Fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

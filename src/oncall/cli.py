@@ -367,13 +367,7 @@ def _add_sync(commands: argparse._SubParsersAction[_Parser]) -> None:
         "or a schedule.",
     )
     _add_rotation_export(pagerduty)
-    pagerduty.add_argument(
-        "--schedule",
-        metavar="ID",
-        action="append",
-        required=True,
-        help="a PagerDuty schedule id; repeat it: primary first, then secondary",
-    )
+    _add_schedules(pagerduty)
     pagerduty.add_argument(
         "--apply", action="store_true", help="make the changes (default: only show them)"
     )
@@ -425,6 +419,16 @@ def _add_output(parser: argparse.ArgumentParser, *, required: bool) -> None:
     )
 
 
+def _add_schedules(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--schedule",
+        metavar="ID",
+        action="append",
+        required=True,
+        help="a PagerDuty schedule id; repeat it: primary first, then secondary",
+    )
+
+
 def _add_export(commands: argparse._SubParsersAction[_Parser]) -> None:
     export = commands.add_parser(
         "export",
@@ -465,13 +469,7 @@ def _add_export(commands: argparse._SubParsersAction[_Parser]) -> None:
         "the n-th person of each shift. Send them with curl or any HTTP client.",
     )
     _add_rotation_export(pagerduty)
-    pagerduty.add_argument(
-        "--schedule",
-        metavar="ID",
-        action="append",
-        required=True,
-        help="a PagerDuty schedule id; repeat it: primary first, then secondary",
-    )
+    _add_schedules(pagerduty)
     _add_output(pagerduty, required=True)
     pagerduty.set_defaults(handler=_cmd_export_pagerduty)
 

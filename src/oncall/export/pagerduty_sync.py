@@ -436,11 +436,16 @@ def _override(schedule: str, item: Any) -> Override:
         ) from None
 
 
+def _who(team: Team, user: str) -> str:
+    """The name of the person with this PagerDuty id, else the id."""
+    names = {p.pagerduty_id: p.name for p in team.people if p.pagerduty_id}
+    return names.get(user, f"PagerDuty user {user}")
+
+
 def describe(team: Team, override: Override) -> str:
     """``PPRIMRY Thu 2026-12-03 19:00-23:00 EST Ada Park (override Q1)``."""
-    names = {p.pagerduty_id: p.name for p in team.people if p.pagerduty_id}
-    who = names.get(override.user, f"PagerDuty user {override.user}")
-    text = f"{override.schedule} {format_span(override.start, override.end, team.zone)} {who}"
+    span = format_span(override.start, override.end, team.zone)
+    text = f"{override.schedule} {span} {_who(team, override.user)}"
     return text + (f" (override {override.id})" if override.id else "")
 
 
@@ -559,11 +564,9 @@ def sync_policy(api: PagerDutyApi, team: Team, result: SyncResult) -> None:
 
 
 def _line(team: Team, label: str, override: Override) -> str:
-    names = {p.pagerduty_id: p.name for p in team.people if p.pagerduty_id}
-    who = names.get(override.user, f"PagerDuty user {override.user}")
     span = format_span(override.start, override.end, team.zone)
     ref = f" (override {override.id})" if override.id else ""
-    return f"  {label:<9} {span}  {who}{ref}\n"
+    return f"  {label:<9} {span}  {_who(team, override.user)}{ref}\n"
 
 
 def sync_text(team: Team, result: SyncResult) -> str:
@@ -612,13 +615,13 @@ def sync_text(team: Team, result: SyncResult) -> str:
 
 
 def _override_json(team: Team, override: Override) -> dict[str, Any]:
-    names = {p.pagerduty_id: p.name for p in team.people if p.pagerduty_id}
+    person = next((p for p in team.people if p.pagerduty_id == override.user), None)
     return {
         "id": override.id,
         "start": format_instant(override.start, team.zone),
         "end": format_instant(override.end, team.zone),
         "user": override.user,
-        "name": names.get(override.user),
+        "name": person.name if person else None,
     }
 
 
