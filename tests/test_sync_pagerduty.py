@@ -258,7 +258,14 @@ def test_a_partial_failure_names_each_override(
         line = f"  create {schedule} {span} Dee Hart: status 400: User is not in the schedule\n"
         assert line in err
     assert "FAILED to create" in out
+    assert "Schedule PPRIMRY: created 3 (1 failed), deleted 0, unchanged 0" in out
+    assert "Schedule PSECOND: created 3 (1 failed), deleted 0, unchanged 0" in out
     assert len(fake.live("PPRIMRY")) == 3  # the others were created
+    code, out = sync(fake, team, rotation, "--apply", "--format", "json", monkeypatch=monkeypatch)
+    assert code == 1
+    failures = json.loads(out)["failures"]
+    assert [(f["action"], f["override"]["name"]) for f in failures] == [("create", "Dee Hart")] * 2
+    assert {f["reason"] for f in failures} == {"status 400: User is not in the schedule"}
     fake.refuse_users = set()
     code, out = sync(fake, team, rotation, "--apply", monkeypatch=monkeypatch)
     assert code == 0
@@ -389,6 +396,23 @@ def test_an_unknown_schedule_is_named(
     assert code == 2
     assert "PagerDuty has no schedule PSECOND (404 Not Found)" in err
     assert f"GET {fake.url}/schedules/PSECOND/overrides" in err
+
+
+def test_a_forbidden_write_is_named(
+    fake: Fake,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fake.errors = [("POST /schedules/PSECOND/overrides", 403)]
+    team = write_team(tmp_path)
+    code, _ = sync(
+        fake, team, write_rotation(tmp_path, plan_v1()), "--apply", monkeypatch=monkeypatch
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    where = f"POST {fake.url}/schedules/PSECOND/overrides"
+    assert f"{where}: the token may not read or change schedule PSECOND (403 Forbidden)" in err
 
 
 def test_a_rotation_that_pages_the_wrong_person_is_refused_unless_forced(

@@ -119,11 +119,19 @@ def _loopback(host: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Failure:
-    """Something PagerDuty refused: what was tried, and its answer."""
+    """Something PagerDuty refused: what was tried, and its answer.
+
+    Attributes:
+        action: ``create``, ``delete`` or ``update``.
+        what: the override or policy, for people.
+        reason: PagerDuty's answer.
+        override: the override, when it was one.
+    """
 
     action: str
     what: str
     reason: str
+    override: Override | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,12 +236,11 @@ class PagerDutyApi:
     def __init__(self, url: str, token: str, *, sender: str | None = None) -> None:
         from pagerduty import RestApiV2Client  # noqa: PLC0415 - only sync needs it
 
-        base = api_url(url)
+        self.url = base = api_url(url)
         extra: dict[str, Any] = {}
         if base.startswith("http://"):
             base = "https://" + base.removeprefix("http://")
             extra["transport"] = _LoopbackHttp()
-        self.url = api_url(url)
         self._client = RestApiV2Client(token, base_url=base, **extra)
         self._client.timeout = TIMEOUT  # type: ignore[assignment] # its default is an int
         self._client.retry = dict.fromkeys(_RETRIED, RETRIES)
@@ -260,7 +267,9 @@ class PagerDutyApi:
         from pagerduty import Error  # noqa: PLC0415 - only sync needs it
 
         if time.monotonic() > self._stop:
-            raise PagerDutyError(f"gave up before {method} {path}: the sync took too long")
+            raise PagerDutyError(
+                f"gave up before {method} {path}: the sync has taken over {DEADLINE:.0f} seconds"
+            )
         headers = {"Accept": ACCEPT, "Content-Type": "application/json"}
         if self._sender and method in ("POST", "PUT") and path.startswith("/escalation"):
             headers["From"] = self._sender
@@ -314,11 +323,11 @@ class PagerDutyApi:
         response = self.request("POST", path, body=body)
         if response.status_code != 201:
             reason = f"{response.status_code}: {_reason(response)}"
-            return [Failure("create", describe(team, o), reason) for o in batch]
+            return [Failure("create", describe(team, o), reason, o) for o in batch]
         answers = _json(response, f"the reply to POST {path}")
         if not isinstance(answers, list) or len(answers) != len(batch):
             reason = "PagerDuty's reply does not give one status per override"
-            return [Failure("create", describe(team, o), reason) for o in batch]
+            return [Failure("create", describe(team, o), reason, o) for o in batch]
         failures = []
         for override, answer in zip(batch, answers, strict=True):
             status = answer.get("status") if isinstance(answer, dict) else None
@@ -326,7 +335,7 @@ class PagerDutyApi:
                 errors = answer.get("errors") if isinstance(answer, dict) else None
                 detail = "; ".join(str(e) for e in errors) if isinstance(errors, list) else ""
                 reason = f"status {status}" + (f": {detail}" if detail else "")
-                failures.append(Failure("create", describe(team, override), reason))
+                failures.append(Failure("create", describe(team, override), reason, override))
         return failures
 
     def delete(self, team: Team, override: Override) -> Failure | None:
@@ -336,7 +345,7 @@ class PagerDutyApi:
         if response.status_code in (200, 204, 404):  # 404: deleted meanwhile, as wanted
             return None
         reason = f"{response.status_code}: {_reason(response)}"
-        return Failure("delete", describe(team, override), reason)
+        return Failure("delete", describe(team, override), reason, override)
 
     def policies(self, name: str) -> list[dict[str, Any]]:
         """The escalation policies called exactly ``name``."""
@@ -488,6 +497,7 @@ def _same_policy(wanted: dict[str, Any], live: dict[str, Any]) -> bool:
     """Whether the live policy already says what the team file says."""
 
     def rules(policy: dict[str, Any]) -> list[tuple[int, list[tuple[str, str]]]]:
+        # Targets come back as ``user_reference`` or ``user``: the kind is what counts.
         return [
             (
                 int(rule.get("escalation_delay_in_minutes", -1)),
@@ -499,9 +509,10 @@ def _same_policy(wanted: dict[str, Any], live: dict[str, Any]) -> bool:
             for rule in policy.get("escalation_rules", [])
         ]
 
+    described = "description" not in wanted or wanted["description"] == live.get("description")
     return (
-        wanted.get("num_loops", 0) == live.get("num_loops", 0)
-        and (wanted.get("description") or "") == (live.get("description") or "")
+        described
+        and wanted.get("num_loops", 0) == live.get("num_loops", 0)
         and rules(wanted) == rules(live)
     )
 
@@ -573,16 +584,23 @@ def sync_text(team: Team, result: SyncResult) -> str:
     """The diff for people, in the team's local time with names; what failed, if applied."""
     done = result.applied
     out = []
+    failed = {(f.action, f.override) for f in result.failures if f.override is not None}
     for schedule, diff in result.diffs.items():
-        counts = [
-            f"{'created' if done else 'to create'} {len(diff.create)}",
-            f"{'deleted' if done else 'to delete'} {len(diff.delete)}",
-            f"unchanged {len(diff.keep)}",
-        ]
+        counts = []
+        for action, overrides in (("create", diff.create), ("delete", diff.delete)):
+            if not done:
+                counts.append(f"to {action} {len(overrides)}")
+                continue
+            lost = sum((action, o) in failed for o in overrides)
+            counts.append(
+                f"{action}d {len(overrides) - lost}" + (f" ({lost} failed)" if lost else "")
+            )
+        counts.append(f"unchanged {len(diff.keep)}")
         out.append(f"Schedule {schedule}: {', '.join(counts)}\n")
         out.extend(_line(team, "create", o) for o in diff.create)
         out.extend(_line(team, "delete", o) for o in diff.delete)
-        out.extend(_line(team, "started", o) for o in diff.started + diff.missed)
+        out.extend(_line(team, "started", o) for o in diff.started)
+        out.extend(_line(team, "too late", o) for o in diff.missed)
         if diff.started:
             out.append(
                 f"  {len(diff.started)} override(s) not in the plan have started: left alone\n"
@@ -644,7 +662,15 @@ def sync_json(team: Team, result: SyncResult) -> dict[str, Any]:
             "name": result.policy.name,
             "id": result.policy.id,
         }
-    failures = [{"action": f.action, "what": f.what, "reason": f.reason} for f in result.failures]
+    failures = [
+        {
+            "action": f.action,
+            "what": f.what,
+            "reason": f.reason,
+            "override": _override_json(team, f.override) if f.override else None,
+        }
+        for f in result.failures
+    ]
     return {
         "applied": result.applied,
         "schedules": schedules,
