@@ -349,6 +349,48 @@ def test_the_escalation_policy_is_created_then_left_then_updated(
     assert [(p["id"], p["num_loops"]) for p in fake.policies] == [(policy_id, 3)]
 
 
+def test_a_policy_as_pagerduty_returns_it_is_unchanged(
+    fake: Fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PagerDuty adds ids, links, summaries and defaults; only what the team file says counts."""
+
+    def target(kind: str, ident: str) -> dict[str, str]:
+        return {"id": ident, "type": kind, "summary": "x", "self": f"https://x/{ident}"}
+
+    fake.policies = [
+        {"id": "PNOISE1", "name": "Pay desk incidents (old)", "escalation_rules": []},
+        {
+            "id": "PEP0001",
+            "type": "escalation_policy",
+            "name": "Pay desk incidents",
+            "summary": "Pay desk incidents",
+            "description": "",
+            "num_loops": 1,
+            "on_call_handoff_notifications": "if_has_services",
+            "html_url": "https://example.pagerduty.com/escalation_policies/PEP0001",
+            "escalation_rules": [
+                {
+                    "id": "R1",
+                    "escalation_delay_in_minutes": 15,
+                    "targets": [target("schedule_reference", "PPRIMRY")],
+                },
+                {
+                    "id": "R2",
+                    "escalation_delay_in_minutes": 30,
+                    "targets": [target("user_reference", "PANA001")],
+                },
+            ],
+        },
+    ]
+    rotation = write_rotation(tmp_path, plan_v1())
+    code, out = sync(
+        fake, write_team(tmp_path), rotation, "--escalation", "--apply", monkeypatch=monkeypatch
+    )
+    assert code == 0
+    assert "Escalation policy 'Pay desk incidents' (PEP0001): unchanged" in out
+    assert [m for m, p in fake.writes() if "escalation" in p] == []
+
+
 def test_a_missing_token_says_how_to_set_it(
     fake: Fake,
     tmp_path: Path,
