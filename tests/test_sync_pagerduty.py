@@ -582,3 +582,13 @@ def test_the_example_workflow_runs_against_the_fake(fake: Fake, tmp_path: Path) 
     }
     assert {(a, b, u) for a, b, u in fake.live("PPRIMRY")} == wanted
     assert [p["name"] for p in fake.policies] == ["Travel Pay incidents"]
+
+
+def test_the_diff_leaves_what_starts_outside_the_range() -> None:
+    since, until = NOW + timedelta(days=2), NOW + timedelta(days=9)
+    before = Override("S1", since - timedelta(hours=2), since + timedelta(hours=2), "PA", "Q1")
+    after = Override("S1", until, until + timedelta(hours=3), "PA", "Q2")
+    inside = Override("S1", since + timedelta(days=1), since + timedelta(days=2), "PB", "Q3")
+    diff = diff_overrides([], [before, after, inside], since=since, until=until, now=NOW)
+    assert diff.delete == (inside,)
+    assert diff.started == ()

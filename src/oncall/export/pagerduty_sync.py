@@ -240,7 +240,8 @@ class PagerDutyApi:
         extra: dict[str, Any] = {}
         if base.startswith("http://"):
             base = "https://" + base.removeprefix("http://")
-            extra["transport"] = _LoopbackHttp()
+            # No proxy from the environment: it would take the request instead of the transport.
+            extra.update(transport=_LoopbackHttp(), trust_env=False)
         self._client = RestApiV2Client(token, base_url=base, **extra)
         self._client.timeout = TIMEOUT  # type: ignore[assignment] # its default is an int
         self._client.retry = dict.fromkeys(_RETRIED, RETRIES)
