@@ -1,9 +1,11 @@
 """Make PagerDuty match a rotation: read the live overrides, diff, then apply.
 
 `diff_overrides` compares the overrides a rotation asks for with those PagerDuty holds on
-the managed schedules, and `sync` performs the difference through `PagerDutyApi`, a thin
-layer over PagerDuty's official Python client (``pagerduty.RestApiV2Client``), which is
-imported only when `connect` is called so that the other commands start quickly.
+the managed schedules; `sync_overrides` (and `sync_policy`, for the escalation policy)
+reads them and performs the difference through `PagerDutyApi`, a thin layer over
+PagerDuty's official Python client (``pagerduty.RestApiV2Client``: retries, backoff). The
+client is imported only when a `PagerDutyApi` is made, so the other commands start as
+quickly as before.
 
 Rules:
 
@@ -14,7 +16,8 @@ Rules:
 - Every other live override that starts inside ``[since, until)`` on a managed schedule and
   is not in the plan is stale: it is deleted. Hand-made overrides are no exception (swaps
   belong in the rotation file, where the checker sees them).
-- Deletes go first, one by one; creates follow, `MAX_OVERRIDES` per request. Every
+- Deletes go first, one by one (so a schedule never holds the old and the new override of
+  one stretch at once); creates follow, `MAX_OVERRIDES` per request. Every
   per-override status in PagerDuty's replies is checked; each failure is named, and the
   rest goes on.
 """
