@@ -273,6 +273,25 @@ def test_a_partial_failure_names_each_override(
     assert "created 1, deleted 0, unchanged 3" in out
 
 
+def test_a_refused_batch_names_every_override_in_it(
+    fake: Fake,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fake.errors = [("POST /schedules/PPRIMRY/overrides", 400)]
+    team = write_team(tmp_path)
+    code, out = sync(
+        fake, team, write_rotation(tmp_path, plan_v1()), "--apply", monkeypatch=monkeypatch
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "oncall: 4 change(s) failed:" in err
+    assert err.count(": 400: scripted error\n") == 4
+    assert "Schedule PPRIMRY: created 0 (4 failed), deleted 0, unchanged 0" in out
+    assert fake.live("PSECOND") == expected(plan_v1(), 1)  # the other schedule went ahead
+
+
 def test_a_delete_that_keeps_failing_is_named(
     fake: Fake,
     tmp_path: Path,
