@@ -11,7 +11,8 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -125,58 +126,75 @@ def fake() -> Iterator[Fake]:
     assert state.problems == []
 
 
-def sync(
-    fake: Fake,
-    team: Path,
-    rotation: Path | None,
-    *extra: str,
-    monkeypatch: pytest.MonkeyPatch,
-    token: str | None = TOKEN,
-) -> tuple[int, str]:
-    if token is None:
-        monkeypatch.delenv("PAGERDUTY_TOKEN", raising=False)
-    else:
-        monkeypatch.setenv("PAGERDUTY_TOKEN", token)
-    out = io.StringIO()
-    args = ["sync", "pagerduty", str(team)]
-    args += [str(rotation)] if rotation else []
-    args += ["--schedule", "PPRIMRY", "--schedule", "PSECOND", "--api-url", fake.url, *extra]
-    return main(args, out), out.getvalue()
+@dataclass(frozen=True)
+class Result:
+    code: int
+    out: str
+    err: str
 
 
-def test_the_whole_cycle(
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run(
     fake: Fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    team = write_team(tmp_path)
+) -> Run:
+    """``oncall sync pagerduty TEAM ROTATION --schedule PPRIMRY --schedule PSECOND`` + extra.
+
+    TEAM and ROTATION default to `write_team` and `plan_v1` in the test's folder.
+    """
+
+    def call(
+        *extra: str,
+        team: Path | None = None,
+        rotation: Path | None = None,
+        token: str | None = TOKEN,
+    ) -> Result:
+        if token is None:
+            monkeypatch.delenv("PAGERDUTY_TOKEN", raising=False)
+        else:
+            monkeypatch.setenv("PAGERDUTY_TOKEN", token)
+        team = team or write_team(tmp_path)
+        rotation = rotation or write_rotation(tmp_path, plan_v1())
+        args = ["sync", "pagerduty", str(team), str(rotation), "--schedule", "PPRIMRY"]
+        args += ["--schedule", "PSECOND", "--api-url", fake.url, *extra]
+        out = io.StringIO()
+        code = main(args, out)
+        return Result(code, out.getvalue(), capsys.readouterr().err)
+
+    return call
+
+
+def test_the_whole_cycle(fake: Fake, tmp_path: Path, run: Run) -> None:
     # Someone's hand-made override that started yesterday and runs to tomorrow, and one that
     # ended yesterday: neither is in the plan, and neither may be touched.
     running = fake.add("PPRIMRY", at(-1, 9).isoformat(), at(1, 9).isoformat(), "PDEE004")
     ended = fake.add("PSECOND", at(-2, 9).isoformat(), at(-2, 12).isoformat(), "PCAL003")
     fake.page = 2  # the list comes in pages of two
-    v1 = write_rotation(tmp_path, plan_v1())
 
-    code, out = sync(fake, team, v1, monkeypatch=monkeypatch)
-    assert code == 0
+    result = run()
+    assert result.code == 0
     assert fake.writes() == []  # a dry run by default
-    assert "Schedule PPRIMRY: to create 4, to delete 0, unchanged 0" in out
-    assert "Dry run: nothing was changed" in out
-    assert "Ana Reyes" in out
-    assert f"(override {running})" in out
-    assert "have started: left alone" in out
-    assert "planned override(s) have started already: not created" in out
+    assert "Schedule PPRIMRY: to create 4, to delete 0, unchanged 0" in result.out
+    assert "Dry run: nothing was changed" in result.out
+    assert "Ana Reyes" in result.out
+    assert f"(override {running})" in result.out
+    assert "have started: left alone" in result.out
+    assert "planned override(s) have started already: not created" in result.out
 
-    code, out = sync(fake, team, v1, "--apply", monkeypatch=monkeypatch)
-    assert code == 0, capsys.readouterr().err
+    result = run("--apply")
+    assert result.code == 0, result.err
     started = {(at(-1, 9), at(1, 9), "PDEE004")}
     assert fake.live("PPRIMRY") == expected(plan_v1(), 0) | started
     assert fake.live("PSECOND") == expected(plan_v1(), 1) | {(at(-2, 9), at(-2, 12), "PCAL003")}
     assert [m for m, _ in fake.writes()] == ["POST", "POST"]  # one batch per schedule
 
     before = len(fake.writes())
-    code, out = sync(fake, team, v1, "--apply", monkeypatch=monkeypatch)
-    assert code == 0
+    result = run("--apply")
+    assert result.code == 0
     assert len(fake.writes()) == before  # the second run changes nothing
-    assert "Schedule PPRIMRY: created 0, deleted 0, unchanged 4" in out
+    assert "Schedule PPRIMRY: created 0, deleted 0, unchanged 4" in result.out
 
     # The plan changes: the 4th-day shift changes hands, the 8th-day one goes, one is added.
     v2_shifts = plan_v1()
@@ -191,8 +209,7 @@ def test_the_whole_cycle(
         if datetime.fromisoformat(o["start"]) in (at(4, 19), at(8, 19))
     }
     before = len(fake.writes())
-    code, out = sync(fake, team, v2, "--apply", monkeypatch=monkeypatch)
-    assert code == 0
+    assert run("--apply", rotation=v2).code == 0
     deleted = {p.rsplit("/", 1)[1] for m, p in fake.writes()[before:] if m == "DELETE"}
     assert deleted == stale  # exactly the stale future overrides
     assert running not in deleted
@@ -201,176 +218,134 @@ def test_the_whole_cycle(
     assert fake.live("PSECOND") == expected(v2_shifts, 1) | {(at(-2, 9), at(-2, 12), "PCAL003")}
 
     before = len(fake.writes())
-    code, out = sync(fake, team, v2, "--apply", "--format", "json", monkeypatch=monkeypatch)
-    assert code == 0
+    result = run("--apply", "--format", "json", rotation=v2)
+    assert result.code == 0
     assert len(fake.writes()) == before
-    report = json.loads(out)
+    report = json.loads(result.out)
     assert report["applied"] is True
     assert [s["id"] for s in report["schedules"]] == ["PPRIMRY", "PSECOND"]
     assert all(s["create"] == s["delete"] == [] for s in report["schedules"])
     assert [o["id"] for o in report["schedules"][0]["started"]] == [running]
 
 
-def test_duplicates_of_earlier_runs_are_removed(
-    fake: Fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    team = write_team(tmp_path)
-    shifts = [(at(3, 19), at(3, 23), ["ana"])]
+def test_duplicates_of_earlier_runs_are_removed(fake: Fake, tmp_path: Path, run: Run) -> None:
     for _ in range(3):  # what re-running the old curl loop left behind
         fake.add("PPRIMRY", at(3, 19).isoformat(), at(3, 23).isoformat(), "PANA001")
-    code, out = sync(
-        fake, team, write_rotation(tmp_path, shifts), "--apply", monkeypatch=monkeypatch
-    )
-    assert code == 0
+    result = run("--apply", rotation=write_rotation(tmp_path, [(at(3, 19), at(3, 23), ["ana"])]))
+    assert result.code == 0
     assert len(fake.overrides["PPRIMRY"]) == 1
-    assert "deleted 2, unchanged 1" in out
+    assert "deleted 2, unchanged 1" in result.out
 
 
-def test_a_429_then_201_succeeds(
-    fake: Fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    team = write_team(tmp_path)
+def test_a_429_then_201_succeeds(fake: Fake, run: Run) -> None:
     fake.errors = [("POST /schedules/PPRIMRY/overrides", 429), ("GET /schedules/PSECOND", 503)]
-    code, _ = sync(
-        fake, team, write_rotation(tmp_path, plan_v1()), "--apply", monkeypatch=monkeypatch
-    )
-    assert code == 0
+    assert run("--apply").code == 0
     assert fake.errors == []
     assert fake.log.count(("POST", "/schedules/PPRIMRY/overrides")) == 2
     assert fake.live("PPRIMRY") == expected(plan_v1(), 0)
 
 
-def test_a_partial_failure_names_each_override(
-    fake: Fake,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    team = write_team(tmp_path)
-    rotation = write_rotation(tmp_path, plan_v1())
+def test_a_partial_failure_names_each_override(fake: Fake, run: Run) -> None:
     fake.refuse_users = {"PDEE004"}  # PagerDuty answers 201 but refuses Dee's overrides
-    code, out = sync(fake, team, rotation, "--apply", monkeypatch=monkeypatch)
-    err = capsys.readouterr().err
-    assert code == 1
-    assert "oncall: 2 change(s) failed:" in err
+    result = run("--apply")
+    assert result.code == 1
+    assert "oncall: 2 change(s) failed:" in result.err
     for schedule, day in (("PSECOND", 4), ("PPRIMRY", 8)):
         span = format_span(at(day, 19), at(day, 23), ZONE)
         line = f"  create {schedule} {span} Dee Hart: status 400: User is not in the schedule\n"
-        assert line in err
-    assert "FAILED to create" in out
-    assert "Schedule PPRIMRY: created 3 (1 failed), deleted 0, unchanged 0" in out
-    assert "Schedule PSECOND: created 3 (1 failed), deleted 0, unchanged 0" in out
+        assert line in result.err
+    assert "FAILED to create" in result.out
+    assert "Schedule PPRIMRY: created 3 (1 failed), deleted 0, unchanged 0" in result.out
+    assert "Schedule PSECOND: created 3 (1 failed), deleted 0, unchanged 0" in result.out
     assert len(fake.live("PPRIMRY")) == 3  # the others were created
-    code, out = sync(fake, team, rotation, "--apply", "--format", "json", monkeypatch=monkeypatch)
-    assert code == 1
-    failures = json.loads(out)["failures"]
+
+    result = run("--apply", "--format", "json")
+    assert result.code == 1
+    failures = json.loads(result.out)["failures"]
     assert [(f["action"], f["override"]["name"]) for f in failures] == [("create", "Dee Hart")] * 2
     assert {f["reason"] for f in failures} == {"status 400: User is not in the schedule"}
+
     fake.refuse_users = set()
-    code, out = sync(fake, team, rotation, "--apply", monkeypatch=monkeypatch)
-    assert code == 0
+    result = run("--apply")
+    assert result.code == 0
     assert fake.live("PPRIMRY") == expected(plan_v1(), 0)
-    assert "created 1, deleted 0, unchanged 3" in out
+    assert "created 1, deleted 0, unchanged 3" in result.out
 
 
-def test_a_refused_batch_names_every_override_in_it(
-    fake: Fake,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_a_refused_batch_names_every_override_in_it(fake: Fake, run: Run) -> None:
     fake.errors = [("POST /schedules/PPRIMRY/overrides", 400)]
-    team = write_team(tmp_path)
-    code, out = sync(
-        fake, team, write_rotation(tmp_path, plan_v1()), "--apply", monkeypatch=monkeypatch
-    )
-    err = capsys.readouterr().err
-    assert code == 1
-    assert "oncall: 4 change(s) failed:" in err
-    assert err.count(": 400: scripted error\n") == 4
-    assert "Schedule PPRIMRY: created 0 (4 failed), deleted 0, unchanged 0" in out
+    result = run("--apply")
+    assert result.code == 1
+    assert "oncall: 4 change(s) failed:" in result.err
+    assert result.err.count(": 400: scripted error\n") == 4
+    assert "Schedule PPRIMRY: created 0 (4 failed), deleted 0, unchanged 0" in result.out
     assert fake.live("PSECOND") == expected(plan_v1(), 1)  # the other schedule went ahead
 
 
 def test_a_delete_that_keeps_failing_is_named(
-    fake: Fake,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    fake: Fake, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    team = write_team(tmp_path)
     gone = fake.add("PPRIMRY", at(5, 8).isoformat(), at(5, 9).isoformat(), "PBEN002")
     fake.errors = [(f"DELETE /schedules/PPRIMRY/overrides/{gone}", 500)] * 6
     monkeypatch.setattr("oncall.export.pagerduty_sync.PagerDutyApi.BACKOFF", 0.001)
-    code, _ = sync(
-        fake, team, write_rotation(tmp_path, plan_v1()), "--apply", monkeypatch=monkeypatch
-    )
-    err = capsys.readouterr().err
-    assert code == 1
+    result = run("--apply")
+    assert result.code == 1
     span = format_span(at(5, 8), at(5, 9), ZONE)
-    assert f"  delete PPRIMRY {span} Ben Cho (override {gone}): 500: scripted error\n" in err
+    assert f"  delete PPRIMRY {span} Ben Cho (override {gone}): 500: scripted error\n" in result.err
     assert fake.log.count(("DELETE", f"/schedules/PPRIMRY/overrides/{gone}")) == 6  # 5 retries
     assert fake.live("PPRIMRY") >= expected(plan_v1(), 0)  # the creates still went ahead
 
 
 def test_a_request_that_times_out_is_sent_again(
-    fake: Fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake: Fake, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("oncall.export.pagerduty_sync.TIMEOUT", 0.2)
     monkeypatch.setattr("oncall.export.pagerduty_sync.PagerDutyApi.BACKOFF", 0.001)
     fake.errors = [("GET /schedules/PPRIMRY/overrides", 0)]  # no answer in time, once
-    team = write_team(tmp_path)
-    code, out = sync(fake, team, write_rotation(tmp_path, plan_v1()), monkeypatch=monkeypatch)
-    assert code == 0
+    result = run()
+    assert result.code == 0
     assert fake.log.count(("GET", "/schedules/PPRIMRY/overrides")) == 2
-    assert "Schedule PPRIMRY: to create 4" in out
+    assert "Schedule PPRIMRY: to create 4" in result.out
 
 
 def test_an_unreachable_api_is_an_error_naming_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    fake: Fake, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("oncall.export.pagerduty_sync.PagerDutyApi.BACKOFF", 0.001)
-    state = Fake(schedules=set(), check=lambda *_: None)
-    server, thread = serve(state)  # started and stopped: nothing listens on its port now
+    gone = Fake(schedules=set(), check=lambda *_: None)
+    server, thread = serve(gone)  # started and stopped: nothing listens on its port now
     server.shutdown()
     server.server_close()
     thread.join()
-    team = write_team(tmp_path)
-    code, _ = sync(state, team, write_rotation(tmp_path, plan_v1()), monkeypatch=monkeypatch)
-    err = capsys.readouterr().err
-    assert code == 2
-    where = f"GET {state.url}/schedules/PPRIMRY/overrides"
-    assert f"oncall: error: {where}: PagerDuty could not be reached or kept failing" in err
-    assert "Traceback" not in err
+    fake.url = gone.url
+    result = run()
+    assert result.code == 2
+    where = f"GET {gone.url}/schedules/PPRIMRY/overrides"
+    assert f"oncall: error: {where}: PagerDuty could not be reached or kept failing" in result.err
+    assert "Traceback" not in result.err
 
 
 def test_the_escalation_policy_is_created_then_left_then_updated(
-    fake: Fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake: Fake, tmp_path: Path, run: Run
 ) -> None:
-    rotation = write_rotation(tmp_path, plan_v1())
-    team = write_team(tmp_path)
-    code, out = sync(fake, team, rotation, "--escalation", monkeypatch=monkeypatch)
-    assert code == 0
-    assert "Escalation policy 'Pay desk incidents': to create" in out
+    result = run("--escalation")
+    assert result.code == 0
+    assert "Escalation policy 'Pay desk incidents': to create" in result.out
     assert fake.policies == []
-    code, out = sync(fake, team, rotation, "--escalation", "--apply", monkeypatch=monkeypatch)
-    assert code == 0
+    assert run("--escalation", "--apply").code == 0
     assert [p["name"] for p in fake.policies] == ["Pay desk incidents"]
     policy_id = fake.policies[0]["id"]
-    code, out = sync(fake, team, rotation, "--escalation", "--apply", monkeypatch=monkeypatch)
-    assert f"Escalation policy 'Pay desk incidents' ({policy_id}): unchanged" in out
+    result = run("--escalation", "--apply")
+    assert f"Escalation policy 'Pay desk incidents' ({policy_id}): unchanged" in result.out
     assert ("PUT", f"/escalation_policies/{policy_id}") not in fake.log
-    team = write_team(tmp_path, repeat=3)
-    code, out = sync(fake, team, rotation, "--escalation", "--apply", monkeypatch=monkeypatch)
-    assert code == 0
-    assert f"({policy_id}): updated" in out
+    result = run("--escalation", "--apply", team=write_team(tmp_path, repeat=3))
+    assert result.code == 0
+    assert f"({policy_id}): updated" in result.out
     assert fake.log.count(("PUT", f"/escalation_policies/{policy_id}")) == 1
     assert [(p["id"], p["num_loops"]) for p in fake.policies] == [(policy_id, 3)]
 
 
-def test_a_policy_as_pagerduty_returns_it_is_unchanged(
-    fake: Fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_policy_as_pagerduty_returns_it_is_unchanged(fake: Fake, run: Run) -> None:
     """PagerDuty adds ids, links, summaries and defaults; only what the team file says counts."""
 
     def target(kind: str, ident: str) -> dict[str, str]:
@@ -401,96 +376,57 @@ def test_a_policy_as_pagerduty_returns_it_is_unchanged(
             ],
         },
     ]
-    rotation = write_rotation(tmp_path, plan_v1())
-    code, out = sync(
-        fake, write_team(tmp_path), rotation, "--escalation", "--apply", monkeypatch=monkeypatch
-    )
-    assert code == 0
-    assert "Escalation policy 'Pay desk incidents' (PEP0001): unchanged" in out
+    result = run("--escalation", "--apply")
+    assert result.code == 0
+    assert "Escalation policy 'Pay desk incidents' (PEP0001): unchanged" in result.out
     assert [m for m, p in fake.writes() if "escalation" in p] == []
 
 
-def test_a_missing_token_says_how_to_set_it(
-    fake: Fake,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    team = write_team(tmp_path)
-    code, _ = sync(fake, team, None, monkeypatch=monkeypatch, token=None)
-    assert code == 2
-    err = capsys.readouterr().err
-    assert "PAGERDUTY_TOKEN is not set" in err
-    assert "export PAGERDUTY_TOKEN=" in err
+def test_a_missing_token_says_how_to_set_it(fake: Fake, run: Run) -> None:
+    result = run(token=None)
+    assert result.code == 2
+    assert "PAGERDUTY_TOKEN is not set" in result.err
+    assert "export PAGERDUTY_TOKEN=" in result.err
     assert fake.log == []
 
 
-def test_a_refused_token_is_not_printed(
-    fake: Fake,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    team = write_team(tmp_path)
-    secret = "u+very-secret-token-1234"  # noqa: S105 - a wrong token, on purpose
-    code, out = sync(
-        fake, team, write_rotation(tmp_path, plan_v1()), monkeypatch=monkeypatch, token=secret
-    )
-    err = capsys.readouterr().err
-    assert code == 2
-    assert "PagerDuty refused the token in PAGERDUTY_TOKEN (401 Unauthorized)" in err
-    assert "https://api.eu.pagerduty.com" in err
-    assert "1234" not in err + out
-    assert "Traceback" not in err
+def test_a_refused_token_is_not_printed(run: Run) -> None:
+    result = run(token="u+very-secret-token-1234")  # noqa: S106 - a wrong token, on purpose
+    assert result.code == 2
+    assert "PagerDuty refused the token in PAGERDUTY_TOKEN (401 Unauthorized)" in result.err
+    assert "https://api.eu.pagerduty.com" in result.err
+    assert "1234" not in result.err + result.out
+    assert "Traceback" not in result.err
 
 
-def test_an_unknown_schedule_is_named(
-    fake: Fake,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_an_unknown_schedule_is_named(fake: Fake, run: Run) -> None:
     fake.schedules = {"PPRIMRY"}
-    team = write_team(tmp_path)
-    code, _ = sync(fake, team, write_rotation(tmp_path, plan_v1()), monkeypatch=monkeypatch)
-    err = capsys.readouterr().err
-    assert code == 2
-    assert "PagerDuty has no schedule PSECOND (404 Not Found)" in err
-    assert f"GET {fake.url}/schedules/PSECOND/overrides" in err
+    result = run()
+    assert result.code == 2
+    assert "PagerDuty has no schedule PSECOND (404 Not Found)" in result.err
+    assert f"GET {fake.url}/schedules/PSECOND/overrides" in result.err
 
 
-def test_a_forbidden_write_is_named(
-    fake: Fake,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_a_forbidden_write_is_named(fake: Fake, run: Run) -> None:
     fake.errors = [("POST /schedules/PSECOND/overrides", 403)]
-    team = write_team(tmp_path)
-    code, _ = sync(
-        fake, team, write_rotation(tmp_path, plan_v1()), "--apply", monkeypatch=monkeypatch
-    )
-    err = capsys.readouterr().err
-    assert code == 2
+    result = run("--apply")
+    assert result.code == 2
     where = f"POST {fake.url}/schedules/PSECOND/overrides"
-    assert f"{where}: the token may not read or change schedule PSECOND (403 Forbidden)" in err
+    assert (
+        f"{where}: the token may not read or change schedule PSECOND (403 Forbidden)" in result.err
+    )
 
 
 def test_a_rotation_that_pages_the_wrong_person_is_refused_unless_forced(
-    fake: Fake,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    fake: Fake, tmp_path: Path, run: Run
 ) -> None:
     pto = f"pto:\n  - {{person: cal, start: {at(4, 0).date()}, end: {at(5, 0).date()}}}\n"
-    team = write_team(tmp_path, pto=pto)
-    rotation = write_rotation(tmp_path, plan_v1())  # Cal is on call on the 4th day
-    code, _ = sync(fake, team, rotation, "--apply", monkeypatch=monkeypatch)
-    assert code == 1
-    assert "would page the wrong person" in capsys.readouterr().err
+    team = write_team(tmp_path, pto=pto)  # Cal is on call on the 4th day
+    result = run("--apply", team=team)
+    assert result.code == 1
+    assert "would page the wrong person" in result.err
     assert fake.log == []  # nothing was sent, not even a read
-    code, _ = sync(fake, team, rotation, "--apply", "--force", monkeypatch=monkeypatch)
-    assert code == 0
+    assert run("--apply", "--force", team=team).code == 0
     assert fake.live("PPRIMRY") == expected(plan_v1(), 0)
 
 
