@@ -41,6 +41,9 @@ SLOW: tuple[str, ...] = (
     "tempfile",  # writing files only
     "shutil",  # argparse asks it for the terminal's width unless told
     "difflib",  # "did you mean" hints, for mistakes only
+    "pagerduty",  # PagerDuty's client and its HTTP stack: oncall sync pagerduty only
+    "httpx2",
+    "oncall.export.pagerduty_sync",
 )
 
 
