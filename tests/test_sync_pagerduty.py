@@ -87,7 +87,8 @@ def write_rotation(folder: Path, shifts: Sequence[Shift], name: str = "rotation.
 
 def plan_v1() -> list[Shift]:
     return [
-        (at(-1, 19), at(-1, 23), ["ana", "ben"]),  # yesterday: started, not created
+        (at(-2, 19), at(-2, 23), ["ana", "ben"]),  # past: history
+        (at(-1, 19), at(1, 8), ["cal", "dee"]),  # in progress: not created
         (at(2, 19), at(2, 23), ["ana", "ben"]),
         (at(4, 19), at(4, 23), ["cal", "dee"]),
         (at(6, 19), at(6, 23), ["ben", "cal"]),
@@ -177,11 +178,6 @@ def test_the_whole_cycle(fake: Fake, tmp_path: Path, run: Run) -> None:
     assert result.code == 0
     assert fake.writes() == []  # a dry run by default
     assert "Schedule PPRIMRY: to create 4, to delete 0, unchanged 0" in result.out
-    assert "Dry run: nothing was changed" in result.out
-    assert "Ana Reyes" in result.out
-    assert f"(override {running})" in result.out
-    assert "have started: left alone" in result.out
-    assert "planned override(s) have started already: not created" in result.out
 
     result = run("--apply")
     assert result.code == 0, result.err
@@ -198,8 +194,10 @@ def test_the_whole_cycle(fake: Fake, tmp_path: Path, run: Run) -> None:
 
     # The plan changes: the 4th-day shift changes hands, the 8th-day one goes, one is added.
     v2_shifts = plan_v1()
-    v2_shifts[2] = (at(4, 19), at(4, 23), ["dee", "cal"])
-    del v2_shifts[4]
+    assert v2_shifts[3][0] == at(4, 19)
+    assert v2_shifts[5][0] == at(8, 19)
+    v2_shifts[3] = (at(4, 19), at(4, 23), ["dee", "cal"])
+    del v2_shifts[5]
     v2_shifts.append((at(10, 18), at(10, 22), ["ana", "cal"]))
     v2 = write_rotation(tmp_path, v2_shifts, "rotation-v2.yaml")
     stale = {
@@ -226,6 +224,23 @@ def test_the_whole_cycle(fake: Fake, tmp_path: Path, run: Run) -> None:
     assert [s["id"] for s in report["schedules"]] == ["PPRIMRY", "PSECOND"]
     assert all(s["create"] == s["delete"] == [] for s in report["schedules"])
     assert [o["id"] for o in report["schedules"][0]["started"]] == [running]
+
+
+def test_the_dry_run_says_what_it_would_do_and_what_it_leaves(fake: Fake, run: Run) -> None:
+    running = fake.add("PPRIMRY", at(-1, 9).isoformat(), at(1, 9).isoformat(), "PDEE004")
+    fake.add("PSECOND", at(-2, 9).isoformat(), at(-2, 12).isoformat(), "PCAL003")
+    result = run()
+    assert result.code == 0
+    assert fake.writes() == []
+    assert "Dry run: nothing was changed" in result.out
+    span = format_span(at(2, 19), at(2, 23), ZONE)
+    assert f"  create    {span}  Ana Reyes\n" in result.out  # local times and names
+    assert f"(override {running})" in result.out
+    assert "1 override(s) not in the plan are in progress: left alone" in result.out
+    assert "1 planned override(s) are in progress already: not created" in result.out
+    assert "1 past override(s) not in the plan: left alone" in result.out  # on PSECOND
+    assert result.out.count("too late") == 2  # the shift in progress, on each schedule
+    assert format_span(at(-2, 19), at(-2, 23), ZONE) not in result.out  # history is not listed
 
 
 def test_duplicates_of_earlier_runs_are_removed(fake: Fake, tmp_path: Path, run: Run) -> None:
@@ -495,7 +510,8 @@ def test_the_diff_applied_leaves_the_plan_and_what_had_started(
     assert all(o.start > NOW for o in diff.delete + diff.create)  # nothing started is touched
     future = sorted(o.key for o in planned if o.start > NOW)
     assert sorted(o.key for o in after if o.start > NOW) == future  # the future is the plan
-    assert len(diff.keep) + len(diff.create) + len(diff.missed) == len(planned)
+    accounted = [o.key for o in diff.keep + diff.create + diff.missed]
+    assert all(o.key in accounted for o in planned if o.end > NOW)  # only history is dropped
 
 
 def test_the_example_workflow_runs_against_the_fake(fake: Fake, tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ Rules:
 - An override is the same as another when schedule, start, end and user are equal, whoever
   made it. Equal ones are kept (a duplicate beyond the first is deleted, if in the future).
 - An override that has started (past or in progress) is never touched, and a planned one
-  that has started is not created: what is on call now stays as it is. Both are listed.
+  that has started is not created: who is on call now stays as it is. Those in progress
+  are listed, past ones counted.
 - Every other live override that starts inside ``[since, until)`` on a managed schedule and
   is not in the plan is stale: it is deleted. Hand-made overrides are no exception (swaps
   belong in the rotation file, where the checker sees them).
@@ -145,8 +146,9 @@ class OverrideDiff:
         create: planned, not in PagerDuty, not yet started.
         delete: in PagerDuty, not planned, starting inside the range and not yet started.
         keep: in PagerDuty as planned.
-        started: in PagerDuty, not planned, already started: left alone.
-        missed: planned, not in PagerDuty, already started: not created.
+        started: in PagerDuty, not planned, in progress: left alone.
+        missed: planned, not in PagerDuty, in progress: not created.
+        past: how many overrides in PagerDuty, not planned, have ended: left alone.
     """
 
     create: tuple[Override, ...] = ()
@@ -154,6 +156,7 @@ class OverrideDiff:
     keep: tuple[Override, ...] = ()
     started: tuple[Override, ...] = ()
     missed: tuple[Override, ...] = ()
+    past: int = 0
 
     @property
     def changes(self) -> bool:
@@ -178,13 +181,15 @@ def diff_overrides(
         matches = remaining.get(override.key)
         if matches:
             keep.append(matches.pop(0))
-        elif override.start <= now:
-            missed.append(override)
-        else:
+        elif override.start > now:
             create.append(override)
-    delete, started = [], []
+        elif override.end > now:
+            missed.append(override)
+    delete, started, past = [], [], 0
     for override in (o for group in remaining.values() for o in group):
-        if override.start <= now:
+        if override.end <= now:
+            past += 1
+        elif override.start <= now:
             started.append(override)
         elif since <= override.start < until:
             delete.append(override)
@@ -198,6 +203,7 @@ def diff_overrides(
         keep=tuple(sorted(keep, key=order)),
         started=tuple(sorted(started, key=order)),
         missed=tuple(sorted(missed, key=order)),
+        past=past,
     )
 
 
@@ -607,13 +613,15 @@ def sync_text(team: Team, result: SyncResult) -> str:
         out.extend(_line(team, "too late", o) for o in diff.missed)
         if diff.started:
             out.append(
-                f"  {len(diff.started)} override(s) not in the plan have started: left alone\n"
+                f"  {len(diff.started)} override(s) not in the plan are in progress: left alone\n"
             )
         if diff.missed:
             out.append(
-                f"  {len(diff.missed)} planned override(s) have started already: not created "
+                f"  {len(diff.missed)} planned override(s) are in progress already: not created "
                 "(who is on call now is not changed)\n"
             )
+        if diff.past:
+            out.append(f"  {diff.past} past override(s) not in the plan: left alone\n")
     if result.policy is not None:
         ref = f" ({result.policy.id})" if result.policy.id else ""
         state = {
@@ -656,6 +664,7 @@ def sync_json(team: Team, result: SyncResult) -> dict[str, Any]:
                 part: [_override_json(team, o) for o in getattr(diff, part)]
                 for part in ("create", "delete", "keep", "started", "missed")
             },
+            "past": diff.past,
         }
         for schedule, diff in result.diffs.items()
     ]
