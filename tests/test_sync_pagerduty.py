@@ -323,6 +323,16 @@ def test_a_request_that_times_out_is_sent_again(
     assert "Schedule PPRIMRY: to create 4" in result.out
 
 
+def test_no_request_starts_after_the_deadline(
+    fake: Fake, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("oncall.export.pagerduty_sync.DEADLINE", -1.0)
+    result = run("--apply")
+    assert result.code == 2
+    assert "gave up before GET /schedules/PPRIMRY/overrides: the sync has taken over" in result.err
+    assert fake.log == []
+
+
 def test_an_unreachable_api_is_an_error_naming_it(
     fake: Fake, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
