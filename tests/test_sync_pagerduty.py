@@ -534,6 +534,8 @@ def test_the_example_workflow_runs_against_the_fake(fake: Fake, tmp_path: Path) 
     env = {
         **os.environ,
         **workflow["env"],
+        "TEAM": str(ROOT / workflow["env"]["TEAM"]),
+        "ROTATION": str(ROOT / workflow["env"]["ROTATION"]),
         "PAGERDUTY_API_URL": fake.url,
         "PAGERDUTY_TOKEN": TOKEN,
         "GITHUB_STEP_SUMMARY": str(summary),
@@ -545,7 +547,7 @@ def test_the_example_workflow_runs_against_the_fake(fake: Fake, tmp_path: Path) 
         before = len(fake.writes())
         result = subprocess.run(
             [shutil.which("bash") or "/bin/bash", "-ec", command],
-            cwd=ROOT,
+            cwd=tmp_path,  # the dry run leaves dry-run.txt where it runs
             env=env,
             capture_output=True,
             text=True,
