@@ -323,6 +323,18 @@ def test_a_request_that_times_out_is_sent_again(
     assert "Schedule PPRIMRY: to create 4" in result.out
 
 
+def test_a_read_that_keeps_failing_is_an_error_naming_it(
+    fake: Fake, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("oncall.export.pagerduty_sync.PagerDutyApi.BACKOFF", 0.001)
+    fake.errors = [("GET /schedules/PSECOND/overrides", 503)] * 6
+    result = run("--apply")
+    assert result.code == 2
+    where = f"GET {fake.url}/schedules/PSECOND/overrides"
+    assert f"{where}: PagerDuty answered 503 6 times: scripted error\n" in result.err
+    assert fake.writes() == []  # nothing is changed before every schedule has been read
+
+
 def test_no_request_starts_after_the_deadline(
     fake: Fake, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -346,7 +358,7 @@ def test_an_unreachable_api_is_an_error_naming_it(
     result = run()
     assert result.code == 2
     where = f"GET {gone.url}/schedules/PPRIMRY/overrides"
-    assert f"oncall: error: {where}: PagerDuty could not be reached or kept failing" in result.err
+    assert f"oncall: error: {where}: PagerDuty could not be reached (tried 4 times)\n" in result.err
     assert "Traceback" not in result.err
 
 

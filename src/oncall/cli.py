@@ -313,6 +313,7 @@ def _cmd_sync_pagerduty(args: argparse.Namespace, out: TextIO) -> int:
         )
     result = _rotation_to_export(args)
     if args.strict and not result.ok:
+        sys.stderr.write("oncall: nothing was sent (--strict)\n")
         return EXIT_FINDINGS
     if would_page_wrong_person(result.findings) and not args.force:
         sys.stderr.write("oncall: nothing was sent: the rotation would page the wrong person ")

@@ -79,6 +79,8 @@ TIMEOUT: Final = 30.0
 """Seconds for each request to connect, send and answer."""
 RETRIES: Final = 5
 """How often a request answered 429 or 5xx is tried again, waiting 1, 2, 4, 8, 16 s."""
+NETWORK_RETRIES: Final = 3
+"""How often a request that found no answer (refused, reset, timed out) is tried again."""
 DEADLINE: Final = 300.0
 """Seconds after which no further request is started: the whole sync is bounded."""
 _RETRIED: Final = (429, 500, 502, 503, 504)
@@ -234,9 +236,9 @@ class PagerDutyApi:
     """The few REST API v2 calls sync makes, through PagerDuty's official client.
 
     The client retries 429 and 5xx answers with exponential backoff (`RETRIES` times) and
-    network errors three times; each request has a `TIMEOUT`, and no request starts after
-    `DEADLINE` seconds. Every request sends both `ACCEPT` types and ``Content-Type``
-    (PagerDuty's description requires it on every operation, even a GET).
+    network errors (`NETWORK_RETRIES` times); each request has a `TIMEOUT`, and no request
+    starts after `DEADLINE` seconds. Every request sends both `ACCEPT` types and
+    ``Content-Type`` (PagerDuty's description requires it on every operation, even a GET).
     """
 
     BACKOFF: float = 0.5
@@ -255,6 +257,7 @@ class PagerDutyApi:
         self._client.timeout = TIMEOUT  # type: ignore[assignment] # its default is an int
         self._client.retry = dict.fromkeys(_RETRIED, RETRIES)
         self._client.max_http_attempts = RETRIES
+        self._client.max_network_attempts = NETWORK_RETRIES
         self._client.sleep_timer = self.BACKOFF
         self._client.sleep_timer_base = 2
         self._sender = sender
@@ -433,10 +436,12 @@ def _refusal(where: str, path: str, status: int | None, reason: str = "") -> str
         )
     if status == 404:
         return f"{where}: PagerDuty has no {subject} (404 Not Found); check the id"
-    why = f" ({status})" if status else ""
-    return f"{where}: PagerDuty could not be reached or kept failing{why}" + (
-        f": {reason}" if reason else ""
-    )
+    if status is None:
+        return f"{where}: PagerDuty could not be reached (tried {NETWORK_RETRIES + 1} times)"
+    answer = f"{where}: PagerDuty answered {status}"
+    if status == 429 or status >= 500:
+        answer += f" {RETRIES + 1} times"
+    return answer + (f": {reason}" if reason else "")
 
 
 def _override(schedule: str, item: Any) -> Override:
