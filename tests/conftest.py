@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -24,6 +25,19 @@ def installed(
     """Run the installed ``oncall`` command as a user would, capturing its output."""
     return subprocess.run(
         [ONCALL, *argv], capture_output=True, text=True, check=False, cwd=cwd, env=env, timeout=120
+    )
+
+
+def bash(script: str, *, cwd: Path | str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run a shell script from the docs or a workflow with bash, as a reader would."""
+    return subprocess.run(
+        [shutil.which("bash") or "/bin/bash", "-ec", script],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+        env=env,
+        timeout=120,
     )
 
 

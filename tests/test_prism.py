@@ -27,7 +27,7 @@ from oncall.cli import main
 from oncall.export.pagerduty import Override, policy_body
 from oncall.export.pagerduty_sync import PagerDutyApi, PolicyChange
 
-from .conftest import EXAMPLES, ROOT, installed
+from .conftest import EXAMPLES, ROOT, bash, installed
 from .test_export_pagerduty import SCHEMAS
 
 SPEC = SCHEMAS / "openapiv3.json"
@@ -153,15 +153,7 @@ def test_the_docs_curl_recipe_as_written(prism: Prism, tmp_path: Path) -> None:
     )  # fmt: skip
     assert made.returncode == 0, made.stderr
     env = {**os.environ, "PAGERDUTY_TOKEN": "prism-token", "PAGERDUTY_API_URL": prism.url}
-    result = subprocess.run(
-        ["bash", "-c", _recipe()],  # noqa: S607 - bash from PATH, as the reader runs it
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    result = bash(_recipe(), cwd=tmp_path, env=env)
     # Prism's example answer refuses its third override (status 400): the recipe must
     # notice it in the 201, say so and stop before the second request.
     assert result.returncode == 1, result.stderr

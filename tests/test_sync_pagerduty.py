@@ -9,8 +9,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
-import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -30,7 +28,7 @@ from oncall.export.pagerduty import Override
 from oncall.export.pagerduty_sync import api_url, diff_overrides
 from oncall.timeutil import format_span
 
-from .conftest import EXAMPLES, ONCALL, ROOT, installed
+from .conftest import EXAMPLES, ONCALL, ROOT, bash, installed
 from .pagerduty_fake import TOKEN, Fake, serve
 from .test_export_pagerduty import SCHEMAS, validator
 
@@ -557,15 +555,7 @@ def test_the_example_workflow_runs_against_the_fake(fake: Fake, tmp_path: Path) 
     rotation = load_rotation(ROOT / workflow["env"]["ROTATION"], team)
     for command in (dry_run, apply, apply):
         before = len(fake.writes())
-        result = subprocess.run(
-            [shutil.which("bash") or "/bin/bash", "-ec", command],
-            cwd=tmp_path,  # the dry run leaves dry-run.txt where it runs
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=120,
-        )
+        result = bash(command, cwd=tmp_path, env=env)  # dry-run.txt lands in tmp_path
         assert result.returncode == 0, result.stderr
     assert len(fake.writes()) == before  # the second --apply changed nothing
     assert "### PagerDuty after merging" in summary.read_text(encoding="utf-8")
