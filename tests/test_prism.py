@@ -25,7 +25,7 @@ import pytest
 from oncall import load_team
 from oncall.cli import main
 from oncall.export.pagerduty import Override, policy_body
-from oncall.export.pagerduty_sync import PagerDutyApi, PolicyChange
+from oncall.export.pagerduty_sync import ACCEPT, PagerDutyApi, PolicyChange
 
 from .conftest import EXAMPLES, ROOT, bash, installed
 from .test_export_pagerduty import SCHEMAS
@@ -160,3 +160,24 @@ def test_the_docs_curl_recipe_as_written(prism: Prism, tmp_path: Path) -> None:
     assert "PagerDuty refused:" in result.stderr
     assert "Override must end after its start" in result.stderr
     assert_all_valid(prism.requests(), 1)
+
+
+def test_the_version_accept_type_alone_is_refused(prism: Prism) -> None:
+    """Why both Accept types are sent: the official description answers application/json."""
+    import urllib.error  # noqa: PLC0415 - only this test
+    import urllib.request  # noqa: PLC0415
+
+    url = f"{prism.url}/schedules/PPRIMRY/overrides?since=2026-12-01T00:00:00Z&until=2026-12-02T00:00:00Z"
+    headers = {
+        "Authorization": "Token token=prism-token",
+        "Content-Type": "application/json",
+        "Accept": "application/vnd.pagerduty+json;version=2",
+    }
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30)  # noqa: S310
+    refused.value.close()
+    assert refused.value.code == 406
+    headers["Accept"] = ACCEPT
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as ok:  # noqa: S310
+        assert ok.status < 400
+    prism.requests()
