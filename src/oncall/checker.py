@@ -34,7 +34,22 @@ __all__ = [
     "people_names",
     "summarize",
     "validate",
+    "would_page_wrong_person",
 ]
+
+PAGES_WRONG_PERSON = frozenset({Code.PTO_CONFLICT, Code.UNKNOWN_PERSON})
+"""The codes of findings that would page the wrong person: someone on call during their
+time off, or someone the team file does not know."""
+
+
+def would_page_wrong_person(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """The findings that would page the wrong person if the rotation were sent to a pager.
+
+    ``oncall export pagerduty`` and ``oncall sync pagerduty`` refuse a rotation with any
+    of these unless ``--force`` (SPEC 8); other findings (a gap, which the pager's own
+    rotation then covers) do not stop them.
+    """
+    return tuple(f for f in findings if f.code in PAGES_WRONG_PERSON)
 
 
 def people_names(team: Team, ids: Iterable[str]) -> str:

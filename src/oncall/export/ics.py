@@ -125,14 +125,12 @@ def _events_of(shift: Shift, options: _Options) -> list[RiskyEvent]:
 def _who(person: Person | None, person_id: str, *, with_email: bool) -> str:
     if person is None:
         return person_id
-    if with_email and person.email:
+    if with_email and person.email:  # people are named with their emails, not invited
         return f"{person.name} <{person.email}>"
     return person.name
 
 
-def _description(
-    team: Team, shift: Shift, events: Sequence[RiskyEvent], *, with_email: bool
-) -> str:
+def _description(team: Team, shift: Shift, events: Sequence[RiskyEvent]) -> str:
     lines = []
     if events:
         lines.append("Covers:")
@@ -144,7 +142,7 @@ def _description(
     roles = ("primary", "secondary")
     for index, person_id in enumerate(shift.people):
         role = roles[index] if index < len(roles) else f"{index + 1}th"
-        who = _who(team.person(person_id), person_id, with_email=with_email)
+        who = _who(team.person(person_id), person_id, with_email=True)
         lines.append(f"- {who} ({role})")
     return "\n".join(lines)
 
@@ -176,7 +174,7 @@ def _event(options: _Options, shift: Shift, uid: str) -> icalendar.Component:
         summary = "On call: " + (", ".join(titles) or "no event")
     else:
         summary = "On call: " + (", ".join(names) or "nobody")
-    description = _description(team, shift, events, with_email=organizer is None)
+    description = _description(team, shift, events)
     categories = ["On call", *dict.fromkeys(str(e.kind) for e in events)]
     fingerprint = _fingerprint(
         summary, description, categories, shift.people, options.remind, organizer
@@ -202,12 +200,8 @@ def _event(options: _Options, shift: Shift, uid: str) -> icalendar.Component:
     event.add("transp", "TRANSPARENT")
     event.add("sequence", sequence)
     event.add("last-modified", modified)
-    if organizer is not None:
+    if organizer is not None:  # no ATTENDEE: RFC 5546 allows none under METHOD:PUBLISH
         event.add("organizer", _address(organizer, team.name))
-        for person_id in shift.people:
-            someone = team.person(person_id)
-            if someone is not None and someone.email:
-                event.add("attendee", _address(someone.email, someone.name, "REQ-PARTICIPANT"))
     event.add("x-oncall-people", ",".join(shift.people))
     event.add("x-oncall-fingerprint", fingerprint)
     if options.remind is not None:
@@ -233,11 +227,9 @@ def _moment(instant: datetime, zone: tzinfo) -> datetime:
     return local
 
 
-def _address(email: str, name: str, role: str | None = None) -> icalendar.vCalAddress:
+def _address(email: str, name: str) -> icalendar.vCalAddress:
     address = icalendar.vCalAddress(f"mailto:{email}")
     address.params["CN"] = name
-    if role is not None:
-        address.params["ROLE"] = role
     return address
 
 
@@ -252,6 +244,7 @@ _REPLACED = frozenset(
         "STATUS",
         "LAST-MODIFIED",
         "SUMMARY",
+        "ATTENDEE",  # earlier versions invited people; a published feed may not
     }
 )
 
@@ -343,6 +336,8 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
             if earlier.cancelled and (earlier.end is None or earlier.end <= options.stamp):
                 continue  # cancelled long ago: calendars have seen it
             kept = earlier.component if earlier.cancelled else None
+            if kept is not None and "ATTENDEE" in kept:
+                kept = _tombstone(earlier, options.stamp, team.zone)
             tombstones.append(kept or _tombstone(earlier, options.stamp, team.zone))
 
     zone = team.zone
