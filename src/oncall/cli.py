@@ -12,7 +12,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -31,7 +31,14 @@ from oncall.report import (
 )
 from oncall.schema import RotationFile, TeamFile, json_schema
 from oncall.sources import resolve_sources
-from oncall.timeutil import DateOrTime, parse_date_or_datetime, parse_duration, read_instant
+from oncall.timeutil import (
+    DateOrTime,
+    as_written,
+    format_local,
+    parse_date_or_datetime,
+    parse_duration,
+    read_instant,
+)
 from oncall.windows import coverage_windows
 
 __all__ = ["build_parser", "main"]
@@ -63,8 +70,42 @@ def horizon_from(args: argparse.Namespace, team: Team) -> Horizon:
     if args.end is not None:
         with within("--to"):
             end = read_instant(args.end, team.zone, end_of_date=True)
-    with within("--from/--to"):
-        return team.horizon.replace(start, end)
+    start = start if start is not None else team.horizon.start
+    end = end if end is not None else team.horizon.end
+    if start is not None and end is not None and end <= start:
+        raise _empty_horizon(args, team, start, end)
+    return Horizon(start, end)
+
+
+def _horizon_end(end: datetime, team: Team) -> str:
+    """``the end of Thu 2026-12-31`` for an inclusive end date, else the local time."""
+    local = end.astimezone(team.zone)
+    if local.time() == datetime.min.time():
+        day = local.date() - timedelta(days=1)
+        return f"the end of {day:%a %Y-%m-%d}"
+    return format_local(end, team.zone)
+
+
+def _empty_horizon(
+    args: argparse.Namespace, team: Team, start: datetime, end: datetime
+) -> InputError:
+    """``--from`` at or after the end, in the words typed and saying where the end came from."""
+    if args.start is not None and args.end is not None:
+        return InputError(
+            f"--to {as_written(args.end)} is not after --from {as_written(args.start)}",
+            hint="give a --to after --from",
+        )
+    if args.start is not None:
+        return InputError(
+            f"--from {as_written(args.start)} is not before the end of the team file's "
+            f"horizon ({_horizon_end(end, team)}, from horizon.end)",
+            hint="give --to as well, or a later horizon.end",
+        )
+    return InputError(
+        f"--to {as_written(args.end)} is not after the start of the team file's horizon "
+        f"({format_local(start, team.zone)}, from horizon.start)",
+        hint="give --from as well, or an earlier horizon.start",
+    )
 
 
 def _team_and_horizon(args: argparse.Namespace) -> tuple[Team, Horizon]:

@@ -10,7 +10,7 @@ datetimes, ends before starts).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from operator import attrgetter
@@ -41,6 +41,7 @@ __all__ = [
     "Team",
     "TimeOff",
     "Window",
+    "check_known_people",
     "check_known_person",
 ]
 
@@ -131,12 +132,17 @@ class Policy:
             )
         if self.min_staff < 0:
             raise InputError("must not be negative", path=("min_staff",), value=self.min_staff)
-        if self.ideal_staff < max(self.min_staff, 1):
+        if self.ideal_staff < 1:
             raise InputError(
-                "must be at least 1 and at least min_staff",
+                "must be at least 1, found", path=("ideal_staff",), value=self.ideal_staff
+            )
+        if self.ideal_staff < self.min_staff:
+            raise InputError(
+                "must be at least min_staff, found",
                 path=("ideal_staff",),
                 value=self.ideal_staff,
-                hint=f"min_staff is {self.min_staff}",
+                hint=f"min_staff is {self.min_staff}: raise ideal_staff to {self.min_staff}, "
+                "or lower min_staff",
             )
 
 
@@ -416,17 +422,18 @@ class Team:
                 )
             by_id[person.id] = person
         object.__setattr__(self, "_by_id", MappingProxyType(by_id))
-        known = set(by_id)
-        for index, off in enumerate(self.time_off):
-            check_known_person(off.person, known, ("pto", index, "person"))
-        for person_id in self.history:
-            check_known_person(person_id, known, ("history", person_id))
+        named: list[tuple[str, tuple[str | int, ...]]] = [
+            (off.person, ("pto", index, "person")) for index, off in enumerate(self.time_off)
+        ]
+        named += [(person_id, ("history", person_id)) for person_id in self.history]
         if self.escalation is not None:
             for index, step in enumerate(self.escalation.steps):
-                for n, name in enumerate(step.notify):
-                    if not name.startswith("schedule:"):
-                        path = ("escalation", "steps", index, "notify", n)
-                        check_known_person(name, known, path)
+                named += [
+                    (name, ("escalation", "steps", index, "notify", n))
+                    for n, name in enumerate(step.notify)
+                    if not name.startswith("schedule:")
+                ]
+        check_known_people(named, by_id)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -561,8 +568,19 @@ class Finding:
 
 def check_known_person(person_id: str, known: Iterable[str], path: tuple[str | int, ...]) -> None:
     """Raise an error naming ``person_id`` (and the closest known id) unless it is known."""
+    check_known_people([(person_id, path)], known)
+
+
+def check_known_people(
+    named: Iterable[tuple[str, tuple[str | int, ...]]], known: Iterable[str]
+) -> None:
+    """Raise one error for every unknown person id (with its path), all at once."""
     known = sorted(known)
-    if person_id not in known:
-        close = closest(person_id, known)
-        hint = f"did you mean {close!r}?" if close else "add them to people"
-        raise InputError("unknown person", value=person_id, path=path, hint=hint)
+    errors = []
+    for person_id, path in named:
+        if person_id not in known:
+            close = closest(person_id, known)
+            hint = f"did you mean {close!r}?" if close else "add them to people"
+            errors.append(InputError("unknown person", value=person_id, path=path, hint=hint))
+    if errors:
+        raise replace(errors[0], more=tuple(errors[1:]))

@@ -13,7 +13,7 @@ from typing import Any
 
 from oncall.checker import Summary, Validation, people_names
 from oncall.errors import Origin
-from oncall.models import Finding, RiskyEvent, Rotation, Severity, Team, Window
+from oncall.models import Code, Finding, RiskyEvent, Rotation, Severity, Team, Window
 from oncall.timeutil import format_instant, format_span
 
 __all__ = [
@@ -105,6 +105,13 @@ _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.I
 _RESET = "\033[0m"
 
 
+_ELSEWHERE = (
+    ("Rest between shifts", frozenset({Code.REST_VIOLATION})),
+    ("Outside the windows", frozenset(Code) - {Code.REST_VIOLATION}),
+)
+"""Findings that overlap no window, under a heading that says what they are."""
+
+
 def validation_text(result: Validation, *, name: str, colour: bool = False) -> str:
     """A verdict line, then the findings grouped by window in local time, errors first."""
     zone = result.team.zone
@@ -136,9 +143,11 @@ def validation_text(result: Validation, *, name: str, colour: bool = False) -> s
         titles = ", ".join(dict.fromkeys(e.title for e in window.events))
         lines += ["", f"{format_span(window.start, window.end, zone)}  {titles}"]
         lines += [show(f) for f in sorted(window_findings, key=lambda f: f.severity.rank)]
-    if elsewhere:
-        lines += ["", "Outside the windows"]
-        lines += [show(f) for f in sorted(elsewhere, key=lambda f: f.severity.rank)]
+    for heading, codes in _ELSEWHERE:
+        found = [f for f in elsewhere if f.code in codes]
+        if found:
+            lines += ["", heading]
+            lines += [show(f) for f in sorted(found, key=lambda f: f.severity.rank)]
     return "\n".join(lines) + "\n"
 
 

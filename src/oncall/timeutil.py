@@ -30,6 +30,7 @@ __all__ = [
     "UTC",
     "YEARS",
     "DateOrTime",
+    "as_written",
     "check_year",
     "format_duration",
     "format_instant",
@@ -102,6 +103,9 @@ def _raise_unknown_zone(name: str) -> ZoneInfo:
     names = sorted(available_timezones())
     by_lower = {n.lower(): n for n in names}
     guess = by_lower.get(name.lower().replace(" ", "_"))
+    if guess is None:  # a city alone: 'london' is 'Europe/London'
+        cities = {n.rsplit("/", 1)[-1].lower(): n for n in reversed(names) if "/" in n}
+        guess = cities.get(name.lower().replace(" ", "_"))
     if guess is None:
         close = closest(name.lower(), by_lower, cutoff=0.75)
         guess = by_lower[close] if close else None
@@ -125,7 +129,9 @@ def parse_duration(value: object) -> timedelta:
         if float(text) == 0:
             return timedelta(0)
         raise InputError(
-            "a duration needs a unit, found", value=value, hint="write 90m or 2h, not 90"
+            "a duration needs a unit, found",
+            value=value,
+            hint=f"write {text}m for minutes or {text}h for hours",
         )
     match = _ISO.fullmatch(text) if text[:1] in "Pp" else _COMPACT.fullmatch(text)
     if match is None or not any(match.groupdict().values()):
@@ -144,14 +150,16 @@ def parse_duration(value: object) -> timedelta:
 
 
 def format_duration(duration: timedelta, *, days: bool = True) -> str:
-    """Write a duration the way a person would type it: ``1h30m``, ``2d``, ``0m``.
+    """Write a duration the way a person would type it: ``1h30m``, ``2d``, ``30h``, ``0m``.
 
-    Without ``days``, whole days are written as hours (``39h``), as for totals.
+    Days are written only for whole days (``2d``, but ``30h`` rather than ``1d6h``);
+    without ``days``, never (``48h``), as for totals.
     """
     seconds = int(duration.total_seconds())
     sign = "-" if seconds < 0 else ""
     seconds = abs(seconds)
-    days_count, rest = divmod(seconds, 86400) if days else (0, seconds)
+    whole_days = days and seconds % 86400 == 0
+    days_count, rest = divmod(seconds, 86400) if whole_days else (0, seconds)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     text = "".join(
@@ -208,6 +216,13 @@ def parse_date_or_datetime(value: object, years: range = YEARS) -> DateOrTime:
             hint="write 2026-12-03, 2026-12-03T20:00 or 2026-12-03T20:00-05:00",
         )
     return check_year(parsed, years)
+
+
+def as_written(value: DateOrTime) -> str:
+    """A date or time the way a person writes it in a file: ``2026-12-03T19:00``."""
+    if isinstance(value, datetime) and not value.second and not value.microsecond:
+        return value.isoformat(timespec="minutes")
+    return value.isoformat()
 
 
 def format_offset(offset: timedelta | None) -> str:
