@@ -11,8 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from oncall.checker import Summary, Validation, people_names
-from oncall.errors import Origin
+from oncall.checker import Summary, Validation, locate, people_names
 from oncall.models import Code, Finding, RiskyEvent, Rotation, Severity, Team, Window
 from oncall.timeutil import format_instant, format_span
 
@@ -28,21 +27,6 @@ __all__ = [
 
 def _events(windows: Sequence[Window]) -> dict[str, RiskyEvent]:
     return {e.id: e for w in windows for e in w.events}
-
-
-def locate(
-    finding: Finding, rotation: Rotation | None, events: Mapping[str, RiskyEvent]
-) -> Origin | None:
-    """Where to fix a finding: its first shift's place, else its first event's place."""
-    if rotation is not None and finding.shifts:
-        origin = rotation.shifts[finding.shifts[0]].origin
-        if origin.file is not None:
-            return origin
-    for event_id in finding.events:
-        event = events.get(event_id)
-        if event is not None and event.origin.file is not None:
-            return event.origin
-    return None
 
 
 def finding_json(

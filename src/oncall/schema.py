@@ -733,7 +733,7 @@ def build_team(data: TeamFile) -> Team:
         )
         for p in data.people
     )
-    zones = {p.id: p.timezone for p in people}
+    zones = {p.id: p.timezone or team_zone for p in people}
     check_known_people(
         [(entry.person, ("pto", i, "person")) for i, entry in enumerate(data.pto)], zones
     )  # every unknown person at once, before their time off is read in their zone

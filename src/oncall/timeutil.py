@@ -30,8 +30,12 @@ __all__ = [
     "UTC",
     "YEARS",
     "DateOrTime",
+    "as_duration",
+    "as_instant",
     "as_written",
+    "as_zone_name",
     "check_year",
+    "floating_day",
     "format_duration",
     "format_instant",
     "format_local",
@@ -111,6 +115,69 @@ def _raise_unknown_zone(name: str) -> ZoneInfo:
         guess = by_lower[close] if close else None
     hint = f"did you mean {guess!r}?" if guess else "use an IANA name such as 'America/New_York'"
     raise InputError("unknown time zone", value=name, hint=hint)
+
+
+# Values from Python callers --------------------------------------------------------------
+# The public API takes the standard types and what behaves like them (pendulum's DateTime,
+# Date, Duration and zones are subclasses of datetime, date, timedelta and ZoneInfo); they
+# are turned into plain standard values here, at the boundary, so the core computes with
+# zoneinfo alone.
+
+
+def as_zone_name(value: object, what: str = "timezone") -> str:
+    """The IANA name of a zone given as a name, a `ZoneInfo`, or anything with a ``key``.
+
+    pendulum's zones are `ZoneInfo` subclasses; pytz's carry their name as ``zone``.
+
+    Raises:
+        InputError: for a value that names no IANA zone.
+    """
+    if isinstance(value, str):
+        return value
+    if value is UTC:
+        return "UTC"
+    for attribute in ("key", "zone"):
+        name = getattr(value, attribute, None)
+        if isinstance(name, str) and name:
+            return name
+    raise InputError(
+        f"{what}: expected an IANA time zone name or a ZoneInfo, found",
+        value=value,
+        hint="a fixed offset names no zone: use a name such as 'Europe/London'",
+    )
+
+
+def as_instant(value: object, what: str) -> datetime:
+    """An aware datetime as a plain `datetime` in UTC (a pendulum DateTime becomes one).
+
+    Raises:
+        InputError: for anything else, naive datetimes included.
+    """
+    if isinstance(value, datetime) and value.tzinfo is UTC and type(value) is datetime:
+        return value  # the common case, kept fast: every instant inside is UTC already
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise InputError(f"{what} must be a time-zone aware datetime, found", value=value)
+    utc = value.astimezone(UTC)
+    return datetime(
+        utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second, utc.microsecond, UTC
+    )
+
+
+def as_duration(value: timedelta) -> timedelta:
+    """A plain `timedelta` (a pendulum Duration becomes one)."""
+    if type(value) is timedelta:
+        return value
+    return timedelta(value.days, value.seconds, value.microseconds)
+
+
+def floating_day(day: date, *, end: bool = False) -> datetime:
+    """A day given by a Python caller, as a naive local midnight to be read in a zone later.
+
+    The start of ``day``, or with ``end`` the start of the next day (an end date is
+    included, as in the files). `read_instant` turns it into an instant once the zone
+    is known (the team's, or the person's).
+    """
+    return datetime.combine(day + timedelta(days=1) if end else day, time())
 
 
 def parse_duration(value: object) -> timedelta:

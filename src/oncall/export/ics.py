@@ -4,7 +4,7 @@ One VEVENT per shift, DTSTART and DTEND exactly the shift in the team's zone (wi
 VTIMEZONE, see `oncall.export.vtimezone`). UIDs are uuid5 of the team, the person
 (personal feeds) and the shift's start and end, so a change of people updates an event
 in place, a change of time is a new event, and an unrelated change leaves every other
-UID as it was. DTSTAMP is passed in: the same input gives the same bytes.
+UID as it was. DTSTAMP is passed in (or derived): the same input gives the same bytes.
 
 With the previous export, events whose content changed get a higher SEQUENCE and a new
 LAST-MODIFIED, and events that are gone come back once more with ``STATUS:CANCELLED``, so
@@ -26,7 +26,14 @@ from oncall.errors import InputError, foreign_problem
 from oncall.export.vtimezone import vtimezone_lines
 from oncall.models import Person, RiskyEvent, Rotation, Shift, Team, Window
 from oncall.text import quoted
-from oncall.timeutil import SHIFT_YEARS, check_year, format_duration, format_span
+from oncall.timeutil import (
+    SHIFT_YEARS,
+    as_duration,
+    as_instant,
+    check_year,
+    format_duration,
+    format_span,
+)
 from oncall.windows import coverage_windows
 
 __all__ = ["PRODID", "Previous", "read_previous", "shift_uid", "to_ics"]
@@ -273,7 +280,7 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
     rotation: Rotation,
     windows: Sequence[Window] | None = None,
     *,
-    stamp: datetime,
+    stamp: datetime | None = None,
     person: str | None = None,
     remind: timedelta | None = None,
     previous: Previous | None = None,
@@ -285,8 +292,9 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
         rotation: the shifts to publish.
         windows: the coverage windows, for the events each shift covers (default: the
             team's, over its horizon).
-        stamp: the DTSTAMP of every event (pass ``SOURCE_DATE_EPOCH`` for reproducible
-            output).
+        stamp: the DTSTAMP of every event: the time of the export (the command passes
+            the time now, or ``SOURCE_DATE_EPOCH``). Default: the start of the first
+            shift (the Unix epoch for none), so that the bytes depend on the input alone.
         person: a person id for a personal feed: only their shifts.
         remind: add a reminder this long before each shift.
         previous: an earlier export, to raise SEQUENCE where events changed and cancel
@@ -302,12 +310,14 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
         who = team.person(person)
         if who is None:
             raise InputError("unknown person", value=person, path=("--person",))
+    if stamp is None:
+        stamp = min((s.start for s in rotation.shifts), default=datetime.fromtimestamp(0, UTC))
     options = _Options(
         team,
         windows,
-        stamp.astimezone(UTC),
+        as_instant(stamp, "stamp"),
         who,
-        remind,
+        None if remind is None else as_duration(remind),
         previous,
         {e.id: e for w in windows for e in w.events},
         [w.start for w in windows],
