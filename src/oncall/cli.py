@@ -189,8 +189,10 @@ def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
             out = sys.stderr  # the report goes beside the rotation, not into it
         else:
             _write(args.output, text.encode(), out)
-            sys.stderr.write(f"oncall: wrote the rotation to {args.output}\n")
     out.write(report)
+    if fmt is not None and args.output != "-":
+        out.flush()  # the report, then where the rotation went, in the order they are read
+        sys.stderr.write(f"oncall: wrote the rotation to {args.output}\n")
     uncovered = any(f.code is Code.UNCOVERED for f in findings)
     return EXIT_FINDINGS if uncovered else EXIT_OK
 
