@@ -6,6 +6,7 @@ import io
 import os
 import subprocess
 import sys
+import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -51,6 +52,7 @@ def check_ics(*paths: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "FAIL" not in result.stdout
+    assert "iTIP" not in result.stdout, result.stdout  # SPEC 8: no ATTENDEE under PUBLISH
 
 
 def prop(component: icalendar.Component, name: str) -> Any:
@@ -128,7 +130,10 @@ def test_a_published_feed_names_people_but_invites_nobody(tmp_path: Path) -> Non
     assert "ATTENDEE" not in with_email
     assert "Ada Park <ada.park@example.org> (primary)" in str(prop(with_email, "DESCRIPTION"))
     anonymous = events(to_ics(replace(team, email=None), rotation, [], stamp=STAMP))[0]
-    assert "ORGANIZER" not in anonymous
+    organizer = prop(anonymous, "ORGANIZER")  # PUBLISH wants one: a URN naming the team
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, "urn:oncall-coverage:shift")
+    assert str(organizer) == f"urn:uuid:{uuid.uuid5(namespace, 'travel-pay')}"
+    assert organizer.params["CN"] == "travel-pay"
     assert "ATTENDEE" not in anonymous
     assert "Ada Park <ada.park@example.org> (primary)" in str(prop(anonymous, "DESCRIPTION"))
     # An earlier export that invited people is cancelled without its invitations.

@@ -207,8 +207,9 @@ def _event(options: _Options, shift: Shift, uid: str) -> icalendar.Component:
     event.add("transp", "TRANSPARENT")
     event.add("sequence", sequence)
     event.add("last-modified", modified)
-    if organizer is not None:  # no ATTENDEE: RFC 5546 allows none under METHOD:PUBLISH
-        event.add("organizer", _address(organizer, team.name))
+    # RFC 5546 wants one ORGANIZER and no ATTENDEE under METHOD:PUBLISH: the team's email,
+    # or without one a URN that names the team (an ORGANIZER is a URI, not always mail).
+    event.add("organizer", _organizer(team))
     event.add("x-oncall-people", ",".join(shift.people))
     event.add("x-oncall-fingerprint", fingerprint)
     if options.remind is not None:
@@ -234,9 +235,12 @@ def _moment(instant: datetime, zone: tzinfo) -> datetime:
     return local
 
 
-def _address(email: str, name: str) -> icalendar.vCalAddress:
-    address = icalendar.vCalAddress(f"mailto:{email}")
-    address.params["CN"] = name
+def _organizer(team: Team) -> icalendar.vCalAddress:
+    if team.email:
+        address = icalendar.vCalAddress(f"mailto:{team.email}")
+    else:
+        address = icalendar.vCalAddress(f"urn:uuid:{uuid.uuid5(_NAMESPACE, team.name)}")
+    address.params["CN"] = team.name
     return address
 
 
