@@ -75,6 +75,9 @@ def test_zones_as_names_zoneinfo_or_anything_with_a_key() -> None:
     )
     assert team.timezone == "Europe/London"
     assert [p.timezone for p in team.people] == ["Europe/London", "America/Chicago"]
+    start = datetime(2026, 12, 3, tzinfo=UTC)
+    event = oncall.RiskyEvent(start, start + timedelta(hours=1), "e", "E", timezone=Keyed())  # type: ignore[arg-type]
+    assert event.timezone == "America/Chicago"
     with pytest.raises(oncall.InputError, match="expected an IANA time zone name"):
         oncall.Team("t", timezone=object())  # type: ignore[arg-type]
 

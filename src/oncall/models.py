@@ -314,6 +314,8 @@ class RiskyEvent:
     source_uid: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
+        if type(self.timezone) is not str:
+            object.__setattr__(self, "timezone", as_zone_name(self.timezone))
         if self.start.tzinfo is UTC and self.end.tzinfo is UTC and self.start < self.end:
             return  # built by oncall itself: already valid, and there can be 100,000s
         object.__setattr__(self, "start", _utc(self.start, "event start"))
