@@ -13,9 +13,14 @@ from zoneinfo import ZoneInfo
 
 import pendulum
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import oncall
 from oncall.export.ics import to_ics
+from oncall.timeutil import as_duration, as_instant, as_zone_name
+
+from .strategies import aware_instants
 
 ZONE = "America/New_York"
 
@@ -156,3 +161,27 @@ def test_shifts_findings_and_exports_take_pendulum_instants() -> None:
 def test_pendulum_instants_must_still_be_aware() -> None:
     with pytest.raises(oncall.InputError, match="must be a time-zone aware datetime"):
         oncall.Shift(pendulum.naive(2026, 12, 3, 19), pendulum.naive(2026, 12, 3, 20))
+
+
+@given(
+    aware_instants(), st.timedeltas(min_value=-timedelta(days=3000), max_value=timedelta(days=3000))
+)
+def test_pendulum_values_become_the_same_standard_values(
+    instant: datetime, length: timedelta
+) -> None:
+    """The boundary turns pendulum's values into equal standard ones, of the standard types."""
+    theirs = pendulum.instance(instant)
+    converted = as_instant(theirs, "x")
+    assert type(converted) is datetime
+    assert converted.tzinfo is UTC
+    assert converted == instant
+    assert converted == as_instant(instant, "x")
+    parts = {"days": length.days, "seconds": length.seconds, "microseconds": length.microseconds}
+    duration = as_duration(pendulum.duration(**parts))
+    assert type(duration) is timedelta
+    assert duration == length
+    negative = as_duration(pendulum.duration(hours=-5, minutes=3))  # pendulum's signed parts
+    assert negative == timedelta(hours=-5, minutes=3)
+    zone = instant.tzinfo
+    assert isinstance(zone, ZoneInfo)
+    assert as_zone_name(pendulum.timezone(zone.key)) == zone.key == as_zone_name(zone)

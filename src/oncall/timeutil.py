@@ -167,7 +167,13 @@ def as_duration(value: timedelta) -> timedelta:
     """A plain `timedelta` (a pendulum Duration becomes one)."""
     if type(value) is timedelta:
         return value
-    return timedelta(value.days, value.seconds, value.microseconds)
+    # pendulum's Duration redefines seconds and microseconds (signed, as parts of a total):
+    # read the standard fields through timedelta's own descriptors.
+    days, seconds, micros = (
+        getattr(timedelta, name).__get__(value, timedelta)
+        for name in ("days", "seconds", "microseconds")
+    )
+    return timedelta(days, seconds, micros)
 
 
 def floating_day(day: date, *, end: bool = False) -> datetime:
