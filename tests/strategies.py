@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
@@ -198,3 +199,13 @@ def rotations_on_dst_days(draw: st.DrawFn) -> tuple[Team, Rotation]:
         shifts.append(Shift(start, end, tuple(chosen)))
     unique = {(s.start, s.end): s for s in shifts}  # one shift per slot: UIDs are per slot
     return team, Rotation(tuple(sorted(unique.values(), key=lambda s: (s.start, s.end))))
+
+
+@st.composite
+def aware_instants(draw: st.DrawFn) -> datetime:
+    """An instant written in one of `ZONES` (either fold), to the microsecond."""
+    zone = ZoneInfo(draw(zones))
+    local = draw(
+        st.datetimes(min_value=datetime(1901, 1, 1), max_value=datetime(2999, 12, 31))  # noqa: DTZ001 - naive bounds are what st.datetimes takes
+    )
+    return local.replace(tzinfo=zone, fold=draw(st.integers(0, 1)))

@@ -151,7 +151,7 @@ def test_output_does_not_depend_on_the_machines_zone(example_team: Path) -> None
         (
             {"t.yaml": "team: t\ntimezone: UTC\n"},
             ["windows", "t.yaml", "--from", "2026-12-10", "--to", "2026-12-01"],
-            "--to: the horizon ends before it starts",
+            "--to 2026-12-01 is not after --from 2026-12-10 (give a --to after --from)",
         ),
         (
             {"t.yaml": "team: t\ntimezone: America/New_York\n"},

@@ -41,7 +41,15 @@ def test_python_blocks_run(where: str, code: str, monkeypatch: pytest.MonkeyPatc
     assert out.getvalue().splitlines() == expected, where
 
 
-@pytest.mark.parametrize(("where", "session"), blocks("console"))
+# The tutorial and the how-tos are followed literally, in a folder of their own, by
+# tests/test_walkthroughs.py; the other pages' console blocks run from the repository.
+WALKTHROUGHS = ("docs/tutorial.md#", "docs/how-to/")
+
+
+@pytest.mark.parametrize(
+    ("where", "session"),
+    [(w, s) for w, s in blocks("console") if not w.startswith(WALKTHROUGHS)],
+)
 def test_console_blocks_print_what_they_show(where: str, session: str) -> None:
     commands = re.split(r"^\$ ", session, flags=re.MULTILINE)[1:]
     assert commands, f"{where}: a console block without a command"
@@ -95,3 +103,19 @@ def test_every_docs_page_is_in_the_site_navigation() -> None:
     navigation = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     for page in (ROOT / "docs").rglob("*.md"):
         assert str(page.relative_to(ROOT / "docs")) in navigation, page
+
+
+@pytest.mark.parametrize(
+    ("where", "text"),
+    [
+        (w, t)
+        for w, t in blocks("yaml")
+        if w.startswith("docs/reference/team-file.md") and t.startswith("team:")
+    ],
+)
+def test_whole_team_files_in_the_reference_run_as_copied(where: str, text: str) -> None:
+    """A block that starts like a team file (not an excerpt) loads and plans as it stands."""
+    import oncall  # noqa: PLC0415 - only this test uses the library directly
+
+    team = oncall.parse_team(text, name="team.yaml")
+    assert oncall.plan(team).shifts, where

@@ -45,3 +45,26 @@ def test_example_teams_plan_without_errors(
 def test_there_are_examples() -> None:
     assert len(SCRIPTS) >= 1
     assert {t.parent.name for t in TEAMS} >= {"travel-pay", "two-zones", "release-calendar"}
+
+
+@pytest.mark.parametrize("which", ["team", "rotation"])
+def test_the_shipped_schemas_are_what_oncall_schema_prints(which: str) -> None:
+    """`examples/<which>.schema.json` is regenerated with `oncall schema <which>`."""
+    out = io.StringIO()
+    assert main(["schema", which], out=out) == 0
+    shipped = EXAMPLES / f"{which}.schema.json"
+    assert shipped.read_text(encoding="utf-8") == out.getvalue(), (
+        f"run: oncall schema {which} > examples/{which}.schema.json"
+    )
+
+
+def test_every_schema_an_example_points_at_is_shipped() -> None:
+    pointers = [
+        (path, line.partition("$schema=")[2].strip())
+        for path in EXAMPLES.rglob("*.yaml")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if "yaml-language-server: $schema=" in line
+    ]
+    assert pointers
+    for path, target in pointers:
+        assert (path.parent / target).is_file(), f"{path}: {target}"

@@ -6,6 +6,7 @@ import io
 import os
 import subprocess
 import sys
+import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -51,6 +52,7 @@ def check_ics(*paths: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "FAIL" not in result.stdout
+    assert "iTIP" not in result.stdout, result.stdout  # SPEC 8: no ATTENDEE under PUBLISH
 
 
 def prop(component: icalendar.Component, name: str) -> Any:
@@ -118,20 +120,31 @@ def test_every_export_passes_check_ics(tmp_path: Path) -> None:
     check_ics(tmp_path)
 
 
-def test_attendees_only_beside_an_organizer() -> None:
+def test_a_published_feed_names_people_but_invites_nobody(tmp_path: Path) -> None:
+    """SPEC 8: RFC 5546 allows no ATTENDEE under METHOD:PUBLISH; people are named instead."""
     team = load_team(TEAM)
     rotation = load_rotation(ROTATION, team)
-    with_email = events(to_ics(team, rotation, [], stamp=STAMP))[0]
+    data = to_ics(team, rotation, [], stamp=STAMP)
+    with_email = events(data)[0]
     assert str(prop(with_email, "ORGANIZER")) == "mailto:travel-pay@example.org"
-    assert [str(a) for a in prop(with_email, "ATTENDEE")] == [
-        "mailto:ada.park@example.org",
-        "mailto:ben.ortiz@example.org",
-    ]
-    assert prop(with_email, "ATTENDEE")[0].params["CN"] == "Ada Park"
+    assert "ATTENDEE" not in with_email
+    assert "Ada Park <ada.park@example.org> (primary)" in str(prop(with_email, "DESCRIPTION"))
     anonymous = events(to_ics(replace(team, email=None), rotation, [], stamp=STAMP))[0]
-    assert "ORGANIZER" not in anonymous
+    organizer = prop(anonymous, "ORGANIZER")  # PUBLISH wants one: a URN naming the team
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, "urn:oncall-coverage:shift")
+    assert str(organizer) == f"urn:uuid:{uuid.uuid5(namespace, 'travel-pay')}"
+    assert organizer.params["CN"] == "travel-pay"
     assert "ATTENDEE" not in anonymous
     assert "Ada Park <ada.park@example.org> (primary)" in str(prop(anonymous, "DESCRIPTION"))
+    # An earlier export that invited people is cancelled without its invitations.
+    earlier = data.replace(
+        b"X-ONCALL-PEOPLE", b"ATTENDEE;CN=Ada Park:mailto:ada.park@example.org\r\nX-ONCALL-PEOPLE"
+    )
+    later = to_ics(team, Rotation(()), [], stamp=STAMP, previous=read_previous(earlier))
+    assert b"ATTENDEE" not in later
+    assert b"STATUS:CANCELLED" in later
+    (tmp_path / "feed.ics").write_bytes(later)
+    check_ics(tmp_path / "feed.ics")
 
 
 @given(rotations_on_dst_days())

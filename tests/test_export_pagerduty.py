@@ -185,12 +185,15 @@ def test_bad_schedules(schedules: list[str], message: str) -> None:
 def test_a_person_without_a_pagerduty_id_is_named() -> None:
     team = load_team(TEAM)
     people = tuple(replace(p, pagerduty_id=None) if p.id == "bortiz" else p for p in team.people)
-    with pytest.raises(
-        InputError, match=r"Ben Ortiz is on a shift but has no pagerduty_id 'bortiz'"
-    ):
+    message = (
+        f"{ROTATION}:23: shifts[5].people[0]: Ben Ortiz (id 'bortiz') is on call here but has "
+        "no pagerduty_id (add their PagerDuty user id as people[1].pagerduty_id in the team file)"
+    )
+    with pytest.raises(InputError) as caught:
         to_pagerduty(
             replace(team, people=people), load_rotation(ROTATION, team), ["PPRIMRY", "PSECOND"]
         )
+    assert str(caught.value) == message
 
 
 @pytest.mark.parametrize(

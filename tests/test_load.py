@@ -162,7 +162,7 @@ ERROR_CASES = [
     ),
     (
         BASE + "policy:\n  min_staff: 3\n",
-        "team.yaml:5: policy.ideal_staff: must be at least 1 and at least min_staff 2",
+        "team.yaml:5: policy.ideal_staff: must be at least min_staff, found 2 (min_staff is 3: raise ideal_staff to 3, or lower min_staff)",
     ),
     (
         BASE + "policy:\n  risk_threshold: severe\n",
@@ -174,7 +174,7 @@ ERROR_CASES = [
     ),
     (
         BASE + "pto:\n  - person: apark\n    start: 2026-12-05\n    end: 2026-12-01\n",
-        "team.yaml:8: pto[0].end: time off ends before it starts '2026-12-01'",
+        "team.yaml:8: pto[0].end: time off ends before it starts, found '2026-12-01'",
     ),
     (
         BASE + "pto:\n  - person: apark\n    start: 2026-12-05T10:00\n",
@@ -186,7 +186,7 @@ ERROR_CASES = [
     ),
     (
         BASE + "events:\n  - title: x\n    start: 2026-12-03T20:00\n    end: 2026-12-03T19:00\n",
-        "team.yaml:8: events[0].end: the end is not after the start '2026-12-03 19:00:00'",
+        "team.yaml:8: events[0].end: the end is not after the start, found '2026-12-03T19:00' (the start is 2026-12-03T20:00: give a later end, or a duration)",
     ),
     (
         BASE + "events:\n  - title: x\n    start: 2026-12-03\n    duration: 1h\n",
@@ -257,7 +257,7 @@ def test_every_problem_of_a_file_is_listed() -> None:
     message = error_of(BASE + "policy:\n  leed: 2h\n  lag: 5\n")
     assert message.splitlines() == [
         "team.yaml:6: policy: unknown key 'leed' (did you mean 'lead'?)",
-        "team.yaml:7: policy.lag: a duration needs a unit, found 5 (write 90m or 2h, not 90)",
+        "team.yaml:7: policy.lag: a duration needs a unit, found 5 (write 5m for minutes or 5h for hours)",
     ]
 
 

@@ -83,7 +83,9 @@ def test_duration_round_trip(seconds: int) -> None:
 def test_format_duration() -> None:
     assert format_duration(timedelta(minutes=90)) == "1h30m"
     assert format_duration(timedelta(0)) == "0m"
-    assert format_duration(timedelta(days=1, hours=2)) == "1d2h"
+    assert format_duration(timedelta(days=1, hours=2)) == "26h"  # as min_rest: 26h is written
+    assert format_duration(timedelta(days=2)) == "2d"
+    assert format_duration(timedelta(days=2), days=False) == "48h"
 
 
 def test_parse_date_or_datetime() -> None:

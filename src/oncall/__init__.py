@@ -11,8 +11,29 @@ and check a rotation:
     rotation = oncall.plan(team)
     findings = oncall.check(team, rotation)
 
-Every instant in the API is an aware UTC `datetime.datetime`; every length an
-elapsed `datetime.timedelta`.
+Every instant the API returns is an aware UTC `datetime.datetime`; every length an
+elapsed `datetime.timedelta`. It accepts what behaves like them too: pendulum's
+``DateTime``, ``Date`` and ``Duration``; zones as IANA names, `zoneinfo.ZoneInfo` or
+anything with an IANA ``key`` (pendulum's zones); a `datetime.date` where a day is meant
+(a horizon's bounds, a day of time off), read in the team's or the person's zone.
+
+Public names (loaded on first use, so that ``import oncall`` stays fast):
+
+Files:
+    load_team, parse_team, load_rotation, parse_rotation, dump_rotation
+Coverage:
+    coverage_windows, merge_windows, expand_events
+Planning and checking:
+    plan, make_plan, PlanResult, Decision, check, validate, Validation, Summary,
+    would_page_wrong_person
+Exports:
+    to_ics, read_previous, Previous, to_pagerduty, escalation_policy
+The domain:
+    Team, Person, TimeOff, EventSpec, RiskyEvent, Window, Policy, Horizon, Shift,
+    Rotation, Finding, Code, Severity, Risk, EventKind, Escalation, EscalationStep,
+    CalendarSource, Origin
+Errors:
+    OncallError, InputError, AmbiguousTimeError, NonexistentTimeError
 """
 
 from typing import TYPE_CHECKING
@@ -20,12 +41,19 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from oncall.checker import Summary, Validation, check, validate
-    from oncall.errors import AmbiguousTimeError, InputError, NonexistentTimeError, OncallError
-    from oncall.export.ics import to_ics
+    from oncall.checker import Summary, Validation, check, validate, would_page_wrong_person
+    from oncall.errors import (
+        AmbiguousTimeError,
+        InputError,
+        NonexistentTimeError,
+        OncallError,
+        Origin,
+    )
+    from oncall.export.ics import Previous, read_previous, to_ics
     from oncall.export.pagerduty import escalation_policy, to_pagerduty
     from oncall.load import load_rotation, load_team, parse_rotation, parse_team
     from oncall.models import (
+        CalendarSource,
         Code,
         Escalation,
         EscalationStep,
@@ -57,6 +85,11 @@ _LAZY = {
     "Summary": "oncall.checker",
     "Validation": "oncall.checker",
     "validate": "oncall.checker",
+    "would_page_wrong_person": "oncall.checker",
+    "Origin": "oncall.errors",
+    "CalendarSource": "oncall.models",
+    "Previous": "oncall.export.ics",
+    "read_previous": "oncall.export.ics",
     "AmbiguousTimeError": "oncall.errors",
     "InputError": "oncall.errors",
     "NonexistentTimeError": "oncall.errors",
@@ -106,8 +139,14 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'oncall' has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    """Every public name, loaded or not: for ``dir``, completion and ``help``."""
+    return sorted({*__all__, *(name for name in globals() if name.startswith("__"))})
+
+
 __all__ = [
     "AmbiguousTimeError",
+    "CalendarSource",
     "Code",
     "Decision",
     "Escalation",
@@ -119,9 +158,11 @@ __all__ = [
     "InputError",
     "NonexistentTimeError",
     "OncallError",
+    "Origin",
     "Person",
     "PlanResult",
     "Policy",
+    "Previous",
     "Risk",
     "RiskyEvent",
     "Rotation",
@@ -145,7 +186,9 @@ __all__ = [
     "parse_rotation",
     "parse_team",
     "plan",
+    "read_previous",
     "to_ics",
     "to_pagerduty",
     "validate",
+    "would_page_wrong_person",
 ]

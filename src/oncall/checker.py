@@ -15,14 +15,24 @@ import heapq
 import itertools
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from oncall.availability import Availability
-from oncall.errors import closest
+from oncall.errors import Origin, closest
 from oncall.intervals import Interval, merge, overlap, subtract
-from oncall.models import Code, Finding, Horizon, Rotation, Severity, Shift, Team, Window
+from oncall.models import (
+    Code,
+    Finding,
+    Horizon,
+    RiskyEvent,
+    Rotation,
+    Severity,
+    Shift,
+    Team,
+    Window,
+)
 from oncall.sources import resolve_sources
 from oncall.timeutil import format_duration, format_span
 from oncall.windows import coverage_windows
@@ -31,6 +41,7 @@ __all__ = [
     "Summary",
     "Validation",
     "check",
+    "locate",
     "people_names",
     "summarize",
     "validate",
@@ -61,6 +72,21 @@ def people_names(team: Team, ids: Iterable[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def locate(
+    finding: Finding, rotation: Rotation | None, events: Mapping[str, RiskyEvent]
+) -> Origin | None:
+    """Where to fix a finding: its first shift's place, else its first event's place."""
+    if rotation is not None and finding.shifts:
+        origin = rotation.shifts[finding.shifts[0]].origin
+        if origin.file is not None:
+            return origin
+    for event_id in finding.events:
+        event = events.get(event_id)
+        if event is not None and event.origin.file is not None:
+            return event.origin
+    return None
 
 
 class _Context:
@@ -136,7 +162,7 @@ def check(
         horizon: replaces the team's horizon (which events need coverage).
         windows: the coverage windows, when the caller has them already.
     """
-    horizon = team.horizon if horizon is None else horizon
+    horizon = team.horizon_for(horizon)
     team = resolve_sources(team, horizon)
     windows = coverage_windows(team, horizon) if windows is None else windows
     context = _Context(team, rotation, windows)
@@ -148,7 +174,16 @@ def check(
     findings += _rest_violations(context, relevant)
     findings += _outside_windows(context, relevant)
     findings.sort(key=Finding.sort_key)
-    return findings
+    events = {e.id: e for w in windows for e in w.events}
+    return [_placed(f, rotation, events) for f in findings]
+
+
+def _placed(finding: Finding, rotation: Rotation, events: Mapping[str, RiskyEvent]) -> Finding:
+    """The finding with the file and line where it can be fixed, when known."""
+    origin = locate(finding, rotation, events)
+    if origin is None:
+        return finding
+    return replace(finding, file=origin.file, line=origin.line)
 
 
 def _relevant_shifts(
@@ -508,7 +543,7 @@ def validate(
     team: Team, rotation: Rotation, horizon: Horizon | None = None, *, strict: bool = False
 ) -> Validation:
     """Check ``rotation`` for ``team`` and summarise: the verdict of ``oncall validate``."""
-    horizon = team.horizon if horizon is None else horizon
+    horizon = team.horizon_for(horizon)
     team = resolve_sources(team, horizon)
     windows = tuple(coverage_windows(team, horizon))
     findings = tuple(check(team, rotation, horizon, windows=windows))

@@ -10,8 +10,9 @@ import argparse
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -20,7 +21,7 @@ from oncall.checker import Validation, check, validate, would_page_wrong_person
 from oncall.errors import InputError, OncallError, within
 from oncall.formats import format_for
 from oncall.load import load_previous_export, load_rotation, load_team
-from oncall.models import Code, Horizon, Rotation, Severity, Team
+from oncall.models import Code, Finding, Horizon, Rotation, Severity, Team
 from oncall.render import dump_rotation, dumps, plan_json, plan_text, windows_json, windows_text
 from oncall.report import (
     validation_github,
@@ -30,7 +31,14 @@ from oncall.report import (
 )
 from oncall.schema import RotationFile, TeamFile, json_schema
 from oncall.sources import resolve_sources
-from oncall.timeutil import DateOrTime, parse_date_or_datetime, parse_duration, read_instant
+from oncall.timeutil import (
+    DateOrTime,
+    as_written,
+    format_local,
+    parse_date_or_datetime,
+    parse_duration,
+    read_instant,
+)
 from oncall.windows import coverage_windows
 
 __all__ = ["build_parser", "main"]
@@ -62,8 +70,42 @@ def horizon_from(args: argparse.Namespace, team: Team) -> Horizon:
     if args.end is not None:
         with within("--to"):
             end = read_instant(args.end, team.zone, end_of_date=True)
-    with within("--from/--to"):
-        return team.horizon.replace(start, end)
+    start = start if start is not None else team.horizon.start
+    end = end if end is not None else team.horizon.end
+    if start is not None and end is not None and end <= start:
+        raise _empty_horizon(args, team, start, end)
+    return Horizon(start, end)
+
+
+def _horizon_end(end: datetime, team: Team) -> str:
+    """``the end of Thu 2026-12-31`` for an inclusive end date, else the local time."""
+    local = end.astimezone(team.zone)
+    if local.time() == datetime.min.time():
+        day = local.date() - timedelta(days=1)
+        return f"the end of {day:%a %Y-%m-%d}"
+    return format_local(end, team.zone)
+
+
+def _empty_horizon(
+    args: argparse.Namespace, team: Team, start: datetime, end: datetime
+) -> InputError:
+    """``--from`` at or after the end, in the words typed and saying where the end came from."""
+    if args.start is not None and args.end is not None:
+        return InputError(
+            f"--to {as_written(args.end)} is not after --from {as_written(args.start)}",
+            hint="give a --to after --from",
+        )
+    if args.start is not None:
+        return InputError(
+            f"--from {as_written(args.start)} is not before the end of the team file's "
+            f"horizon ({_horizon_end(end, team)}, from horizon.end)",
+            hint="give --to as well, or a later horizon.end",
+        )
+    return InputError(
+        f"--to {as_written(args.end)} is not after the start of the team file's horizon "
+        f"({format_local(start, team.zone)}, from horizon.start)",
+        hint="give --from as well, or an earlier horizon.start",
+    )
 
 
 def _team_and_horizon(args: argparse.Namespace) -> tuple[Team, Horizon]:
@@ -148,6 +190,9 @@ def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
         else:
             _write(args.output, text.encode(), out)
     out.write(report)
+    if fmt is not None and args.output != "-":
+        out.flush()  # the report, then where the rotation went, in the order they are read
+        sys.stderr.write(f"oncall: wrote the rotation to {args.output}\n")
     uncovered = any(f.code is Code.UNCOVERED for f in findings)
     return EXIT_FINDINGS if uncovered else EXIT_OK
 
@@ -189,8 +234,8 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
 def _rotation_to_export(args: argparse.Namespace) -> Validation:
     """The ROTATION argument's rotation (or a plan made now), checked.
 
-    Shifts outside ``--from``/``--to`` are left out. Errors are listed on standard error:
-    the export goes ahead unless ``--strict`` (the caller checks ``ok``).
+    Shifts outside ``--from``/``--to`` are left out. The caller decides what the findings
+    stop (`_print_findings`, `_refuse_wrong_person`).
     """
     team, horizon = _team_and_horizon(args)
     if args.rotation:
@@ -206,13 +251,43 @@ def _rotation_to_export(args: argparse.Namespace) -> Validation:
         from oncall.planner import plan  # noqa: PLC0415 - kept out of validate's start-up
 
         rotation = plan(team, horizon)
-    result = validate(team, rotation, horizon, strict=False)
-    errors = [f for f in result.findings if f.severity is Severity.ERROR]
-    if errors:
-        name = args.rotation or "the plan"
-        sys.stderr.write(f"oncall: {name} has {len(errors)} error(s):\n")
-        sys.stderr.write("".join(f"  {f.code}: {f.message}\n" for f in errors))
-    return result
+    return validate(team, rotation, horizon, strict=getattr(args, "strict", False))
+
+
+def _print_findings(name: str, findings: Sequence[Finding], what: str = "") -> None:
+    """List errors and warnings on standard error: ``oncall: NAME has ...:`` then one a line."""
+    shown = [f for f in findings if f.severity is not Severity.INFO]
+    if not shown:
+        return
+    counts = Counter(str(f.severity) for f in shown)
+    tally = " and ".join(
+        f"{counts[s]} {s}{'' if counts[s] == 1 else 's'}" for s in ("error", "warning") if counts[s]
+    )
+    sys.stderr.write(f"oncall: {name} has {tally}{what}:\n")
+    sys.stderr.write("".join(f"  {f.severity} {f.code}: {f.message}\n" for f in shown))
+
+
+def _refuse_wrong_person(
+    result: Validation, name: str, *, force: bool, done: str = "written"
+) -> bool:
+    """Whether to refuse sending ``result`` to PagerDuty: the rule of SPEC 8.
+
+    A rotation that would page the wrong person (`would_page_wrong_person`) is refused
+    unless ``force``; every other finding is listed and does not stop it.
+    """
+    wrong = would_page_wrong_person(result.findings)
+    if wrong and not force:
+        _print_findings(name, wrong, ", which would page the wrong person")
+        sys.stderr.write(f"oncall: nothing was {done} (fix the rotation, or use --force)\n")
+        others = [f for f in result.findings if f not in wrong]
+        _print_findings(name, others, " besides")
+        return True
+    _print_findings(name, result.findings)
+    return False
+
+
+def _rotation_name(args: argparse.Namespace) -> str:
+    return str(args.rotation) if args.rotation else "the plan"
 
 
 def _cmd_export_ics(args: argparse.Namespace, out: TextIO) -> int:
@@ -223,10 +298,14 @@ def _cmd_export_ics(args: argparse.Namespace, out: TextIO) -> int:
         with within("--remind"):
             remind = parse_duration(args.remind)
     result = _rotation_to_export(args)
-    if args.strict and not result.ok:
+    _print_findings(_rotation_name(args), result.findings)
+    if args.strict and not result.ok:  # a calendar that shows a gap is still useful
+        sys.stderr.write("oncall: nothing was written (--strict)\n")
         return EXIT_FINDINGS
     team, rotation = result.team, result.rotation
-    previous = load_previous_export(args.previous) if args.previous else None
+    previous = None
+    if args.previous and Path(args.previous).exists():  # the first run has no earlier export
+        previous = load_previous_export(args.previous)
     stamp = _now()
     outputs: list[tuple[str, bytes]] = []
     if args.per_person is not None:
@@ -269,8 +348,9 @@ def _write(destination: str, data: bytes, out: TextIO) -> None:
     if destination == "-":
         out.write(data.decode())
     else:
-        from oncall.output import write_atomic  # noqa: PLC0415 - only writing needs it
+        from oncall.output import make_folder, write_atomic  # noqa: PLC0415 - only writing
 
+        make_folder(Path(destination).parent)  # `-o public/oncall.ics` makes `public/`
         write_atomic(destination, data)
 
 
@@ -278,7 +358,12 @@ def _cmd_export_pagerduty(args: argparse.Namespace, out: TextIO) -> int:
     from oncall.export.pagerduty import to_pagerduty  # noqa: PLC0415 - only this command
 
     result = _rotation_to_export(args)
+    name = _rotation_name(args)
     if args.strict and not result.ok:
+        _print_findings(name, result.findings)
+        sys.stderr.write("oncall: nothing was written (--strict)\n")
+        return EXIT_FINDINGS
+    if _refuse_wrong_person(result, name, force=args.force):
         return EXIT_FINDINGS
     overrides = to_pagerduty(result.team, result.rotation, args.schedule)
     for note in overrides.notes:
@@ -312,12 +397,12 @@ def _cmd_sync_pagerduty(args: argparse.Namespace, out: TextIO) -> int:
             "in GitHub Actions, from a secret",
         )
     result = _rotation_to_export(args)
+    name = _rotation_name(args)
     if args.strict and not result.ok:
+        _print_findings(name, result.findings)
         sys.stderr.write("oncall: nothing was sent (--strict)\n")
         return EXIT_FINDINGS
-    if would_page_wrong_person(result.findings) and not args.force:
-        sys.stderr.write("oncall: nothing was sent: the rotation would page the wrong person ")
-        sys.stderr.write("(fix the rotation, or use --force)\n")
+    if _refuse_wrong_person(result, name, force=args.force, done="sent"):
         return EXIT_FINDINGS
     team = result.team
     planned = planned_overrides(team, result.rotation, args.schedule)
@@ -409,7 +494,9 @@ def _add_rotation_export(parser: argparse.ArgumentParser) -> None:
     )
     _add_range(parser)
     parser.add_argument(
-        "--strict", action="store_true", help="export nothing, exit 1, if the rotation has errors"
+        "--strict",
+        action="store_true",
+        help="export nothing, exit 1, if the rotation has any error or warning",
     )
 
 
@@ -441,8 +528,8 @@ def _add_export(commands: argparse._SubParsersAction[_Parser]) -> None:
         "ics",
         help="an iCalendar file: the team calendar, or personal feeds",
         description="Write the rotation as iCalendar (RFC 5545): one event per shift, in the "
-        "team's zone, with stable UIDs. A rotation with errors is still exported (they are "
-        "listed on standard error) unless --strict.",
+        "team's zone, with stable UIDs. The rotation's findings are listed on standard "
+        "error; a rotation with findings is still exported unless --strict.",
     )
     _add_rotation_export(ics)
     _add_output(ics, required=False)
@@ -467,11 +554,20 @@ def _add_export(commands: argparse._SubParsersAction[_Parser]) -> None:
         "pagerduty",
         help="PagerDuty schedule overrides: primary, secondary, ...",
         description="Write POST /schedules/<ID>/overrides requests: the n-th --schedule gets "
-        "the n-th person of each shift. Send them with curl or any HTTP client.",
+        "the n-th person of each shift. Send them with curl or any HTTP client. A rotation "
+        "that would page the wrong person (someone on call during their time off, or not "
+        "in the team file) is refused unless --force; other findings are listed on "
+        "standard error.",
     )
     _add_rotation_export(pagerduty)
     _add_schedules(pagerduty)
     _add_output(pagerduty, required=True)
+    pagerduty.add_argument(
+        "--force",
+        action="store_true",
+        help="export even a rotation that would page the wrong person (on call during "
+        "time off, or not in the team file)",
+    )
     pagerduty.set_defaults(handler=_cmd_export_pagerduty)
 
     escalation = targets.add_parser(

@@ -180,6 +180,7 @@ def validate(document: Document, section: type[T]) -> T:
     data = {} if document.data is None else document.data
     if not isinstance(data, dict):
         raise InputError(f"expected a mapping at the top of the file, found {_describe(data)}")
+    _check_kind(data, section)
     try:
         return cast(T, validator(section).validate_python(data))
     except ValidationError as exc:
@@ -190,12 +191,30 @@ def validate(document: Document, section: type[T]) -> T:
         raise replace(first, more=tuple(rest[:19])) from exc
 
 
+_KINDS: Final = {"TeamFile": ("team", "shifts"), "RotationFile": ("shifts", "team")}
+"""A file section's key that the other kind of file lacks, and the other kind's key."""
+
+
+def _check_kind(data: dict[str, Any], section: type) -> None:
+    """Refuse a rotation file given as a team file, and the other way round, in one line."""
+    if section.__name__ not in _KINDS:
+        return
+    own, other = _KINDS[section.__name__]
+    if own not in data and other in data:
+        kinds = {"team": "a team file", "shifts": "a rotation file"}
+        raise InputError(
+            f"this is {kinds[other]} (it has {other!r}), not {kinds[own]}",
+            hint="did you swap TEAM and ROTATION? the team file comes first",
+        )
+
+
 def _placed(document: Document, name: str, build: Callable[[], T]) -> T:
     """Run ``build``, placing any error in file ``name`` at the line of its path."""
     try:
         return build()
     except InputError as exc:
-        raise exc.located(name, document.line_of(exc.path)) from exc
+        more = tuple(e.located(name, document.line_of(e.path)) for e in exc.more)
+        raise replace(exc, more=more).located(name, document.line_of(exc.path)) from exc
 
 
 def parse_team(

@@ -10,8 +10,8 @@ datetimes, ends before starts).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from operator import attrgetter
 from types import MappingProxyType
@@ -19,7 +19,14 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from oncall.errors import InputError, Origin, closest
-from oncall.timeutil import get_zone
+from oncall.timeutil import (
+    as_duration,
+    as_instant,
+    as_zone_name,
+    floating_day,
+    get_zone,
+    read_instant,
+)
 
 __all__ = [
     "EVENT_ORDER",
@@ -41,6 +48,7 @@ __all__ = [
     "Team",
     "TimeOff",
     "Window",
+    "check_known_people",
     "check_known_person",
 ]
 
@@ -74,12 +82,26 @@ class EventKind(StrEnum):
     OTHER = "other"
 
 
-def _utc(value: datetime, what: str) -> datetime:
-    if isinstance(value, datetime) and value.tzinfo is UTC:
-        return value  # the common case, kept fast: every instant inside is UTC already
-    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
-        raise InputError(f"{what} must be a time-zone aware datetime, found", value=value)
-    return value.astimezone(UTC)
+_utc = as_instant
+
+
+def _day_or_instant(value: datetime | date, what: str, *, end: bool = False) -> datetime:
+    """An instant, or a day: a `date`, kept as a naive local midnight until its zone is known.
+
+    An end date is included (its bound is the next midnight), as in the files.
+    """
+    if not isinstance(value, datetime) and isinstance(value, date):
+        return floating_day(value, end=end)
+    if isinstance(value, datetime) and value.tzinfo is None and value.time() == time():
+        return value  # a day already read (a copy of a horizon or time off not yet placed)
+    return _utc(value, what)
+
+
+def _place(value: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """A floating day's midnight read in ``zone``; an instant as it is."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return read_instant(value, zone)
 
 
 def _check_order(start: datetime, end: datetime, what: str) -> None:
@@ -116,6 +138,10 @@ class Policy:
     max_shift: timedelta | None = None
 
     def __post_init__(self) -> None:
+        for name in ("lead", "lag", "merge_gap", "min_rest", "max_shift"):
+            value = getattr(self, name)
+            if isinstance(value, timedelta):
+                object.__setattr__(self, name, as_duration(value))
         for name in ("lead", "lag", "merge_gap"):
             if getattr(self, name) < timedelta(0):
                 raise InputError(
@@ -131,12 +157,17 @@ class Policy:
             )
         if self.min_staff < 0:
             raise InputError("must not be negative", path=("min_staff",), value=self.min_staff)
-        if self.ideal_staff < max(self.min_staff, 1):
+        if self.ideal_staff < 1:
             raise InputError(
-                "must be at least 1 and at least min_staff",
+                "must be at least 1, found", path=("ideal_staff",), value=self.ideal_staff
+            )
+        if self.ideal_staff < self.min_staff:
+            raise InputError(
+                "must be at least min_staff, found",
                 path=("ideal_staff",),
                 value=self.ideal_staff,
-                hint=f"min_staff is {self.min_staff}",
+                hint=f"min_staff is {self.min_staff}: raise ideal_staff to {self.min_staff}, "
+                "or lower min_staff",
             )
 
 
@@ -148,40 +179,66 @@ class Person:
         id: a slug that rotation files use to name the person.
         name: for people to read; defaults to ``id``.
         email: for calendar invitations.
-        timezone: the IANA zone their dates (PTO days) are read in.
+        timezone: the IANA zone their dates (PTO days) are read in: a name, a `ZoneInfo`
+            or anything with an IANA ``key``; ``None`` (the default) is the team's.
         pagerduty_id: their PagerDuty user id, needed for PagerDuty export.
     """
 
     id: str
     name: str = ""
     email: str | None = None
-    timezone: str = "UTC"
+    timezone: str | None = None
     pagerduty_id: str | None = None
 
     def __post_init__(self) -> None:
         if not self.name:
             object.__setattr__(self, "name", self.id)
-        get_zone(self.timezone)
+        if self.timezone is not None:
+            object.__setattr__(self, "timezone", as_zone_name(self.timezone))
+            get_zone(self.timezone)
 
     @property
     def zone(self) -> ZoneInfo:
-        """The person's time zone."""
-        return get_zone(self.timezone)
+        """The person's time zone (UTC until a team gives them its own)."""
+        return get_zone(self.timezone or "UTC")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class TimeOff:
-    """A stretch ``[start, end)`` in which a person cannot be on call."""
+    """A stretch ``[start, end)`` in which a person cannot be on call.
+
+    ``start`` and ``end`` may be days (`date`; the end day is included): they are read in
+    the person's zone when the team is built.
+    """
 
     person: str
     start: datetime
     end: datetime
-    note: str | None = None
+    note: str | None
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "start", _utc(self.start, "time off start"))
-        object.__setattr__(self, "end", _utc(self.end, "time off end"))
-        _check_order(self.start, self.end, f"time off of {self.person}")
+    def __init__(
+        self, person: str, start: datetime | date, end: datetime | date, note: str | None = None
+    ) -> None:
+        object.__setattr__(self, "person", person)
+        object.__setattr__(self, "start", _day_or_instant(start, "time off start"))
+        object.__setattr__(self, "end", _day_or_instant(end, "time off end", end=True))
+        object.__setattr__(self, "note", note)
+        if self.placed:
+            _check_order(self.start, self.end, f"time off of {self.person}")
+
+    @property
+    def placed(self) -> bool:
+        """Whether both bounds are instants (days given as dates are read in a zone)."""
+        return self.start.tzinfo is not None and self.end.tzinfo is not None
+
+    def in_zone(self, zone: ZoneInfo) -> TimeOff:
+        """This time off with days given as dates read in ``zone`` (the person's)."""
+        if self.placed:
+            return self
+        start, end = _place(self.start, zone), _place(self.end, zone)
+        assert start is not None  # noqa: S101 - a bound of time off is never None
+        assert end is not None  # noqa: S101 - a bound of time off is never None
+        return TimeOff(self.person, start, end, self.note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,15 +270,17 @@ class EventSpec:
     risk: Risk = Risk.MODERATE
     rrule: str | None = None
     exdates: tuple[date | datetime, ...] = ()
-    origin: Origin = field(default_factory=Origin)
+    origin: Origin = field(default_factory=Origin, repr=False)
     source: str | None = None
     source_uid: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "start", _utc(self.start, "event start"))
+        object.__setattr__(self, "duration", as_duration(self.duration))
+        object.__setattr__(self, "timezone", as_zone_name(self.timezone))
         zone = get_zone(self.timezone)
         exdates = tuple(
-            d.astimezone(zone).replace(tzinfo=None)
+            _utc(d, "exdate").astimezone(zone).replace(tzinfo=None)
             if isinstance(d, datetime) and d.tzinfo is not None
             else d
             for d in self.exdates
@@ -250,11 +309,13 @@ class RiskyEvent:
     kind: EventKind = field(default=EventKind.OTHER, compare=False)
     risk: Risk = field(default=Risk.MODERATE, compare=False)
     timezone: str = field(default="UTC", compare=False)
-    origin: Origin = field(default_factory=Origin, compare=False)
+    origin: Origin = field(default_factory=Origin, compare=False, repr=False)
     source: str | None = field(default=None, compare=False)
     source_uid: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
+        if type(self.timezone) is not str:
+            object.__setattr__(self, "timezone", as_zone_name(self.timezone))
         if self.start.tzinfo is UTC and self.end.tzinfo is UTC and self.start < self.end:
             return  # built by oncall itself: already valid, and there can be 100,000s
         object.__setattr__(self, "start", _utc(self.start, "event start"))
@@ -282,20 +343,39 @@ class Window:
         return self.end - self.start
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Horizon:
-    """The stretch ``[start, end)`` that planning covers; either bound may be open."""
+    """The stretch ``[start, end)`` that planning covers; either bound may be open.
 
-    start: datetime | None = None
-    end: datetime | None = None
+    A bound may be a day (a `date`; an end date is included, as in the files): it is
+    read in the team's zone when the horizon is used with a team (`Team.horizon_for`).
+    """
 
-    def __post_init__(self) -> None:
-        if self.start is not None:
-            object.__setattr__(self, "start", _utc(self.start, "horizon start"))
-        if self.end is not None:
-            object.__setattr__(self, "end", _utc(self.end, "horizon end"))
-        if self.start is not None and self.end is not None:
-            _check_order(self.start, self.end, "the horizon")
+    start: datetime | None
+    end: datetime | None
+
+    def __init__(
+        self, start: datetime | date | None = None, end: datetime | date | None = None
+    ) -> None:
+        if start is not None:
+            start = _day_or_instant(start, "horizon start")
+        if end is not None:
+            end = _day_or_instant(end, "horizon end", end=True)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        if start is not None and end is not None and self.placed:
+            _check_order(start, end, "the horizon")
+
+    @property
+    def placed(self) -> bool:
+        """Whether every bound is an instant (days given as dates are read in a zone)."""
+        return all(b is None or b.tzinfo is not None for b in (self.start, self.end))
+
+    def in_zone(self, zone: ZoneInfo) -> Horizon:
+        """This horizon with bounds given as days read in ``zone`` (the team's)."""
+        if self.placed:
+            return self
+        return Horizon(_place(self.start, zone), _place(self.end, zone))
 
     def contains(self, instant: datetime) -> bool:
         """Whether ``instant`` lies inside the horizon."""
@@ -338,7 +418,7 @@ class CalendarSource:
     person: str | None = None
     match_attendee: bool = False
     match_name: bool = False
-    origin: Origin = field(default_factory=Origin, compare=False)
+    origin: Origin = field(default_factory=Origin, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,11 +483,16 @@ class Team:
     _by_id: Mapping[str, Person] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        get_zone(self.timezone)
-        object.__setattr__(self, "people", tuple(self.people))
-        object.__setattr__(self, "time_off", tuple(self.time_off))
+        object.__setattr__(self, "timezone", as_zone_name(self.timezone))
+        zone = get_zone(self.timezone)
+        people = tuple(
+            p if p.timezone is not None else replace(p, timezone=self.timezone) for p in self.people
+        )
+        object.__setattr__(self, "people", people)
+        object.__setattr__(self, "horizon", self.horizon.in_zone(zone))
         object.__setattr__(self, "events", tuple(self.events))
-        object.__setattr__(self, "history", MappingProxyType(dict(self.history)))
+        history = {person: as_duration(served) for person, served in self.history.items()}
+        object.__setattr__(self, "history", MappingProxyType(history))
         by_id: dict[str, Person] = {}
         for index, person in enumerate(self.people):
             if person.id in by_id:
@@ -416,17 +501,28 @@ class Team:
                 )
             by_id[person.id] = person
         object.__setattr__(self, "_by_id", MappingProxyType(by_id))
-        known = set(by_id)
-        for index, off in enumerate(self.time_off):
-            check_known_person(off.person, known, ("pto", index, "person"))
-        for person_id in self.history:
-            check_known_person(person_id, known, ("history", person_id))
+        object.__setattr__(
+            self,
+            "time_off",
+            tuple(
+                off.in_zone(by_id[off.person].zone if off.person in by_id else zone)
+                for off in self.time_off
+            ),
+        )
+        named: list[tuple[str, tuple[str | int, ...]]] = [
+            # Named as in Python: a team file's pto entries were checked where they were read.
+            (off.person, ("time_off", index, "person"))
+            for index, off in enumerate(self.time_off)
+        ]
+        named += [(person_id, ("history", person_id)) for person_id in self.history]
         if self.escalation is not None:
             for index, step in enumerate(self.escalation.steps):
-                for n, name in enumerate(step.notify):
-                    if not name.startswith("schedule:"):
-                        path = ("escalation", "steps", index, "notify", n)
-                        check_known_person(name, known, path)
+                named += [
+                    (name, ("escalation", "steps", index, "notify", n))
+                    for n, name in enumerate(step.notify)
+                    if not name.startswith("schedule:")
+                ]
+        check_known_people(named, by_id)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -436,6 +532,14 @@ class Team:
     def person(self, person_id: str) -> Person | None:
         """The person with this id, if any."""
         return self._by_id.get(person_id)
+
+    def __hash__(self) -> int:
+        history = frozenset(self.history.items())  # the one field that is not hashable
+        return hash((self.name, self.timezone, self.people, self.time_off, self.events, history))
+
+    def horizon_for(self, horizon: Horizon | None) -> Horizon:
+        """``horizon`` with days read in the team's zone; the team's own for ``None``."""
+        return self.horizon if horizon is None else horizon.in_zone(self.zone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,7 +558,7 @@ class Shift:
     end: datetime
     people: tuple[str, ...] = ()
     events: tuple[str, ...] = ()
-    origin: Origin = field(default_factory=Origin, compare=False)
+    origin: Origin = field(default_factory=Origin, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "start", _utc(self.start, "shift start"))
@@ -539,6 +643,9 @@ class Finding:
         people: for coverage findings, who is on call then; otherwise who is concerned.
         events: ids of the events concerned.
         shifts: indexes of the rotation's shifts concerned.
+        file: the file where it can be fixed (the first shift's rotation file, else the
+            first event's team file), when the rotation or team came from one.
+        line: the line there.
     """
 
     code: Code
@@ -548,6 +655,8 @@ class Finding:
     people: tuple[str, ...] = ()
     events: tuple[str, ...] = ()
     shifts: tuple[int, ...] = ()
+    file: str | None = field(default=None, compare=False)
+    line: int | None = field(default=None, compare=False)
 
     @property
     def severity(self) -> Severity:
@@ -561,8 +670,19 @@ class Finding:
 
 def check_known_person(person_id: str, known: Iterable[str], path: tuple[str | int, ...]) -> None:
     """Raise an error naming ``person_id`` (and the closest known id) unless it is known."""
+    check_known_people([(person_id, path)], known)
+
+
+def check_known_people(
+    named: Iterable[tuple[str, tuple[str | int, ...]]], known: Iterable[str]
+) -> None:
+    """Raise one error for every unknown person id (with its path), all at once."""
     known = sorted(known)
-    if person_id not in known:
-        close = closest(person_id, known)
-        hint = f"did you mean {close!r}?" if close else "add them to people"
-        raise InputError("unknown person", value=person_id, path=path, hint=hint)
+    errors = []
+    for person_id, path in named:
+        if person_id not in known:
+            close = closest(person_id, known)
+            hint = f"did you mean {close!r}?" if close else "add them to people"
+            errors.append(InputError("unknown person", value=person_id, path=path, hint=hint))
+    if errors:
+        raise replace(errors[0], more=tuple(errors[1:]))

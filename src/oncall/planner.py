@@ -157,7 +157,7 @@ def make_plan(
     With ``explain``, each decision lists why everyone else was passed over (costs time
     on large teams).
     """
-    horizon = team.horizon if horizon is None else horizon
+    horizon = team.horizon_for(horizon)
     team = resolve_sources(team, horizon)
     windows = tuple(coverage_windows(team, horizon))
     kept = kept_shifts(team, keep, windows) if keep is not None else []

@@ -135,7 +135,7 @@ def expand_events(team: Team, horizon: Horizon | None = None) -> list[RiskyEvent
         InputError: an endless rule without a horizon end, a rule that yields too many
             occurrences, or two events that end up with the same id.
     """
-    horizon = team.horizon if horizon is None else horizon
+    horizon = team.horizon_for(horizon)
     drafts: list[tuple[EventSpec, datetime, str, bool]] = []
     for spec in team.events:
         base = spec.id or slugify(spec.title)

@@ -239,7 +239,7 @@ def plan_text(
         lines.append("No findings: every window has its ideal staffing.")
     lines.append("")
     lines.append(
-        "On-call time (history included): "
+        ("On-call time (history included): " if team.history else "On-call time: ")
         + ", ".join(
             f"{people_names(team, [p.id])} {format_duration(result.load[p.id], days=False)}"
             for p in team.people

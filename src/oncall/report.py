@@ -11,9 +11,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from oncall.checker import Summary, Validation, people_names
-from oncall.errors import Origin
-from oncall.models import Finding, RiskyEvent, Rotation, Severity, Team, Window
+from oncall.checker import Summary, Validation, locate, people_names
+from oncall.models import Code, Finding, RiskyEvent, Rotation, Severity, Team, Window
 from oncall.timeutil import format_instant, format_span
 
 __all__ = [
@@ -28,21 +27,6 @@ __all__ = [
 
 def _events(windows: Sequence[Window]) -> dict[str, RiskyEvent]:
     return {e.id: e for w in windows for e in w.events}
-
-
-def locate(
-    finding: Finding, rotation: Rotation | None, events: Mapping[str, RiskyEvent]
-) -> Origin | None:
-    """Where to fix a finding: its first shift's place, else its first event's place."""
-    if rotation is not None and finding.shifts:
-        origin = rotation.shifts[finding.shifts[0]].origin
-        if origin.file is not None:
-            return origin
-    for event_id in finding.events:
-        event = events.get(event_id)
-        if event is not None and event.origin.file is not None:
-            return event.origin
-    return None
 
 
 def finding_json(
@@ -105,6 +89,13 @@ _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.I
 _RESET = "\033[0m"
 
 
+_ELSEWHERE = (
+    ("Rest between shifts", frozenset({Code.REST_VIOLATION})),
+    ("Outside the windows", frozenset(Code) - {Code.REST_VIOLATION}),
+)
+"""Findings that overlap no window, under a heading that says what they are."""
+
+
 def validation_text(result: Validation, *, name: str, colour: bool = False) -> str:
     """A verdict line, then the findings grouped by window in local time, errors first."""
     zone = result.team.zone
@@ -136,9 +127,11 @@ def validation_text(result: Validation, *, name: str, colour: bool = False) -> s
         titles = ", ".join(dict.fromkeys(e.title for e in window.events))
         lines += ["", f"{format_span(window.start, window.end, zone)}  {titles}"]
         lines += [show(f) for f in sorted(window_findings, key=lambda f: f.severity.rank)]
-    if elsewhere:
-        lines += ["", "Outside the windows"]
-        lines += [show(f) for f in sorted(elsewhere, key=lambda f: f.severity.rank)]
+    for heading, codes in _ELSEWHERE:
+        found = [f for f in elsewhere if f.code in codes]
+        if found:
+            lines += ["", heading]
+            lines += [show(f) for f in sorted(found, key=lambda f: f.severity.rank)]
     return "\n".join(lines) + "\n"
 
 

@@ -44,7 +44,7 @@ from oncall.models import (
     Shift,
     Team,
     TimeOff,
-    check_known_person,
+    check_known_people,
 )
 from oncall.recurrence import parse_rrule
 from oncall.sources import compile_match
@@ -52,6 +52,7 @@ from oncall.text import UNSAFE_TEXT
 from oncall.timeutil import (
     SHIFT_YEARS,
     DateOrTime,
+    as_written,
     format_duration,
     get_zone,
     local_to_utc,
@@ -614,7 +615,10 @@ def _event(index: int, event: EventFile, team_zone: str) -> EventSpec:
         duration = _instant(event.end, zone_name, (*path, "end")) - start
         if duration <= timedelta(0):
             raise InputError(
-                "the end is not after the start", value=str(event.end), path=(*path, "end")
+                "the end is not after the start, found",
+                value=as_written(event.end),
+                path=(*path, "end"),
+                hint=f"the start is {as_written(event.start)}: give a later end, or a duration",
             )
     else:
         assert event.duration is not None  # noqa: S101 - the model requires one of them
@@ -640,8 +644,7 @@ def _event(index: int, event: EventFile, team_zone: str) -> EventSpec:
 
 def _time_off(index: int, entry: TimeOffFile, zones: dict[str, str]) -> TimeOff:
     path: Path = ("pto", index)
-    check_known_person(entry.person, zones, (*path, "person"))
-    zone = get_zone(zones[entry.person])
+    zone = get_zone(zones[entry.person])  # known: build_team checked
     with within(*path, "start"):
         start = read_instant(entry.start, zone)
     end_value = entry.end
@@ -653,7 +656,10 @@ def _time_off(index: int, entry: TimeOffFile, zones: dict[str, str]) -> TimeOff:
         end = read_instant(end_value, zone, end_of_date=True)
     if end <= start:
         raise InputError(
-            "time off ends before it starts", value=end_value.isoformat(), path=(*path, "end")
+            "time off ends before it starts, found",
+            value=as_written(end_value),
+            path=(*path, "end"),
+            hint=f"the start is {as_written(entry.start)}: give a later end",
         )
     return TimeOff(entry.person, start, end, entry.note)
 
@@ -684,8 +690,13 @@ def _horizon(horizon: HorizonFile, zone: ZoneInfo) -> Horizon:
             bounds.append(read_instant(value, zone, end_of_date=key == "end"))
     start, end = bounds
     if start is not None and end is not None and end <= start:
+        assert horizon.start is not None  # noqa: S101 - as the bounds
+        assert horizon.end is not None  # noqa: S101 - as the bounds
         raise InputError(
-            "the horizon ends before it starts, at", value=str(horizon.end), path=("horizon", "end")
+            "the horizon ends before it starts, found",
+            value=as_written(horizon.end),
+            path=("horizon", "end"),
+            hint=f"the start is {as_written(horizon.start)}: give a later end",
         )
     return Horizon(start, end)
 
@@ -722,7 +733,10 @@ def build_team(data: TeamFile) -> Team:
         )
         for p in data.people
     )
-    zones = {p.id: p.timezone for p in people}
+    zones = {p.id: p.timezone or team_zone for p in people}
+    check_known_people(
+        [(entry.person, ("pto", i, "person")) for i, entry in enumerate(data.pto)], zones
+    )  # every unknown person at once, before their time off is read in their zone
     return Team(
         escalation=_escalation(data.escalation),
         name=data.team,
@@ -754,7 +768,10 @@ def build_rotation(data: RotationFile, team: Team) -> Rotation:
         end = _instant(shift.end, team.timezone, (*path, "end"))
         if end <= start:
             raise InputError(
-                "the shift ends before it starts, at", value=str(shift.end), path=(*path, "end")
+                "the shift ends before it starts, found",
+                value=as_written(shift.end),
+                path=(*path, "end"),
+                hint=f"the start is {as_written(shift.start)}: give a later end",
             )
         shifts.append(Shift(start, end, tuple(shift.people), tuple(shift.events), Origin(path)))
     return Rotation(tuple(shifts))

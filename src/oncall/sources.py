@@ -67,7 +67,7 @@ def resolve_sources(team: Team, horizon: Horizon | None = None) -> Team:
     """
     if not team.sources:
         return team
-    horizon = team.horizon if horizon is None else horizon
+    horizon = team.horizon_for(horizon)
     events = list(team.events)
     time_off = list(team.time_off)
     for source in team.sources:

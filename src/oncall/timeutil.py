@@ -30,7 +30,12 @@ __all__ = [
     "UTC",
     "YEARS",
     "DateOrTime",
+    "as_duration",
+    "as_instant",
+    "as_written",
+    "as_zone_name",
     "check_year",
+    "floating_day",
     "format_duration",
     "format_instant",
     "format_local",
@@ -102,11 +107,83 @@ def _raise_unknown_zone(name: str) -> ZoneInfo:
     names = sorted(available_timezones())
     by_lower = {n.lower(): n for n in names}
     guess = by_lower.get(name.lower().replace(" ", "_"))
+    if guess is None:  # a city alone: 'london' is 'Europe/London'
+        cities = {n.rsplit("/", 1)[-1].lower(): n for n in reversed(names) if "/" in n}
+        guess = cities.get(name.lower().replace(" ", "_"))
     if guess is None:
         close = closest(name.lower(), by_lower, cutoff=0.75)
         guess = by_lower[close] if close else None
     hint = f"did you mean {guess!r}?" if guess else "use an IANA name such as 'America/New_York'"
     raise InputError("unknown time zone", value=name, hint=hint)
+
+
+# Values from Python callers --------------------------------------------------------------
+# The public API takes the standard types and what behaves like them (pendulum's DateTime,
+# Date, Duration and zones are subclasses of datetime, date, timedelta and ZoneInfo); they
+# are turned into plain standard values here, at the boundary, so the core computes with
+# zoneinfo alone.
+
+
+def as_zone_name(value: object, what: str = "timezone") -> str:
+    """The IANA name of a zone given as a name, a `ZoneInfo`, or anything with a ``key``.
+
+    pendulum's zones are `ZoneInfo` subclasses; pytz's carry their name as ``zone``.
+
+    Raises:
+        InputError: for a value that names no IANA zone.
+    """
+    if isinstance(value, str):
+        return value
+    if value is UTC:
+        return "UTC"
+    for attribute in ("key", "zone"):
+        name = getattr(value, attribute, None)
+        if isinstance(name, str) and name:
+            return name
+    raise InputError(
+        f"{what}: expected an IANA time zone name or a ZoneInfo, found",
+        value=value,
+        hint="a fixed offset names no zone: use a name such as 'Europe/London'",
+    )
+
+
+def as_instant(value: object, what: str) -> datetime:
+    """An aware datetime as a plain `datetime` in UTC (a pendulum DateTime becomes one).
+
+    Raises:
+        InputError: for anything else, naive datetimes included.
+    """
+    if isinstance(value, datetime) and value.tzinfo is UTC and type(value) is datetime:
+        return value  # the common case, kept fast: every instant inside is UTC already
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise InputError(f"{what} must be a time-zone aware datetime, found", value=value)
+    utc = value.astimezone(UTC)
+    return datetime(
+        utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second, utc.microsecond, UTC
+    )
+
+
+def as_duration(value: timedelta) -> timedelta:
+    """A plain `timedelta` (a pendulum Duration becomes one)."""
+    if type(value) is timedelta:
+        return value
+    # pendulum's Duration redefines seconds and microseconds (signed, as parts of a total):
+    # read the standard fields through timedelta's own descriptors.
+    days, seconds, micros = (
+        getattr(timedelta, name).__get__(value, timedelta)
+        for name in ("days", "seconds", "microseconds")
+    )
+    return timedelta(days, seconds, micros)
+
+
+def floating_day(day: date, *, end: bool = False) -> datetime:
+    """A day given by a Python caller, as a naive local midnight to be read in a zone later.
+
+    The start of ``day``, or with ``end`` the start of the next day (an end date is
+    included, as in the files). `read_instant` turns it into an instant once the zone
+    is known (the team's, or the person's).
+    """
+    return datetime.combine(day + timedelta(days=1) if end else day, time())
 
 
 def parse_duration(value: object) -> timedelta:
@@ -125,7 +202,9 @@ def parse_duration(value: object) -> timedelta:
         if float(text) == 0:
             return timedelta(0)
         raise InputError(
-            "a duration needs a unit, found", value=value, hint="write 90m or 2h, not 90"
+            "a duration needs a unit, found",
+            value=value,
+            hint=f"write {text}m for minutes or {text}h for hours",
         )
     match = _ISO.fullmatch(text) if text[:1] in "Pp" else _COMPACT.fullmatch(text)
     if match is None or not any(match.groupdict().values()):
@@ -144,14 +223,16 @@ def parse_duration(value: object) -> timedelta:
 
 
 def format_duration(duration: timedelta, *, days: bool = True) -> str:
-    """Write a duration the way a person would type it: ``1h30m``, ``2d``, ``0m``.
+    """Write a duration the way a person would type it: ``1h30m``, ``2d``, ``30h``, ``0m``.
 
-    Without ``days``, whole days are written as hours (``39h``), as for totals.
+    Days are written only for whole days (``2d``, but ``30h`` rather than ``1d6h``);
+    without ``days``, never (``48h``), as for totals.
     """
     seconds = int(duration.total_seconds())
     sign = "-" if seconds < 0 else ""
     seconds = abs(seconds)
-    days_count, rest = divmod(seconds, 86400) if days else (0, seconds)
+    whole_days = days and seconds % 86400 == 0
+    days_count, rest = divmod(seconds, 86400) if whole_days else (0, seconds)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     text = "".join(
@@ -208,6 +289,13 @@ def parse_date_or_datetime(value: object, years: range = YEARS) -> DateOrTime:
             hint="write 2026-12-03, 2026-12-03T20:00 or 2026-12-03T20:00-05:00",
         )
     return check_year(parsed, years)
+
+
+def as_written(value: DateOrTime) -> str:
+    """A date or time the way a person writes it in a file: ``2026-12-03T19:00``."""
+    if isinstance(value, datetime) and not value.second and not value.microsecond:
+        return value.isoformat(timespec="minutes")
+    return value.isoformat()
 
 
 def format_offset(offset: timedelta | None) -> str:

@@ -4,7 +4,7 @@ One VEVENT per shift, DTSTART and DTEND exactly the shift in the team's zone (wi
 VTIMEZONE, see `oncall.export.vtimezone`). UIDs are uuid5 of the team, the person
 (personal feeds) and the shift's start and end, so a change of people updates an event
 in place, a change of time is a new event, and an unrelated change leaves every other
-UID as it was. DTSTAMP is passed in: the same input gives the same bytes.
+UID as it was. DTSTAMP is passed in (or derived): the same input gives the same bytes.
 
 With the previous export, events whose content changed get a higher SEQUENCE and a new
 LAST-MODIFIED, and events that are gone come back once more with ``STATUS:CANCELLED``, so
@@ -26,7 +26,14 @@ from oncall.errors import InputError, foreign_problem
 from oncall.export.vtimezone import vtimezone_lines
 from oncall.models import Person, RiskyEvent, Rotation, Shift, Team, Window
 from oncall.text import quoted
-from oncall.timeutil import SHIFT_YEARS, check_year, format_duration, format_span
+from oncall.timeutil import (
+    SHIFT_YEARS,
+    as_duration,
+    as_instant,
+    check_year,
+    format_duration,
+    format_span,
+)
 from oncall.windows import coverage_windows
 
 __all__ = ["PRODID", "Previous", "read_previous", "shift_uid", "to_ics"]
@@ -125,14 +132,12 @@ def _events_of(shift: Shift, options: _Options) -> list[RiskyEvent]:
 def _who(person: Person | None, person_id: str, *, with_email: bool) -> str:
     if person is None:
         return person_id
-    if with_email and person.email:
+    if with_email and person.email:  # people are named with their emails, not invited
         return f"{person.name} <{person.email}>"
     return person.name
 
 
-def _description(
-    team: Team, shift: Shift, events: Sequence[RiskyEvent], *, with_email: bool
-) -> str:
+def _description(team: Team, shift: Shift, events: Sequence[RiskyEvent]) -> str:
     lines = []
     if events:
         lines.append("Covers:")
@@ -144,7 +149,7 @@ def _description(
     roles = ("primary", "secondary")
     for index, person_id in enumerate(shift.people):
         role = roles[index] if index < len(roles) else f"{index + 1}th"
-        who = _who(team.person(person_id), person_id, with_email=with_email)
+        who = _who(team.person(person_id), person_id, with_email=True)
         lines.append(f"- {who} ({role})")
     return "\n".join(lines)
 
@@ -176,7 +181,7 @@ def _event(options: _Options, shift: Shift, uid: str) -> icalendar.Component:
         summary = "On call: " + (", ".join(titles) or "no event")
     else:
         summary = "On call: " + (", ".join(names) or "nobody")
-    description = _description(team, shift, events, with_email=organizer is None)
+    description = _description(team, shift, events)
     categories = ["On call", *dict.fromkeys(str(e.kind) for e in events)]
     fingerprint = _fingerprint(
         summary, description, categories, shift.people, options.remind, organizer
@@ -202,12 +207,9 @@ def _event(options: _Options, shift: Shift, uid: str) -> icalendar.Component:
     event.add("transp", "TRANSPARENT")
     event.add("sequence", sequence)
     event.add("last-modified", modified)
-    if organizer is not None:
-        event.add("organizer", _address(organizer, team.name))
-        for person_id in shift.people:
-            someone = team.person(person_id)
-            if someone is not None and someone.email:
-                event.add("attendee", _address(someone.email, someone.name, "REQ-PARTICIPANT"))
+    # RFC 5546 wants one ORGANIZER and no ATTENDEE under METHOD:PUBLISH: the team's email,
+    # or without one a URN that names the team (an ORGANIZER is a URI, not always mail).
+    event.add("organizer", _organizer(team))
     event.add("x-oncall-people", ",".join(shift.people))
     event.add("x-oncall-fingerprint", fingerprint)
     if options.remind is not None:
@@ -233,11 +235,12 @@ def _moment(instant: datetime, zone: tzinfo) -> datetime:
     return local
 
 
-def _address(email: str, name: str, role: str | None = None) -> icalendar.vCalAddress:
-    address = icalendar.vCalAddress(f"mailto:{email}")
-    address.params["CN"] = name
-    if role is not None:
-        address.params["ROLE"] = role
+def _organizer(team: Team) -> icalendar.vCalAddress:
+    if team.email:
+        address = icalendar.vCalAddress(f"mailto:{team.email}")
+    else:
+        address = icalendar.vCalAddress(f"urn:uuid:{uuid.uuid5(_NAMESPACE, team.name)}")
+    address.params["CN"] = team.name
     return address
 
 
@@ -252,6 +255,7 @@ _REPLACED = frozenset(
         "STATUS",
         "LAST-MODIFIED",
         "SUMMARY",
+        "ATTENDEE",  # earlier versions invited people; a published feed may not
     }
 )
 
@@ -280,7 +284,7 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
     rotation: Rotation,
     windows: Sequence[Window] | None = None,
     *,
-    stamp: datetime,
+    stamp: datetime | None = None,
     person: str | None = None,
     remind: timedelta | None = None,
     previous: Previous | None = None,
@@ -292,8 +296,9 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
         rotation: the shifts to publish.
         windows: the coverage windows, for the events each shift covers (default: the
             team's, over its horizon).
-        stamp: the DTSTAMP of every event (pass ``SOURCE_DATE_EPOCH`` for reproducible
-            output).
+        stamp: the DTSTAMP of every event: the time of the export (the command passes
+            the time now, or ``SOURCE_DATE_EPOCH``). Default: the start of the first
+            shift (the Unix epoch for none), so that the bytes depend on the input alone.
         person: a person id for a personal feed: only their shifts.
         remind: add a reminder this long before each shift.
         previous: an earlier export, to raise SEQUENCE where events changed and cancel
@@ -309,12 +314,14 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
         who = team.person(person)
         if who is None:
             raise InputError("unknown person", value=person, path=("--person",))
+    if stamp is None:
+        stamp = min((s.start for s in rotation.shifts), default=datetime.fromtimestamp(0, UTC))
     options = _Options(
         team,
         windows,
-        stamp.astimezone(UTC),
+        as_instant(stamp, "stamp"),
         who,
-        remind,
+        None if remind is None else as_duration(remind),
         previous,
         {e.id: e for w in windows for e in w.events},
         [w.start for w in windows],
@@ -343,6 +350,8 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
             if earlier.cancelled and (earlier.end is None or earlier.end <= options.stamp):
                 continue  # cancelled long ago: calendars have seen it
             kept = earlier.component if earlier.cancelled else None
+            if kept is not None and "ATTENDEE" in kept:
+                kept = _tombstone(earlier, options.stamp, team.zone)
             tombstones.append(kept or _tombstone(earlier, options.stamp, team.zone))
 
     zone = team.zone

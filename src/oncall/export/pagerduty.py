@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from oncall.errors import InputError, Path
-from oncall.models import Escalation, Rotation, Team
+from oncall.models import Escalation, Rotation, Shift, Team
 from oncall.timeutil import format_instant, format_span
 
 __all__ = [
@@ -77,15 +77,19 @@ def _check_schedules(team: Team, schedules: Sequence[str]) -> None:
         )
 
 
-def _user(team: Team, person_id: str) -> str:
+def _user(team: Team, shift: Shift, position: int) -> str:
+    person_id = shift.people[position]
+    where = shift.origin.child("people", position)
     person = team.person(person_id)
     if person is None:
-        raise InputError("a shift names someone who is not in people", value=person_id)
+        raise where.error(
+            "this person is not in the team file's people, so has no pagerduty_id", person_id
+        )
     if person.pagerduty_id is None:
-        raise InputError(
-            f"{person.name} is on a shift but has no pagerduty_id",
-            value=person.id,
-            hint="add pagerduty_id to them in the team file",
+        index = team.people.index(person)
+        raise where.error(
+            f"{person.name} (id {person.id!r}) is on call here but has no pagerduty_id",
+            hint=f"add their PagerDuty user id as people[{index}].pagerduty_id in the team file",
         )
     return person.pagerduty_id
 
@@ -147,7 +151,7 @@ def planned_overrides(team: Team, rotation: Rotation, schedules: Sequence[str]) 
             if len(shift.people) <= position:
                 left.append(shift)
                 continue
-            user = _user(team, shift.people[position])
+            user = _user(team, shift, position)
             if runs and runs[-1].user == user and runs[-1].end == shift.start:
                 runs[-1] = Override(schedule, runs[-1].start, shift.end, user)
             else:
