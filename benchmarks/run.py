@@ -33,6 +33,8 @@ from oncall import (
     to_ics,
     to_pagerduty,
 )
+from oncall.review import review
+from oncall.timeline import page
 
 T = TypeVar("T")
 
@@ -113,6 +115,8 @@ def measure(case: Case, repeat: int) -> dict[str, object]:
     rotation, planned = result.rotation, result.windows
     timed("ics", lambda: to_ics(team, rotation, planned, stamp=START))
     timed("pagerduty", lambda: to_pagerduty(team, rotation, ("PSCHED1", "PSCHED2")))
+    reviewed = timed("report", lambda: review(team, rotation, planned, findings))
+    timed("report-html", lambda: page(reviewed))
     return {
         "case": case.name,
         "events": case.events,

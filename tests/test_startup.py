@@ -44,6 +44,9 @@ SLOW: tuple[str, ...] = (
     "pagerduty",  # PagerDuty's client and its HTTP stack: oncall sync pagerduty only
     "httpx2",
     "oncall.export.pagerduty_sync",
+    "holidays",  # public holidays: reports (and planning) only
+    "oncall.review",
+    "oncall.timeline",
 )
 
 
@@ -69,6 +72,7 @@ def test_validate_imports_nothing_it_does_not_need() -> None:
     [
         (("plan", TEAM), "oncall.planner"),
         (("export", "ics", TEAM, ROTATION), "icalendar"),
+        (("report", TEAM, ROTATION), "holidays"),
     ],
 )
 def test_the_commands_that_need_a_slow_module_import_it(argv: tuple[str, ...], needed: str) -> None:

@@ -480,6 +480,39 @@ def _add_sync(commands: argparse._SubParsersAction[_Parser]) -> None:
     pagerduty.set_defaults(handler=_cmd_sync_pagerduty)
 
 
+def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    from oncall.review import (  # noqa: PLC0415 - only this command
+        review,
+        review_json,
+        review_markdown,
+        review_text,
+    )
+
+    team, horizon = _team_and_horizon(args)
+    if args.rotation:
+        rotation = load_rotation(args.rotation, team)
+    else:
+        from oncall.planner import plan  # noqa: PLC0415 - kept out of validate's start-up
+
+        rotation = plan(team, horizon)
+    windows = coverage_windows(team, horizon)
+    findings = check(team, rotation, horizon, windows=windows)
+    result = review(team, rotation, windows, findings, horizon)
+    if args.format in ("html", "svg"):
+        from oncall.timeline import page, timeline_svg  # noqa: PLC0415 - only these formats
+
+        name = args.rotation or "the plan"
+        text = page(result, name=name) if args.format == "html" else timeline_svg(result)
+    elif args.format == "json":
+        text = dumps(review_json(result))
+    elif args.format == "markdown":
+        text = review_markdown(result)
+    else:
+        text = review_text(result)
+    _write(args.output or "-", text.encode(), out)
+    return EXIT_OK
+
+
 def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
     section = RotationFile if args.which == "rotation" else TeamFile
     out.write(dumps(json_schema(section)))
@@ -685,6 +718,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_export(commands)
     _add_sync(commands)
+
+    report = commands.add_parser(
+        "report",
+        help="review a rotation: load per person, after hours, holidays, staffing, score",
+        description="Review a rotation (or, without ROTATION, a plan made on the spot): "
+        "everyone's on-call, after-hours, weekend and holiday time (in their own zone and "
+        "working hours), each window's staffing, pairings, and a quality score over the "
+        "required windows only. html writes one self-contained page with a timeline; svg "
+        "the timeline alone.",
+    )
+    _add_team(report)
+    report.add_argument(
+        "rotation", metavar="ROTATION", nargs="?", help="the rotation (default: plan now)"
+    )
+    _add_range(report)
+    report.add_argument(
+        "--format",
+        choices=("text", "json", "markdown", "html", "svg"),
+        default="text",
+        help="text for people; json; markdown for a pull-request comment; html, one "
+        "self-contained page; svg, the timeline alone",
+    )
+    _add_output(report, required=False)
+    report.set_defaults(handler=_cmd_report)
 
     schema = commands.add_parser(
         "schema",

@@ -246,6 +246,16 @@ def parse_team(
         for e in team.events
     )
     team = replace(team, events=events)
+    # So are holiday calendars, checked against the holidays package when first used.
+    people = tuple(
+        replace(
+            p, holidays=replace(p.holidays, origin=_origin(p.holidays.origin.path, name, document))
+        )
+        if p.holidays is not None and p.holidays.origin.file is None
+        else p
+        for p in team.people
+    )
+    team = replace(team, people=people)
     if data.sources is not None:
         base = FilePath(folder) if folder is not None else FilePath(name).parent
         allowed = tuple(FilePath(d) for d in allow_source_dirs)

@@ -9,6 +9,7 @@ datetimes, ends before starts).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -30,6 +31,7 @@ from oncall.timeutil import (
 
 __all__ = [
     "EVENT_ORDER",
+    "HOURS_ENTRY_PATTERN",
     "CalendarSource",
     "Code",
     "Escalation",
@@ -37,6 +39,7 @@ __all__ = [
     "EventKind",
     "EventSpec",
     "Finding",
+    "Holidays",
     "Horizon",
     "Person",
     "Policy",
@@ -48,6 +51,7 @@ __all__ = [
     "Team",
     "TimeOff",
     "Window",
+    "WorkingHours",
     "check_known_people",
     "check_known_person",
 ]
@@ -113,6 +117,156 @@ def _check_order(start: datetime, end: datetime, what: str) -> None:
         )
 
 
+DAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_DAY_INDEX: Final = {name.lower(): index for index, name in enumerate(DAY_NAMES)}
+_HOURS_ENTRY: Final = re.compile(
+    r"\s*(?P<days>[A-Za-z]{3}(?:\s*[-,]\s*[A-Za-z]{3})*)\s+"
+    r"(?P<start>[0-9]{1,2}:[0-9]{2})\s*-\s*(?P<end>[0-9]{1,2}:[0-9]{2})\s*"
+)
+"""An entry's shape; its days and times are checked one by one, for precise messages."""
+_DAY_PATTERN: Final = "(?:{})".format(
+    "|".join("".join(f"[{c.upper()}{c.lower()}]" for c in name) for name in DAY_NAMES)
+)
+_TIME_PATTERN: Final = "(?:[01]?[0-9]|2[0-3]):[0-5][0-9]"
+HOURS_ENTRY_PATTERN: Final = (
+    rf"^\s*{_DAY_PATTERN}(\s*[-,]\s*{_DAY_PATTERN})*\s+"
+    rf"{_TIME_PATTERN}\s*-\s*({_TIME_PATTERN}|24:00)\s*$"
+)
+"""The entries `WorkingHours.parse` accepts, as a JSON Schema (ECMA 262) pattern; it
+also refuses an entry that starts when it ends."""
+
+
+def _day(name: str, entry: str) -> int:
+    index = _DAY_INDEX.get(name.strip().lower())
+    if index is None:
+        raise InputError(
+            f"unknown day {name.strip()!r} in working hours", value=entry, hint="Mon, Tue, ..., Sun"
+        )
+    return index
+
+
+def _minute_of_day(text: str, entry: str, *, end: bool) -> int:
+    hours, minutes = (int(part) for part in text.split(":"))
+    total = hours * 60 + minutes
+    if minutes >= 60 or total > 24 * 60 or (total == 24 * 60 and not end):
+        raise InputError("not a time of day in working hours", value=entry, hint="00:00 to 24:00")
+    return total
+
+
+@dataclass(frozen=True, slots=True)
+class WorkingHours:
+    """When someone works, every week, in the wall-clock time of their own zone.
+
+    Attributes:
+        spans: ``(weekday, start, end)``: Monday is 0, ``start`` and ``end`` are minutes
+            of that day, ``0 <= start < end <= 1440``; sorted, not overlapping.
+        text: how they were written, for people (``Mon-Fri 09:00-17:00``).
+    """
+
+    spans: tuple[tuple[int, int, int], ...] = tuple((day, 9 * 60, 17 * 60) for day in range(5))
+    text: str = "Mon-Fri 09:00-17:00"
+
+    @classmethod
+    def parse(cls, value: object) -> WorkingHours:
+        """Read ``Mon-Fri 09:00-17:00``, or a list of such entries (``[]``: none).
+
+        Days are ``Mon`` .. ``Sun``, in ranges (``Fri-Mon`` wraps round) or lists
+        (``Mon,Wed``); an end at or before the start runs past midnight into the next day.
+
+        Raises:
+            InputError: naming the entry that cannot be read.
+        """
+        entries = [value] if isinstance(value, str) else value
+        if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+            raise InputError(
+                "expected working hours such as 'Mon-Fri 09:00-17:00' (or a list), found",
+                value=value,
+            )
+        minutes: set[tuple[int, int, int]] = set()
+        for entry in entries:
+            match = _HOURS_ENTRY.fullmatch(entry)
+            if match is None:
+                raise InputError(
+                    "expected working hours such as 'Mon-Fri 09:00-17:00', found", value=entry
+                )
+            start = _minute_of_day(match["start"], entry, end=False)
+            end = _minute_of_day(match["end"], entry, end=True)
+            if end == start:
+                raise InputError("working hours that start when they end", value=entry)
+            for day in _days(match["days"], entry):
+                if end > start:
+                    minutes.add((day, start, end))
+                else:  # overnight: into the next day
+                    minutes.add((day, start, 24 * 60))
+                    if end:
+                        minutes.add(((day + 1) % 7, 0, end))
+        text = ", ".join(" ".join(e.split()) for e in entries) if entries else "none"
+        return cls(_merge_spans(minutes), text)
+
+    def working_days(self) -> frozenset[int]:
+        """The weekdays (Monday 0) with any working hours."""
+        return frozenset(day for day, _, _ in self.spans)
+
+
+def _days(text: str, entry: str) -> list[int]:
+    days: list[int] = []
+    for part in text.split(","):
+        first, _, last = part.partition("-")
+        start = _day(first, entry)
+        stop = _day(last, entry) if last else start
+        days.extend((start + step) % 7 for step in range((stop - start) % 7 + 1))
+    return days
+
+
+def _merge_spans(spans: Iterable[tuple[int, int, int]]) -> tuple[tuple[int, int, int], ...]:
+    merged: list[tuple[int, int, int]] = []
+    for day, start, end in sorted(spans):
+        if merged and merged[-1][0] == day and start <= merged[-1][2]:
+            merged[-1] = (day, merged[-1][1], max(end, merged[-1][2]))
+        else:
+            merged.append((day, start, end))
+    return tuple(merged)
+
+
+_HOLIDAYS: Final = re.compile(r"(?P<country>[A-Z]{2})(?:-(?P<subdivision>[A-Z0-9]{1,5}))?")
+
+
+@dataclass(frozen=True, slots=True)
+class Holidays:
+    """A public holiday calendar: a country and optionally a subdivision (``GB-ENG``).
+
+    The dates come from the `holidays` package, imported only where they are needed
+    (`oncall.workhours`), which checks that it knows the country and subdivision.
+
+    Attributes:
+        country: an ISO 3166-1 alpha-2 code (``US``).
+        subdivision: a subdivision code as the `holidays` package names it (``CA``).
+        origin: where it was written, for the error when the package does not know it.
+    """
+
+    country: str
+    subdivision: str | None = None
+    origin: Origin = field(default_factory=Origin, compare=False)
+
+    @classmethod
+    def parse(cls, value: object, origin: Origin | None = None) -> Holidays:
+        """Read ``US``, ``GB-ENG`` or ``de-by`` (upper-cased).
+
+        Raises:
+            InputError: when it is not a country code with an optional subdivision.
+        """
+        match = _HOLIDAYS.fullmatch(value.upper()) if isinstance(value, str) else None
+        if match is None:
+            raise InputError(
+                "expected a country code and optional subdivision such as 'US' or 'GB-ENG', found",
+                value=value,
+            )
+        return cls(match["country"], match["subdivision"], origin or Origin())
+
+    def __str__(self) -> str:
+        return f"{self.country}-{self.subdivision}" if self.subdivision else self.country
+
+
 @dataclass(frozen=True, slots=True)
 class Policy:
     """How much coverage risky events need.
@@ -126,6 +280,8 @@ class Policy:
         risk_threshold: events below this risk need no coverage.
         min_rest: nobody gets two shifts closer together than this (``None``: no rule).
         max_shift: windows longer than this are covered by consecutive shifts.
+        working_hours: everyone's working hours unless they say their own.
+        holidays: everyone's public holidays unless they say their own (``None``: none).
     """
 
     lead: timedelta = timedelta(hours=1)
@@ -136,6 +292,8 @@ class Policy:
     risk_threshold: Risk = Risk.MODERATE
     min_rest: timedelta | None = None
     max_shift: timedelta | None = None
+    working_hours: WorkingHours = WorkingHours()
+    holidays: Holidays | None = None
 
     def __post_init__(self) -> None:
         for name in ("lead", "lag", "merge_gap", "min_rest", "max_shift"):
@@ -182,6 +340,9 @@ class Person:
         timezone: the IANA zone their dates (PTO days) are read in: a name, a `ZoneInfo`
             or anything with an IANA ``key``; ``None`` (the default) is the team's.
         pagerduty_id: their PagerDuty user id, needed for PagerDuty export.
+        working_hours: when they work, in their own zone; on-call time outside it is
+            after-hours.
+        holidays: their public holidays (``None``: none).
     """
 
     id: str
@@ -189,6 +350,8 @@ class Person:
     email: str | None = None
     timezone: str | None = None
     pagerduty_id: str | None = None
+    working_hours: WorkingHours = WorkingHours()
+    holidays: Holidays | None = None
 
     def __post_init__(self) -> None:
         if not self.name:

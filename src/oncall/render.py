@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 from oncall.checker import people_names
 from oncall.errors import InputError
 from oncall.models import Finding, RiskyEvent, Rotation, Shift, Team, Window
-from oncall.report import finding_json
+from oncall.report import finding_json, hours
 from oncall.timeutil import format_duration, format_instant, format_span, local_date
+from oncall.workhours import split_by_person
 
 if TYPE_CHECKING:
     from oncall.planner import Decision, PlanResult
@@ -187,11 +188,20 @@ def plan_json(
     }
     if explain:
         document["decisions"] = [_decision_json(d, team) for d in result.decisions]
+        document["after_hours"] = {
+            person: {
+                "hours": hours(split.total),
+                "after_hours": hours(split.after_hours),
+                "weekend": hours(split.weekend),
+                "holiday": hours(split.holiday),
+            }
+            for person, split in split_by_person(team, result.rotation).items()
+        }
     return document
 
 
 def _load_json(load: Mapping[str, timedelta]) -> dict[str, float]:
-    return {person: round(time.total_seconds() / 3600, 4) for person, time in load.items()}
+    return {person: hours(time) for person, time in load.items()}
 
 
 def _decision_json(decision: Decision, team: Team) -> dict[str, Any]:
@@ -245,4 +255,17 @@ def plan_text(
             for p in team.people
         )
     )
+    if explain:
+        lines += ["", "After hours in this plan (each person's own zone, working hours, holidays):"]
+        splits = split_by_person(team, result.rotation)
+        for person in team.people:
+            split = splits[person.id]
+            where = f"{person.working_hours.text} {person.timezone}"
+            where += f", holidays {person.holidays}" if person.holidays else ""
+            lines.append(
+                f"    {person.name}: {format_duration(split.after_hours, days=False)} of "
+                f"{format_duration(split.total, days=False)} after hours, "
+                f"{format_duration(split.weekend, days=False)} on weekends, "
+                f"{format_duration(split.holiday, days=False)} on holidays ({where})"
+            )
     return "\n".join(lines) + "\n"

@@ -8,7 +8,7 @@ first event in the team file.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from oncall.checker import Summary, Validation, locate, people_names
@@ -17,12 +17,18 @@ from oncall.timeutil import format_instant, format_span
 
 __all__ = [
     "finding_json",
+    "hours",
     "locate",
     "validation_github",
     "validation_json",
     "validation_markdown",
     "validation_text",
 ]
+
+
+def hours(duration: timedelta) -> float:
+    """A duration as JSON shows it: hours, rounded to 4 decimals."""
+    return round(duration.total_seconds() / 3600, 4)
 
 
 def _events(windows: Sequence[Window]) -> dict[str, RiskyEvent]:

@@ -32,10 +32,12 @@ from pydantic_core import core_schema as cs
 
 from oncall.errors import InputError, Origin, Path, within
 from oncall.models import (
+    HOURS_ENTRY_PATTERN,
     Escalation,
     EscalationStep,
     EventKind,
     EventSpec,
+    Holidays,
     Horizon,
     Person,
     Policy,
@@ -44,6 +46,7 @@ from oncall.models import (
     Shift,
     Team,
     TimeOff,
+    WorkingHours,
     check_known_people,
 )
 from oncall.recurrence import parse_rrule
@@ -266,6 +269,36 @@ SHIFT_TIME: Final = _checked(
 DAY: Final = _checked(
     parse_date_or_datetime, "a date: a whole day in the team's zone", format="date"
 )
+_HOURS_ENTRY_JSON: Final = {
+    "type": "string",
+    "pattern": HOURS_ENTRY_PATTERN,
+    "examples": ["Mon-Fri 09:00-17:00", "Sun-Thu 08:00-16:00"],
+}
+WORKING_HOURS: Final = Kind(
+    cs.no_info_plain_validator_function(WorkingHours.parse),
+    {
+        "description": "days and local times in the person's own zone: 'Mon-Fri 09:00-17:00', "
+        "or a list of such entries ([] for none); an end before the start runs past midnight",
+        "anyOf": [_HOURS_ENTRY_JSON, {"type": "array", "items": _HOURS_ENTRY_JSON}],
+    },
+)
+NO_HOLIDAYS: Final = "none"
+"""What ``holidays: none`` reads as: no public holidays, whatever the policy says."""
+
+
+def _holidays(value: object) -> Holidays | str:
+    if isinstance(value, str) and value.lower() == NO_HOLIDAYS:
+        return NO_HOLIDAYS
+    return Holidays.parse(value)
+
+
+HOLIDAYS: Final = _checked(
+    _holidays,
+    "public holidays: an ISO 3166 country code and optional subdivision, as the holidays "
+    "package knows them; none for no holidays",
+    pattern=r"^([A-Za-z]{2}(-[A-Za-z0-9]{1,5})?|[Nn][Oo][Nn][Ee])$",
+    examples=["US", "GB-ENG", "DE-BY", "none"],
+)
 PLAIN_TEXT: Final = Kind(cs.str_schema(strict=True), {"type": "string"})
 BOOLEAN: Final = Kind(cs.bool_schema(strict=True), {"type": "boolean"})
 
@@ -323,6 +356,14 @@ class PolicyFile:
     max_shift: timedelta | None = key(
         _optional(DURATION), "longer windows are covered by consecutive shifts", default=None
     )
+    working_hours: WorkingHours | None = key(
+        _optional(WORKING_HOURS),
+        "everyone's working hours unless they give their own (default Mon-Fri 09:00-17:00)",
+        default=None,
+    )
+    holidays: Holidays | str | None = key(
+        _optional(HOLIDAYS), "everyone's public holidays unless they give their own", default=None
+    )
 
 
 @dataclass(**_SECTION)
@@ -343,6 +384,14 @@ class PersonFile:
     timezone: str | None = key(_optional(ZONE), "defaults to the team's", default=None)
     pagerduty_id: str | None = key(
         _optional(PAGERDUTY_ID), "needed for PagerDuty export", default=None
+    )
+    working_hours: WorkingHours | None = key(
+        _optional(WORKING_HOURS), "in their own zone; defaults to the policy's", default=None
+    )
+    holidays: Holidays | str | None = key(
+        _optional(HOLIDAYS),
+        "their public holidays (none: none); defaults to the policy's",
+        default=None,
     )
 
 
@@ -701,6 +750,20 @@ def _horizon(horizon: HorizonFile, zone: ZoneInfo) -> Horizon:
     return Horizon(start, end)
 
 
+def _placed_holidays(
+    holidays: Holidays | str | None, path: Path, default: Holidays | None = None
+) -> Holidays | None:
+    """The holidays, with the field path they were written at (the loader adds the line).
+
+    ``default`` when none are given; ``None`` for ``none``.
+    """
+    if holidays is None:
+        return default
+    if not isinstance(holidays, Holidays):  # NO_HOLIDAYS
+        return None
+    return dataclasses.replace(holidays, origin=Origin(path))
+
+
 def build_team(data: TeamFile) -> Team:
     """Read every time in a validated team file in its zone and build the `Team`.
 
@@ -721,6 +784,8 @@ def build_team(data: TeamFile) -> Team:
             risk_threshold=policy_file.risk_threshold,
             min_rest=policy_file.min_rest,
             max_shift=policy_file.max_shift,
+            working_hours=policy_file.working_hours or WorkingHours(),
+            holidays=_placed_holidays(policy_file.holidays, ("policy", "holidays")),
         )
     horizon = _horizon(data.horizon, get_zone(team_zone))
     people = tuple(
@@ -730,8 +795,10 @@ def build_team(data: TeamFile) -> Team:
             email=p.email,
             timezone=p.timezone or team_zone,
             pagerduty_id=p.pagerduty_id,
+            working_hours=p.working_hours or policy.working_hours,
+            holidays=_placed_holidays(p.holidays, ("people", i, "holidays"), policy.holidays),
         )
-        for p in data.people
+        for i, p in enumerate(data.people)
     )
     zones = {p.id: p.timezone or team_zone for p in people}
     check_known_people(

@@ -17,7 +17,9 @@ The machine's own time zone is never consulted.
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import Final
@@ -50,6 +52,7 @@ __all__ = [
     "read_instant",
     "start_of_day",
     "to_local",
+    "wall_clock_pieces",
 ]
 
 DateOrTime = date | datetime
@@ -421,3 +424,43 @@ def _zone_name(local: datetime) -> str:
 
 # Fixed English names: strftime("%a") follows the machine's locale.
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+_OFFSET_STEP = timedelta(hours=6)
+"""Offsets are sampled this far apart: no zone changes its offset twice within it."""
+
+
+def _offset(instant: datetime, zone: tzinfo) -> timedelta:
+    return instant.astimezone(zone).utcoffset() or timedelta(0)
+
+
+def wall_clock_pieces(
+    start: datetime, end: datetime, zone: tzinfo
+) -> Iterator[tuple[datetime, datetime]]:
+    """``[start, end)`` as naive wall-clock stretches of ``zone``, cut where its offset changes.
+
+    Within each stretch the wall clock runs with elapsed time, so a length measured on it
+    is elapsed time, and a wall-clock rule (working hours, whole local days) can be
+    applied to it directly, across DST changes too.
+    """
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    cursor, offset = start, _offset(start, zone)
+    probe = start
+    while probe < end:
+        probe = min(probe + _OFFSET_STEP, end)
+        later = _offset(probe - timedelta(seconds=1), zone)
+        if later == offset:
+            continue
+        # The offset changes once between the previous probe and this one, at a whole second.
+        low = int(max(probe - _OFFSET_STEP - timedelta(seconds=1), cursor).timestamp())
+        high = math.ceil((probe - timedelta(seconds=1)).timestamp())
+        while high - low > 1:
+            middle = (low + high) // 2
+            if _offset(datetime.fromtimestamp(middle, UTC), zone) == offset:
+                low = middle
+            else:
+                high = middle
+        change = max(datetime.fromtimestamp(high, UTC), cursor)
+        yield (cursor + offset).replace(tzinfo=None), (change + offset).replace(tzinfo=None)
+        cursor, offset = change, later
+    yield (cursor + offset).replace(tzinfo=None), (end + offset).replace(tzinfo=None)
