@@ -607,7 +607,9 @@ def _instant(value: DateOrTime, zone_name: str, path: Path) -> datetime:
         return local_to_utc(value, get_zone(zone_name))
 
 
-def _event(index: int, event: EventFile, team_zone: str) -> EventSpec:
+def _event(
+    index: int, event: EventFile, team_zone: str, place: Callable[[Path], Origin]
+) -> EventSpec:
     path: Path = ("events", index)
     zone_name = event.timezone or team_zone
     start = _instant(event.start, zone_name, (*path, "start"))
@@ -638,7 +640,7 @@ def _event(index: int, event: EventFile, team_zone: str) -> EventSpec:
         risk=event.risk,
         rrule=event.rrule,
         exdates=tuple(event.exdates),
-        origin=Origin(path),
+        origin=place(path),
     )
 
 
@@ -701,8 +703,11 @@ def _horizon(horizon: HorizonFile, zone: ZoneInfo) -> Horizon:
     return Horizon(start, end)
 
 
-def build_team(data: TeamFile) -> Team:
+def build_team(data: TeamFile, place: Callable[[Path], Origin] = Origin) -> Team:
     """Read every time in a validated team file in its zone and build the `Team`.
+
+    ``place`` makes each event's origin from its field path (the loader adds the file
+    and the line).
 
     Raises:
         InputError: with the field path of the first problem: an ambiguous or
@@ -746,13 +751,17 @@ def build_team(data: TeamFile) -> Team:
         horizon=horizon,
         people=people,
         time_off=tuple(_time_off(i, entry, zones) for i, entry in enumerate(data.pto)),
-        events=tuple(_event(i, event, team_zone) for i, event in enumerate(data.events)),
+        events=tuple(_event(i, e, team_zone, place) for i, e in enumerate(data.events)),
         history=dict(data.history),
     )
 
 
-def build_rotation(data: RotationFile, team: Team) -> Rotation:
+def build_rotation(
+    data: RotationFile, team: Team, place: Callable[[Path], Origin] = Origin
+) -> Rotation:
     """Read every time in a validated rotation file in the team's zone.
+
+    ``place`` makes each shift's origin from its field path, as for `build_team`.
 
     People are kept as written: unknown or repeated people are findings for the checker,
     not input errors.
@@ -773,5 +782,5 @@ def build_rotation(data: RotationFile, team: Team) -> Rotation:
                 path=(*path, "end"),
                 hint=f"the start is {as_written(shift.start)}: give a later end",
             )
-        shifts.append(Shift(start, end, tuple(shift.people), tuple(shift.events), Origin(path)))
+        shifts.append(Shift(start, end, tuple(shift.people), tuple(shift.events), place(path)))
     return Rotation(tuple(shifts))
