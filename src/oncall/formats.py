@@ -172,6 +172,7 @@ class _Builder:
         self.listed = 0  # list indexes in ``path``: shallow paths have one, at the end
         self.nodes = 0
         self.aliases = 0
+        self.reached = 0  # the deepest level a collection's items are at
         self.anchors: dict[str, tuple[object, int, int]] = {}  # value, nodes, height
         self.texts: dict[str, str] = {}  # the text of each anchored scalar, for keys
 
@@ -180,8 +181,7 @@ class _Builder:
         event = self.next_event()
         if isinstance(event, yaml.StreamEndEvent):
             return None
-        document = self.next_event()  # after DocumentStart
-        data, _ = self.node(document, 0, record=True)
+        data = self.node(self.next_event(), 0, record=True)  # the event after DocumentStart
         self.next_event()  # DocumentEnd
         event = self.next_event()
         if not isinstance(event, yaml.StreamEndEvent):
@@ -194,8 +194,8 @@ class _Builder:
             line=_line(event),
         )
 
-    def node(self, event: Any, depth: int, *, record: bool) -> tuple[object, int]:
-        """The value that starts with ``event``, and the height of its subtree.
+    def node(self, event: Any, depth: int, *, record: bool) -> object:
+        """The value that starts with ``event``, at ``depth``.
 
         ``record``: keep the line of the current path (see `Document`).
         """
@@ -207,11 +207,11 @@ class _Builder:
         if record:
             self.lines.setdefault(tuple(self.path), _line(event))
         tag = event.tag
-        if tag is None and event.anchor is None and type(event) is _SCALAR:  # most of a file
+        kind = type(event)
+        if tag is None and event.anchor is None and kind is _SCALAR:  # most of a file
             text = event.value
             plain = not event.style  # quoted and block scalars are text
-            return (_plain_scalar(text) if plain and _RESOLVED.fullmatch(text) else text), 0
-
+            return _plain_scalar(text) if plain and _RESOLVED.fullmatch(text) else text
         if tag is not None and tag != "!" and tag not in _CORE_TAGS:
             raise InputError(
                 "YAML tags are not allowed",
@@ -220,27 +220,28 @@ class _Builder:
                 line=_line(event),
                 hint="remove the tag",
             )
-        start = self.nodes
-        height = 0
+        start, reached = self.nodes, self.reached
+        self.reached = depth
         value: object
-        kind = type(event)
         if kind is _SCALAR:
             value = self._scalar(event)
         elif kind is _SEQUENCE:
-            value, height = self._sequence(depth)
+            value = self._sequence(depth)
         elif kind is _MAPPING:
-            value, height = self._mapping(depth)
+            value = self._mapping(depth)
         else:  # pragma: no cover - the parser sends nothing else here
             raise InputError("unsupported YAML node", line=_line(event))
+        height = self.reached - depth
+        self.reached = max(reached, self.reached)
         if event.anchor is not None:
             if event.anchor in self.anchors:
                 raise InputError("invalid YAML: second occurrence", line=_line(event))
             self.anchors[event.anchor] = (value, self.nodes - start + 1, height)
             if kind is _SCALAR:
                 self.texts[event.anchor] = str(event.value)
-        return value, height
+        return value
 
-    def _alias(self, event: Any, depth: int, *, record: bool) -> tuple[object, int]:
+    def _alias(self, event: Any, depth: int, *, record: bool) -> object:
         found = self.anchors.get(event.anchor)
         if found is None:  # undefined, or an alias inside its own anchor
             raise InputError(
@@ -249,11 +250,12 @@ class _Builder:
         value, nodes, height = found
         self.nodes += nodes
         self.aliases += 1
-        if self.nodes > MAX_NODES or depth + height > MAX_DEPTH or self.aliases > MAX_ALIASES:
+        self.reached = max(self.reached, depth + height)
+        if self.nodes > MAX_NODES or self.reached > MAX_DEPTH or self.aliases > MAX_ALIASES:
             self._refuse(event)
         if record:
             self.lines.setdefault(tuple(self.path), _line(event))
-        return value, height
+        return value
 
     def _scalar(self, event: Any) -> object:
         text = str(event.value)
@@ -272,48 +274,41 @@ class _Builder:
             )
         return value
 
-    def _sequence(self, depth: int) -> tuple[list[object], int]:
+    def _sequence(self, depth: int) -> list[object]:
         items: list[object] = []
-        height = 0
         path = self.path
         path.append(0)
         self.listed += 1
+        self.reached = max(self.reached, depth + 1)
         record = self.deep or self.listed == 1
         next_event = self.next_event
         event = next_event()
         while type(event) is not yaml.SequenceEndEvent:
             path[-1] = len(items)
-            value, below = self.node(event, depth + 1, record=record)
-            items.append(value)
-            if below >= height:
-                height = below + 1
+            items.append(self.node(event, depth + 1, record=record))
             event = next_event()
         path.pop()
         self.listed -= 1
-        return items, height
+        return items
 
-    def _mapping(self, depth: int) -> tuple[dict[str, object], int]:
+    def _mapping(self, depth: int) -> dict[str, object]:
         result: dict[str, object] = {}
-        height = 0
         path = self.path
         path.append("")
+        self.reached = max(self.reached, depth + 1)
         record = self.deep or not self.listed
+        fast = depth + 1 <= MAX_DEPTH  # plain values need no depth check of their own
         next_event = self.next_event
+        resolved = _RESOLVED.fullmatch
         event = next_event()
         while type(event) is not yaml.MappingEndEvent:
-            if type(event) is yaml.AliasEvent:
-                self._alias(event, depth + 1, record=False)
-                if event.anchor not in self.texts:
-                    raise InputError(
-                        "keys must be plain text", path=tuple(path[:-1]), line=_line(event)
-                    )
-                key = self.texts[event.anchor]
-            elif type(event) is not _SCALAR:
-                raise InputError(
-                    "keys must be plain text", path=tuple(path[:-1]), line=_line(event)
-                )
+            if type(event) is _SCALAR:
+                key = event.value
+                if event.anchor is not None:  # a key may be an alias's anchor too
+                    self.anchors[event.anchor] = (key, 1, 0)
+                    self.texts[event.anchor] = key
             else:
-                key = str(event.value)
+                key = self._key(event, depth)
             if key in result:
                 raise InputError(
                     "duplicate key",
@@ -325,14 +320,28 @@ class _Builder:
             path[-1] = key
             if record:
                 self.lines.setdefault(tuple(path), _line(event))
-            # The value's line is its key's, kept above.
-            value, below = self.node(next_event(), depth + 1, record=False)
-            result[key] = value
-            if below >= height:
-                height = below + 1
+            event = next_event()
+            if fast and type(event) is _SCALAR and event.tag is None and event.anchor is None:
+                # `node`'s first case, inlined: most values in a file are plain text.
+                self.nodes += 1
+                if self.nodes > MAX_NODES:
+                    self._refuse(event)
+                text = event.value
+                plain = not event.style
+                result[key] = _plain_scalar(text) if plain and resolved(text) else text
+            else:  # the value's line is its key's, kept above
+                result[key] = self.node(event, depth + 1, record=False)
             event = next_event()
         path.pop()
-        return result, height
+        return result
+
+    def _key(self, event: Any, depth: int) -> str:
+        """The text of a key that is no plain scalar: an alias of one, else an error."""
+        if type(event) is yaml.AliasEvent:
+            self._alias(event, depth + 1, record=False)
+            if event.anchor in self.texts:
+                return self.texts[event.anchor]
+        raise InputError("keys must be plain text", path=tuple(self.path[:-1]), line=_line(event))
 
 
 def _yaml_data(text: str, *, deep: bool) -> tuple[object, dict[Path, int]]:
