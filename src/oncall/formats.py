@@ -150,6 +150,12 @@ _MAPPING: Final = yaml.MappingStartEvent
 _SEQUENCE: Final = yaml.SequenceStartEvent
 
 
+def _untagged(event: Any) -> object:
+    """The value of a scalar without tag or anchor: quoted and block scalars are text."""
+    text = event.value
+    return _plain_scalar(text) if not event.style and _RESOLVED.fullmatch(text) else text
+
+
 def _line(event: Any) -> int:
     return int(event.start_mark.line) + 1
 
@@ -209,9 +215,7 @@ class _Builder:
         tag = event.tag
         kind = type(event)
         if tag is None and event.anchor is None and kind is _SCALAR:  # most of a file
-            text = event.value
-            plain = not event.style  # quoted and block scalars are text
-            return _plain_scalar(text) if plain and _RESOLVED.fullmatch(text) else text
+            return _untagged(event)
         if tag is not None and tag != "!" and tag not in _CORE_TAGS:
             raise InputError(
                 "YAML tags are not allowed",
@@ -279,13 +283,22 @@ class _Builder:
         path = self.path
         path.append(0)
         self.listed += 1
-        self.reached = max(self.reached, depth + 1)
+        if depth >= self.reached:
+            self.reached = depth + 1
         record = self.deep or self.listed == 1
+        fast = not record and depth + 1 <= MAX_DEPTH
         next_event = self.next_event
         event = next_event()
         while type(event) is not yaml.SequenceEndEvent:
-            path[-1] = len(items)
-            items.append(self.node(event, depth + 1, record=record))
+            if fast and type(event) is _SCALAR and event.tag is None and event.anchor is None:
+                # `node`'s first case, inlined, as in `_mapping`.
+                self.nodes += 1
+                if self.nodes > MAX_NODES:
+                    self._refuse(event)
+                items.append(_untagged(event))
+            else:
+                path[-1] = len(items)
+                items.append(self.node(event, depth + 1, record=record))
             event = next_event()
         path.pop()
         self.listed -= 1
@@ -295,11 +308,11 @@ class _Builder:
         result: dict[str, object] = {}
         path = self.path
         path.append("")
-        self.reached = max(self.reached, depth + 1)
+        if depth >= self.reached:
+            self.reached = depth + 1
         record = self.deep or not self.listed
         fast = depth + 1 <= MAX_DEPTH  # plain values need no depth check of their own
         next_event = self.next_event
-        resolved = _RESOLVED.fullmatch
         event = next_event()
         while type(event) is not yaml.MappingEndEvent:
             if type(event) is _SCALAR:
@@ -326,9 +339,7 @@ class _Builder:
                 self.nodes += 1
                 if self.nodes > MAX_NODES:
                     self._refuse(event)
-                text = event.value
-                plain = not event.style
-                result[key] = _plain_scalar(text) if plain and resolved(text) else text
+                result[key] = _untagged(event)
             else:  # the value's line is its key's, kept above
                 result[key] = self.node(event, depth + 1, record=False)
             event = next_event()
