@@ -365,10 +365,14 @@ def _cmd_export_pagerduty(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_FINDINGS
     if _refuse_wrong_person(result, name, force=args.force):
         return EXIT_FINDINGS
-    overrides = to_pagerduty(result.team, result.rotation, args.schedule)
+    team, rotation = result.team, result.rotation
+    del result  # its windows and findings: a large plan's memory, no longer needed
+    overrides = to_pagerduty(team, rotation, args.schedule)
     for note in overrides.notes:
         sys.stderr.write(f"oncall: note: {note}\n")
-    _write(args.output, dumps(overrides.document).encode(), out)
+    text = dumps(overrides.document)
+    del overrides  # before the text is encoded: the two largest things need not coexist
+    _write(args.output, text.encode(), out)
     return EXIT_OK
 
 

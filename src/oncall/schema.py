@@ -22,7 +22,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, Final
 from zoneinfo import ZoneInfo
@@ -596,6 +596,8 @@ def _json_value(value: object) -> object:
 
 
 def _instant(value: DateOrTime, zone_name: str, path: Path) -> datetime:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC)  # exact: no zone to read it in, nothing to go wrong
     if not isinstance(value, datetime):
         raise InputError(
             "expected a date and time, found",
