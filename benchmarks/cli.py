@@ -21,7 +21,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,37 +37,44 @@ def _duration(value: timedelta) -> str:
     return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}m"
 
 
+def _entries(key: str, rows: list[dict[str, object]]) -> list[str]:
+    """``key:`` and a block list of mappings, one field a line."""
+    lines = [f"{key}:"]
+    for row in rows:
+        lines += [f"{'  - ' if n == 0 else '    '}{k}: {v}" for n, (k, v) in enumerate(row.items())]
+    return lines
+
+
 def team_yaml(team: Team) -> str:
     """The generated team as a team file (times on the minute, with their UTC offset)."""
+
+    def minutes(value: datetime) -> str:
+        return value.isoformat(timespec="minutes")
+
     lines = [
         f"team: {team.name}",
         f"timezone: {team.timezone}",
         "policy:",
         f"  min_rest: {_duration(team.policy.min_rest or timedelta(0))}",
-        "people:",
     ]
-    for person in team.people:
-        lines += [
-            f"  - id: {person.id}",
-            f"    timezone: {person.timezone}",
-            f"    pagerduty_id: {person.pagerduty_id}",
-        ]
-    lines.append("pto:")
-    for entry in team.time_off:
-        lines += [
-            f"  - person: {entry.person}",
-            f"    start: {entry.start.isoformat(timespec='minutes')}",
-            f"    end: {entry.end.isoformat(timespec='minutes')}",
-        ]
-    lines.append("events:")
-    for event in team.events:
-        lines += [
-            f"  - id: {event.id}",
-            f"    title: {event.title}",
-            f"    start: {event.start.isoformat(timespec='minutes')}",
-            f"    duration: {_duration(event.duration)}",
-            f"    timezone: {event.timezone}",
-        ]
+    people = [
+        {"id": p.id, "timezone": p.timezone, "pagerduty_id": p.pagerduty_id} for p in team.people
+    ]
+    pto = [
+        {"person": o.person, "start": minutes(o.start), "end": minutes(o.end)}
+        for o in team.time_off
+    ]
+    events = [
+        {
+            "id": e.id,
+            "title": e.title,
+            "start": minutes(e.start),
+            "duration": _duration(e.duration),
+            "timezone": e.timezone,
+        }
+        for e in team.events
+    ]
+    lines += _entries("people", people) + _entries("pto", pto) + _entries("events", events)
     return "\n".join(lines) + "\n"
 
 
