@@ -21,6 +21,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,7 +38,7 @@ def _duration(value: timedelta) -> str:
     return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}m"
 
 
-def _entries(key: str, rows: list[dict[str, object]]) -> list[str]:
+def _entries(key: str, rows: Sequence[Mapping[str, object]]) -> list[str]:
     """``key:`` and a block list of mappings, one field a line."""
     lines = [f"{key}:"]
     for row in rows:
