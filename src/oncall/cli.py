@@ -346,7 +346,13 @@ def _cmd_export_ics(args: argparse.Namespace, out: TextIO) -> int:
 def _write(destination: str, data: bytes, out: TextIO) -> None:
     """Write ``data`` to the file ``destination`` atomically, or to ``out`` for ``-``."""
     if destination == "-":
-        out.write(data.decode())
+        buffer = getattr(out, "buffer", None)
+        if buffer is None:  # a text stream only (a StringIO)
+            out.write(data.decode())
+        else:  # the bytes as they are: no second copy as text, whatever the locale
+            out.flush()
+            buffer.write(data)
+            buffer.flush()
     else:
         from oncall.output import make_folder, write_atomic  # noqa: PLC0415 - only writing
 
