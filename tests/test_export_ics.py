@@ -15,8 +15,10 @@ from typing import Any
 import icalendar
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from oncall import (
+    EventSpec,
     Person,
     Rotation,
     Shift,
@@ -29,6 +31,7 @@ from oncall import (
 )
 from oncall.cli import main
 from oncall.export.ics import read_previous, shift_uid, to_ics
+from oncall.timeutil import format_duration
 
 from .conftest import EXAMPLES, ONCALL, ROOT, Golden
 from .strategies import rotations_on_dst_days
@@ -317,3 +320,167 @@ def test_installed_command_writes_to_standard_output() -> None:
     )
     assert result.returncode == 0
     assert result.stdout == (ROOT / "tests" / "golden" / "travel-pay.ics").read_bytes()
+
+
+# The VEVENT writer against icalendar ------------------------------------------------------
+
+HOSTILE = st.text(
+    alphabet=st.sampled_from(list("abcN \\;,:\"'^\n\r\té日😀\u00a0=.-")), min_size=1, max_size=90
+)
+"""Titles and names: anything TEXT must escape, line breaks included."""
+ONE_LINE = HOSTILE.map(lambda text: text.replace("\n", "n").replace("\r", "r"))
+"""Team names and people as rotation files give them: one line (oncall refuses more)."""
+
+
+def icalendar_event(options: Any, shift: Shift, uid: str) -> icalendar.Component:
+    """The reference: the same VEVENT built as icalendar components (the former exporter)."""
+    from oncall.export import ics  # noqa: PLC0415 - its helpers, to build the same content
+
+    team, zone, person, organizer = options.team, options.team.zone, options.person, None
+    organizer = team.email
+    found = ics._events_of(shift, options)
+    titles = list(dict.fromkeys(e.title for e in found))
+    names = [ics._who(team.person(p), p, with_email=False) for p in shift.people]
+    summary = "On call: " + (
+        (", ".join(titles) or "no event") if person else (", ".join(names) or "nobody")
+    )
+    description = ics._description(team, shift, found)
+    categories = ["On call", *dict.fromkeys(str(e.kind) for e in found)]
+    fingerprint = ics._fingerprint(
+        summary, description, categories, shift.people, options.remind, organizer
+    )
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", options.stamp)
+    event.add("dtstart", ics._moment(shift.start, zone))
+    event.add("dtend", ics._moment(shift.end, zone))
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("categories", categories)
+    event.add("status", "CONFIRMED")
+    event.add("transp", "TRANSPARENT")
+    event.add("sequence", 0)
+    event.add("last-modified", options.stamp)
+    event.add("organizer", ics._organizer(team))
+    event.add("x-oncall-people", ",".join(shift.people))
+    event.add("x-oncall-fingerprint", fingerprint)
+    if options.remind is not None:
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("trigger", -options.remind)
+        alarm.add("description", f"In {format_duration(options.remind)}: {summary}")
+        event.add_component(alarm)
+    return event
+
+
+@st.composite
+def hostile_exports(draw: st.DrawFn) -> tuple[Team, Rotation, dict[str, Any]]:
+    """A team whose names, titles and ids hold anything TEXT must escape, and a rotation."""
+    zone = draw(st.sampled_from(["UTC", "America/New_York", "Asia/Kolkata"]))
+    count = draw(st.integers(1, 3))
+    people = tuple(
+        Person(f"p{i}", name=draw(ONE_LINE), email=draw(st.none() | st.just(f"p{i}@example.org")))
+        for i in range(count)
+    )
+    start = datetime(2026, 11, 1, 5, 30, tzinfo=UTC) + timedelta(hours=draw(st.integers(0, 48)))
+    events_ = tuple(
+        EventSpec(draw(HOSTILE), start + timedelta(hours=3 * i), timedelta(hours=1), zone)
+        for i in range(draw(st.integers(0, 3)))
+    )
+    team = Team(
+        name=draw(ONE_LINE),
+        timezone=zone,
+        email=draw(st.none() | st.just("team@example.org")),
+        people=people,
+        events=events_,
+    )
+    names = st.sampled_from([p.id for p in people]) | ONE_LINE
+    shifts = tuple(
+        Shift(
+            start + timedelta(hours=2 * i - 1),
+            start + timedelta(hours=2 * i + draw(st.integers(1, 30))),
+            tuple(draw(st.lists(names, max_size=3))),
+        )
+        for i in range(draw(st.integers(1, 4)))
+    )
+    options = {
+        "remind": draw(st.none() | st.just(timedelta(minutes=90))),
+        "person": draw(st.none() | st.just("p0")),
+    }
+    return team, Rotation(shifts), options
+
+
+@given(hostile_exports())
+def test_each_vevent_is_what_icalendar_writes_and_reads_back_as_meant(
+    case: tuple[Team, Rotation, dict[str, Any]],
+) -> None:
+    from oncall.export import ics  # noqa: PLC0415
+
+    team, rotation, options = case
+    windows = coverage_windows(team)
+    data = to_ics(team, rotation, windows, stamp=STAMP, **options)
+    who = team.person(options["person"]) if options["person"] else None
+    settings_ = ics._Options(
+        team,
+        windows,
+        STAMP,
+        who,
+        options["remind"],
+        None,
+        {e.id: e for w in windows for e in w.events},
+        [w.start for w in windows],
+    )
+    shifts = [s for s in rotation.shifts if who is None or who.id in s.people]
+    written = [b"BEGIN:VEVENT" + part for part in data.split(b"BEGIN:VEVENT")[1:]]
+    written[-1:] = [part.removesuffix(b"END:VCALENDAR\r\n") for part in written[-1:]]
+    assert len(written) == len(shifts)
+    parsed = events(data)
+    for shift, chunk, event in zip(shifts, written, parsed, strict=True):
+        uid = shift_uid(team, shift, who.id if who else None)
+        reference = icalendar_event(settings_, shift, uid)
+        texts = [team.name, *(p.name for p in team.people), *shift.people]
+        texts += [e.title for e in team.events]
+        if not any("\\N" in text for text in texts):  # icalendar reads "\N" as a line break
+            assert chunk == reference.to_ical()
+        for name in ("SUMMARY", "DESCRIPTION", "CATEGORIES", "X-ONCALL-PEOPLE"):
+            assert prop(event, name).to_ical() == prop(reference, name).to_ical()
+        for name in ("SUMMARY", "DESCRIPTION"):  # a line break reads back as "\n"
+            meant = str(prop(reference, name)).replace("\r\n", "\n").replace("\r", "\n")
+            assert str(prop(event, name)) == meant
+        assert prop(event, "DTSTART").dt == shift.start
+        assert prop(event, "DTEND").dt == shift.end
+        assert str(prop(event, "X-ONCALL-PEOPLE")) == ",".join(shift.people)
+
+
+def test_hostile_text_passes_check_ics(tmp_path: Path) -> None:
+    odd = ["a\\Nb", "x;y,z\\", "é" * 80, "日本" * 40, '"q" ^ \\ ; ,' * 9, "a\\" + "b" * 80]
+    people = tuple(
+        Person(f"p{i}", name=name, email=f"p{i}@example.org") for i, name in enumerate(odd)
+    )
+    start = datetime(2026, 12, 3, 19, tzinfo=UTC)
+    team = Team(
+        name="t;,\\N",
+        timezone="America/New_York",
+        email="t@example.org",
+        people=people,
+        events=tuple(EventSpec(t, start, timedelta(hours=1), "UTC") for t in odd),
+    )
+    shifts = (Shift(start, start + timedelta(hours=2), tuple(p.id for p in people)),)
+    data = to_ics(team, Rotation(shifts), coverage_windows(team), stamp=STAMP)
+    (found,) = events(data)
+    assert [str(c) for c in prop(found, "CATEGORIES").cats] == ["On call", "other"]
+    assert all(f"- {t} (other, moderate)" in str(prop(found, "DESCRIPTION")) for t in odd)
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    (tmp_path / "odd.ics").write_bytes(data)
+    check_ics(tmp_path / "odd.ics")
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab\\^;é日😀")), max_size=400))
+def test_lines_fold_as_icalendar_folds_them(text: str) -> None:
+    from icalendar.parser.string import _foldline  # noqa: PLC0415 - the reference
+
+    from oncall.export.ics import _fold  # noqa: PLC0415
+
+    line = "DESCRIPTION:" + text
+    assert _fold(line) == _foldline(line)
+    assert all(len(part.encode()) <= 75 for part in _fold(line).split("\r\n"))

@@ -72,7 +72,7 @@ def test_the_wheel(archives: tuple[Path, Path]) -> None:
         f"oncall_coverage-{oncall.__version__}.dist-info/METADATA"
     )
     assert f"Project-URL: Repository, {REPOSITORY}".encode() in metadata
-    assert b"oncall = oncall.cli:main" in zipfile.ZipFile(wheel).read(
+    assert b"oncall = oncall.cli:command" in zipfile.ZipFile(wheel).read(
         f"oncall_coverage-{oncall.__version__}.dist-info/entry_points.txt"
     )
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from oncall.cli import main
+from oncall.cli import command
 
-sys.exit(main())
+sys.exit(command())

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from datetime import datetime
+from itertools import accumulate
 
 from oncall.intervals import Interval, merge
 from oncall.models import Team, TimeOff
@@ -20,6 +21,12 @@ class Availability:
         for off in team.time_off:
             entries[off.person].append(off)
         self._entries = {p: sorted(e, key=lambda o: (o.start, o.end)) for p, e in entries.items()}
+        self._starts = {p: [o.start for o in e] for p, e in self._entries.items()}
+        # The latest end among each person's first n entries: entries before the first
+        # index where it passes an instant all end at or before that instant.
+        self._reach = {
+            p: list(accumulate((o.end for o in e), max)) for p, e in self._entries.items()
+        }
         self._merged: dict[str, list[Interval]] = {
             p: merge((o.start, o.end) for o in e) for p, e in self._entries.items()
         }
@@ -39,7 +46,10 @@ class Availability:
         """The person's time off entries that overlap ``[start, end)``, by start."""
         if self.is_free(person, start, end):
             return []
-        return [o for o in self._entries.get(person, ()) if o.start < end and o.end > start]
+        entries = self._entries[person]
+        first = bisect_right(self._reach[person], start)
+        last = bisect_left(self._starts[person], end)
+        return [o for o in entries[first:last] if o.end > start]
 
     def away_intervals(self, person: str, start: datetime, end: datetime) -> list[Interval]:
         """The merged stretches of time off overlapping ``[start, end)``."""

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from oncall.availability import Availability
 from oncall.errors import Origin, closest
-from oncall.intervals import Interval, merge, overlap, subtract
+from oncall.intervals import merge, overlap, subtract
 from oncall.models import (
     Code,
     Finding,
@@ -100,24 +100,31 @@ class _Context:
         self.window_starts = [w.start for w in windows]
         self.availability = Availability(team)
         self.known = {p.id for p in team.people}
-        duties: defaultdict[str, list[Interval]] = defaultdict(list)
+        starts: defaultdict[str, list[datetime]] = defaultdict(list)
+        ends: defaultdict[str, list[datetime]] = defaultdict(list)
         for shift in rotation.shifts:
             for person in set(shift.people):
-                duties[person].append((shift.start, shift.end))
-        self.duties = {person: sorted(stretches) for person, stretches in duties.items()}
+                starts[person].append(shift.start)
+                ends[person].append(shift.end)
+        self.duty_starts = {person: sorted(times) for person, times in starts.items()}
+        self.duty_ends = {person: sorted(times) for person, times in ends.items()}
+        self._titles: dict[str, str] | None = None
 
     def resting(self, person: str, start: datetime, end: datetime) -> bool:
-        """Whether ``person`` is on call within ``min_rest`` before or after ``[start, end)``."""
+        """Whether ``person`` is on call within ``min_rest`` before or after ``[start, end)``.
+
+        That is, a duty of theirs ends in ``(start - min_rest, start)`` or starts in
+        ``(end, end + min_rest)``: touching duties are not rest (the person could simply
+        stay on call). Two bisections.
+        """
         min_rest = self.team.policy.min_rest
-        if min_rest is None:
+        if min_rest is None or person not in self.duty_starts:
             return False
-        for duty_start, duty_end in self.duties.get(person, ()):
-            if duty_start >= end + min_rest:
-                break
-            # Touching duties are not rest: the person could simply stay on call.
-            if start - min_rest < duty_end < start or end < duty_start:
-                return True
-        return False
+        ends = self.duty_ends[person]
+        if bisect_right(ends, start - min_rest) < bisect_left(ends, start):
+            return True
+        starts = self.duty_starts[person]
+        return bisect_right(starts, end) < bisect_left(starts, end + min_rest)
 
     def span(self, start: datetime, end: datetime) -> str:
         return format_span(start, end, self.zone)
@@ -140,7 +147,9 @@ class _Context:
         return tuple(found)
 
     def event_titles(self, ids: Sequence[str]) -> str:
-        titles = {e.id: e.title for w in self.windows for e in w.events if e.id in ids}
+        if self._titles is None:  # built once, on the first finding that needs it
+            self._titles = {e.id: e.title for w in self.windows for e in w.events}
+        titles = self._titles
         parts = [f"{titles.get(i, i)} ({i})" for i in ids[:3]]
         if len(ids) > 3:
             parts.append(f"{len(ids) - 3} more")
@@ -295,40 +304,49 @@ def _window_shortfalls(
     team = context.team
     if _one_shift_suffices(context, window, shifts):
         return []
-    people = sorted({p for _, s in shifts for p in s.people if p in context.known})
-    away: dict[str, list[Interval]] = {
-        p: context.availability.away_intervals(p, window.start, window.end) for p in people
-    }
-    cuts = {window.start, window.end}
-    for _, shift in shifts:
-        cuts.update(t for t in (shift.start, shift.end) if window.start < t < window.end)
-    for stretches in away.values():
-        for start, end in stretches:
-            cuts.update(t for t in (start, end) if window.start < t < window.end)
-    points = sorted(cuts)
+    known = context.known
+    # One sweep over the instants where something changes: a shift starts or ends, someone
+    # leaves or comes back. Each stretch between two of them has one staffing count.
+    starting: defaultdict[datetime, list[int]] = defaultdict(list)
+    ending: defaultdict[datetime, list[int]] = defaultdict(list)
+    named: dict[int, set[str]] = {}
+    for index, shift in shifts:
+        starting[max(shift.start, window.start)].append(index)
+        ending[shift.end].append(index)
+        named[index] = {p for p in shift.people if p in known}
+    leaving: defaultdict[datetime, list[str]] = defaultdict(list)
+    returning: defaultdict[datetime, list[str]] = defaultdict(list)
+    for person in sorted(set().union(*named.values())):
+        for start, end in context.availability.away_intervals(person, window.start, window.end):
+            leaving[max(start, window.start)].append(person)
+            returning[end].append(person)
+    points = sorted(
+        {window.start, window.end}
+        | {t for t in (*starting, *ending, *leaving, *returning) if window.start < t < window.end}
+    )
+    staff = _Staffing(named)
     runs: list[_Run] = []
     for start, end in itertools.pairwise(points):
-        covering = [(i, s) for i, s in shifts if s.start <= start and s.end >= end]
-        on_call = {
-            p
-            for _, s in covering
-            for p in s.people
-            if p in context.known and not any(a <= start < b for a, b in away[p])
-        }
-        count = len(on_call)
+        began, joined = staff.step(
+            ending.get(start, ()),
+            returning.get(start, ()),
+            starting.get(start, ()),
+            leaving.get(start, ()),
+        )
+        count = len(staff.on_call)
         if count < team.policy.min_staff:
             code = Code.UNCOVERED
         elif count < team.policy.ideal_staff:
             code = Code.UNDERSTAFFED
         else:
             continue
-        indexes = {i for i, _ in covering}
         if runs and runs[-1].code == code and runs[-1].end == start:
+            # What the run has not met yet started here: anything else was there before.
             runs[-1].end = end
-            runs[-1].shifts |= indexes
-            runs[-1].people |= on_call
+            runs[-1].shifts.update(began)
+            runs[-1].people |= joined
         else:
-            runs.append(_Run(code, start, end, indexes, on_call))
+            runs.append(_Run(code, start, end, set(staff.active), set(staff.on_call)))
     nearby = {i for i, _ in shifts}
     for run in runs:
         if not run.shifts:  # nobody covers it: point at the window's shifts, to extend one
@@ -348,6 +366,51 @@ def _one_shift_suffices(
             ):
                 return True
     return False
+
+
+class _Staffing:
+    """Who is on call as a sweep moves through a window: shifts and time off start, end."""
+
+    def __init__(self, named: dict[int, set[str]]) -> None:
+        self.named = named  # the known people of each shift
+        self.shifts_on: defaultdict[str, int] = defaultdict(int)  # active shifts naming each
+        self.away: set[str] = set()
+        self.active: set[int] = set()
+        self.on_call: set[str] = set()
+
+    def step(
+        self,
+        ending: Iterable[int],
+        returning: Iterable[str],
+        starting: Sequence[int],
+        leaving: Iterable[str],
+    ) -> tuple[Sequence[int], set[str]]:
+        """Apply what changes at one instant; the shifts that start and who joins there."""
+        shifts_on, on_call = self.shifts_on, self.on_call
+        for index in ending:
+            self.active.discard(index)
+            for person in self.named[index]:
+                shifts_on[person] -= 1
+                if not shifts_on[person]:
+                    on_call.discard(person)
+        joined: set[str] = set()
+        for person in returning:
+            self.away.discard(person)
+            if shifts_on[person]:
+                joined.add(person)
+        for index in starting:
+            self.active.add(index)
+            for person in self.named[index]:
+                shifts_on[person] += 1
+                if person not in self.away:
+                    joined.add(person)
+        for person in leaving:
+            self.away.add(person)
+            on_call.discard(person)
+            joined.discard(person)
+        joined -= on_call
+        on_call |= joined
+        return starting, joined
 
 
 @dataclass

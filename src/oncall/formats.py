@@ -35,16 +35,31 @@ MAX_ALIASES: Final = 10_000
 MAX_DEPTH: Final = 64
 
 
+def _no_lines(deep: bool) -> dict[Path, int]:  # noqa: ARG001 - the signature of `lines`
+    return {}
+
+
 @dataclass(frozen=True)
 class Document:
-    """Parsed data and a way to find the line that a field path was written on."""
+    """Parsed data and a way to find the line that a field path was written on.
+
+    ``lines(deep)`` maps field paths to lines. With ``deep`` false it may give only the
+    *shallow* paths (no list index before the last part: ``events[3]``, ``policy.lead``,
+    not ``events[3].start``), which every entry's origin needs and which are cheap to keep
+    for a large file; the deep map, needed only to place an error, is built on first use.
+    Each map is built once.
+    """
 
     data: object
-    lines: Callable[[], dict[Path, int]] = field(default=dict)
+    lines: Callable[[bool], dict[Path, int]] = field(default=_no_lines)
+    _maps: dict[bool, dict[Path, int]] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, path: Path) -> int | None:
         """The 1-based line of ``path``, or of its nearest parent the format can place."""
-        lines = self.lines()
+        deep = any(isinstance(part, int) for part in path[:-1])
+        lines = self._maps.get(deep)
+        if lines is None:
+            lines = self._maps[deep] = self.lines(deep)
         for size in range(len(path), -1, -1):
             line = lines.get(tuple(path[:size]))
             if line is not None:
@@ -121,90 +136,229 @@ def _plain_scalar(text: str) -> object:
     return text
 
 
-def _mark_line(node: yaml.Node) -> int:
-    return int(node.start_mark.line) + 1
+_RESOLVED: Final = re.compile("|".join(p.pattern for p in (_NULL, _TRUE, _FALSE, _INT, _FLOAT)))
+"""Plain scalars that `_plain_scalar` may turn into something other than text."""
+_TAGS: Final = {  # what an explicitly tagged plain scalar must turn into
+    f"{_Y}str": object,
+    f"{_Y}int": int,
+    f"{_Y}float": float,
+    f"{_Y}bool": bool,
+    f"{_Y}null": type(None),
+}
+_SCALAR: Final = yaml.ScalarEvent
+_MAPPING: Final = yaml.MappingStartEvent
+_SEQUENCE: Final = yaml.SequenceStartEvent
 
 
-class _Converter:
-    def __init__(self) -> None:
+def _untagged(event: Any) -> object:
+    """The value of a scalar without tag or anchor: quoted and block scalars are text."""
+    text = event.value
+    return _plain_scalar(text) if not event.style and _RESOLVED.fullmatch(text) else text
+
+
+def _line(event: Any) -> int:
+    return int(event.start_mark.line) + 1
+
+
+class _Builder:
+    """Plain data straight from PyYAML's event stream, never building its node tree.
+
+    Composing nodes first kept an object and two marks for every scalar, which the
+    garbage collector then walked again and again: for a 10 MB file, several times the
+    parse itself. Lines are kept for the shallow paths only (see `Document`) unless
+    ``deep``. An alias reuses the anchored value, counting its nodes and depth again, so
+    a "billion laughs" document fails as fast as when it was expanded.
+    """
+
+    def __init__(self, text: str, *, deep: bool) -> None:
+        self.next_event = _Loader(text).get_event
+        self.deep = deep
         self.lines: dict[Path, int] = {}
+        self.path: list[str | int] = []
+        self.listed = 0  # list indexes in ``path``: shallow paths have one, at the end
         self.nodes = 0
-        self.seen: set[int] = set()
         self.aliases = 0
+        self.reached = 0  # the deepest level a collection's items are at
+        self.anchors: dict[str, tuple[object, int, int]] = {}  # value, nodes, height
+        self.texts: dict[str, str] = {}  # the text of each anchored scalar, for keys
 
-    def convert(self, node: yaml.Node, path: Path, depth: int = 0) -> object:
+    def build(self) -> object:
+        event = self.next_event()  # StreamStart
+        event = self.next_event()
+        if isinstance(event, yaml.StreamEndEvent):
+            return None
+        data = self.node(self.next_event(), 0, record=True)  # the event after DocumentStart
+        self.next_event()  # DocumentEnd
+        event = self.next_event()
+        if not isinstance(event, yaml.StreamEndEvent):
+            raise InputError("invalid YAML: but found another document", line=_line(event))
+        return data
+
+    def _refuse(self, event: Any) -> None:
+        raise InputError(
+            "the YAML document is too large, too deeply nested or uses aliases too often",
+            line=_line(event),
+        )
+
+    def node(self, event: Any, depth: int, *, record: bool) -> object:
+        """The value that starts with ``event``, at ``depth``.
+
+        ``record``: keep the line of the current path (see `Document`).
+        """
+        if type(event) is yaml.AliasEvent:
+            return self._alias(event, depth, record=record)
         self.nodes += 1
-        if isinstance(node, yaml.CollectionNode):
-            if id(node) in self.seen:
-                self.aliases += 1  # the same node again: an alias
-            self.seen.add(id(node))
-        if self.nodes > MAX_NODES or depth > MAX_DEPTH or self.aliases > MAX_ALIASES:
-            raise InputError(
-                "the YAML document is too large, too deeply nested or uses aliases too often",
-                line=_mark_line(node),
-            )
-        self.lines.setdefault(path, _mark_line(node))
-        tag = node.tag
-        if tag not in _CORE_TAGS:
+        if self.nodes > MAX_NODES or depth > MAX_DEPTH:
+            self._refuse(event)
+        if record:
+            self.lines.setdefault(tuple(self.path), _line(event))
+        tag = event.tag
+        kind = type(event)
+        if tag is None and event.anchor is None and kind is _SCALAR:  # most of a file
+            return _untagged(event)
+        if tag is not None and tag != "!" and tag not in _CORE_TAGS:
             raise InputError(
                 "YAML tags are not allowed",
                 value=tag.replace(_Y, "!!"),
-                path=path,
-                line=_mark_line(node),
+                path=tuple(self.path),
+                line=_line(event),
                 hint="remove the tag",
             )
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.convert(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth)
-        raise InputError("unsupported YAML node", line=_mark_line(node))  # pragma: no cover
+        start, reached = self.nodes, self.reached
+        self.reached = depth
+        value: object
+        if kind is _SCALAR:
+            value = self._scalar(event)
+        elif kind is _SEQUENCE:
+            value = self._sequence(depth)
+        elif kind is _MAPPING:
+            value = self._mapping(depth)
+        else:  # pragma: no cover - the parser sends nothing else here
+            raise InputError("unsupported YAML node", line=_line(event))
+        height = self.reached - depth
+        self.reached = max(reached, self.reached)
+        if event.anchor is not None:
+            if event.anchor in self.anchors:
+                raise InputError("invalid YAML: second occurrence", line=_line(event))
+            self.anchors[event.anchor] = (value, self.nodes - start + 1, height)
+            if kind is _SCALAR:
+                self.texts[event.anchor] = str(event.value)
+        return value
 
-    def _scalar(self, node: yaml.ScalarNode, path: Path) -> object:
-        text = str(node.value)
-        if node.style not in (None, ""):
+    def _alias(self, event: Any, depth: int, *, record: bool) -> object:
+        found = self.anchors.get(event.anchor)
+        if found is None:  # undefined, or an alias inside its own anchor
+            raise InputError(
+                f"invalid YAML: found undefined alias {event.anchor!r}", line=_line(event)
+            )
+        value, nodes, height = found
+        self.nodes += nodes
+        self.aliases += 1
+        self.reached = max(self.reached, depth + height)
+        if self.nodes > MAX_NODES or self.reached > MAX_DEPTH or self.aliases > MAX_ALIASES:
+            self._refuse(event)
+        if record:
+            self.lines.setdefault(tuple(self.path), _line(event))
+        return value
+
+    def _scalar(self, event: Any) -> object:
+        text = str(event.value)
+        if event.style:
             return text  # quoted or block scalars are text
-        if node.tag == f"{_Y}str":
+        tag = event.tag
+        if tag is None or tag in ("!", f"{_Y}str"):
             return _plain_scalar(text)
         value = _plain_scalar(text)  # an explicit core tag (!!int 5) must fit its type
-        expected = {
-            f"{_Y}int": int,
-            f"{_Y}float": float,
-            f"{_Y}bool": bool,
-            f"{_Y}null": type(None),
-        }
-        if not isinstance(value, expected.get(node.tag, object)):
+        if not isinstance(value, _TAGS.get(tag, object)):
             raise InputError(
-                f"value does not fit its tag {node.tag.replace(_Y, '!!')}",
+                f"value does not fit its tag {tag.replace(_Y, '!!')}",
                 value=text,
-                path=path,
-                line=_mark_line(node),
+                path=tuple(self.path),
+                line=_line(event),
             )
         return value
 
-    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, object]:
+    def _sequence(self, depth: int) -> list[object]:
+        items: list[object] = []
+        path = self.path
+        path.append(0)
+        self.listed += 1
+        if depth >= self.reached:
+            self.reached = depth + 1
+        record = self.deep or self.listed == 1
+        fast = not record and depth + 1 <= MAX_DEPTH
+        next_event = self.next_event
+        event = next_event()
+        while type(event) is not yaml.SequenceEndEvent:
+            if fast and type(event) is _SCALAR and event.tag is None and event.anchor is None:
+                # `node`'s first case, inlined, as in `_mapping`.
+                self.nodes += 1
+                if self.nodes > MAX_NODES:
+                    self._refuse(event)
+                items.append(_untagged(event))
+            else:
+                path[-1] = len(items)
+                items.append(self.node(event, depth + 1, record=record))
+            event = next_event()
+        path.pop()
+        self.listed -= 1
+        return items
+
+    def _mapping(self, depth: int) -> dict[str, object]:
         result: dict[str, object] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError("keys must be plain text", path=path, line=_mark_line(key_node))
-            key = str(key_node.value)
+        path = self.path
+        path.append("")
+        if depth >= self.reached:
+            self.reached = depth + 1
+        record = self.deep or not self.listed
+        fast = depth + 1 <= MAX_DEPTH  # plain values need no depth check of their own
+        next_event = self.next_event
+        event = next_event()
+        while type(event) is not yaml.MappingEndEvent:
+            if type(event) is _SCALAR:
+                key = event.value
+                if event.anchor is not None:  # a key may be an alias's anchor too
+                    self.anchors[event.anchor] = (key, 1, 0)
+                    self.texts[event.anchor] = key
+            else:
+                key = self._key(event, depth)
             if key in result:
                 raise InputError(
                     "duplicate key",
                     value=key,
-                    path=path,
-                    line=_mark_line(key_node),
+                    path=tuple(path[:-1]),
+                    line=_line(event),
                     hint="each key may appear once",
                 )
-            self.lines[(*path, key)] = _mark_line(key_node)
-            result[key] = self.convert(value_node, (*path, key), depth + 1)
+            path[-1] = key
+            if record:
+                self.lines.setdefault(tuple(path), _line(event))
+            event = next_event()
+            if fast and type(event) is _SCALAR and event.tag is None and event.anchor is None:
+                # `node`'s first case, inlined: most values in a file are plain text.
+                self.nodes += 1
+                if self.nodes > MAX_NODES:
+                    self._refuse(event)
+                result[key] = _untagged(event)
+            else:  # the value's line is its key's, kept above
+                result[key] = self.node(event, depth + 1, record=False)
+            event = next_event()
+        path.pop()
         return result
 
+    def _key(self, event: Any, depth: int) -> str:
+        """The text of a key that is no plain scalar: an alias of one, else an error."""
+        if type(event) is yaml.AliasEvent:
+            self._alias(event, depth + 1, record=False)
+            if event.anchor in self.texts:
+                return self.texts[event.anchor]
+        raise InputError("keys must be plain text", path=tuple(self.path[:-1]), line=_line(event))
 
-def _parse_yaml(text: str) -> Document:
+
+def _yaml_data(text: str, *, deep: bool) -> tuple[object, dict[Path, int]]:
+    builder = _Builder(text, deep=deep)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        data = builder.build()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = int(mark.line) + 1 if mark is not None else None
@@ -212,12 +366,18 @@ def _parse_yaml(text: str) -> Document:
         raise InputError(f"invalid YAML: {problem}", line=line) from exc
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}") from exc
-    if node is None:
+    return data, builder.lines
+
+
+def _parse_yaml(text: str) -> Document:
+    data, shallow = _yaml_data(text, deep=False)
+    if data is None:
         return Document(None)
-    converter = _Converter()
-    data = converter.convert(node, ())
-    lines = converter.lines
-    return Document(data, lambda: lines)
+
+    def lines(deep: bool) -> dict[Path, int]:
+        return _yaml_data(text, deep=True)[1] if deep else shallow
+
+    return Document(data, lines)
 
 
 # TOML ---------------------------------------------------------------------------------
@@ -244,7 +404,7 @@ def _parse_toml(text: str) -> Document:
         line = int(match.group(1)) if match else None
         problem = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc)) or "invalid TOML"
         raise InputError(f"invalid TOML: {problem[0].lower()}{problem[1:]}", line=line) from exc
-    return Document(_toml_plain(data), lambda: _toml_lines(text))
+    return Document(_toml_plain(data), lambda _deep: _toml_lines(text))
 
 
 _TOML_HEADER = re.compile(r"\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
@@ -305,16 +465,12 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _json_lines(text: str) -> dict[Path, int]:
-    """Lines of JSON fields, read through the YAML composer (JSON is YAML 1.2)."""
+def _json_lines(text: str, deep: bool) -> dict[Path, int]:
+    """Lines of JSON fields, read as YAML (JSON is YAML 1.2): only when they are needed."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        converter = _Converter()
-        if node is not None:
-            converter.convert(node, ())
-    except (yaml.YAMLError, InputError):
+        return _yaml_data(text, deep=deep)[1]
+    except InputError:
         return {}
-    return converter.lines
 
 
 def _parse_json(text: str) -> Document:
@@ -326,4 +482,4 @@ def _parse_json(text: str) -> Document:
         ) from exc
     except RecursionError as exc:
         raise InputError("the JSON document is too deeply nested") from exc
-    return Document(data, lambda: _json_lines(text))
+    return Document(data, lambda deep: _json_lines(text, deep))

@@ -238,24 +238,9 @@ def parse_team(
     fmt = _placed(Document(None), name, lambda: format_for(name))
     document = _placed(Document(None), name, lambda: parse_document(text, fmt))
     data = _placed(document, name, lambda: validate(document, TeamFile))
-    team = _placed(document, name, lambda: build_team(data))
-    # Events are expanded later (the horizon may come from the command line): let them
+    # Events are expanded later (the horizon may come from the command line): they
     # remember where they were written, for the errors that expansion can raise.
-    events = tuple(
-        replace(e, origin=Origin(e.origin.path, name, document.line_of(e.origin.path)))
-        for e in team.events
-    )
-    team = replace(team, events=events)
-    # So are holiday calendars, checked against the holidays package when first used.
-    people = tuple(
-        replace(
-            p, holidays=replace(p.holidays, origin=_origin(p.holidays.origin.path, name, document))
-        )
-        if p.holidays is not None and p.holidays.origin.file is None
-        else p
-        for p in team.people
-    )
-    team = replace(team, people=people)
+    team = _placed(document, name, lambda: build_team(data, _placer(name, document)))
     if data.sources is not None:
         base = FilePath(folder) if folder is not None else FilePath(name).parent
         allowed = tuple(FilePath(d) for d in allow_source_dirs)
@@ -297,7 +282,7 @@ def _read_sources(  # noqa: PLR0913 - the parts of one reading
     for index, pto in enumerate(sources.pto):
         origin = _origin(("sources", "pto", index), name, document)
         if pto.person is not None:
-            check_known_person(pto.person, [p.id for p in team.people], (*origin.path, "person"))
+            check_known_person(pto.person, {p.id for p in team.people}, (*origin.path, "person"))
         calendar = _read_calendar(base, pto.file, origin, allowed)
         found.append(
             CalendarSource(
@@ -315,6 +300,11 @@ def _read_sources(  # noqa: PLR0913 - the parts of one reading
 
 def _origin(path: Path, name: str, document: Document) -> Origin:
     return Origin(path, name, document.line_of(path))
+
+
+def _placer(name: str, document: Document) -> Callable[[Path], Origin]:
+    """Origins in file ``name`` at the lines ``document`` gives."""
+    return lambda path: _origin(path, name, document)
 
 
 def _read_calendar(
@@ -432,12 +422,7 @@ def parse_rotation(text: str, team: Team, *, name: str = "rotation.yaml") -> Rot
     fmt = _placed(Document(None), name, lambda: format_for(name))
     document = _placed(Document(None), name, lambda: parse_document(text, fmt))
     data = _placed(document, name, lambda: validate(document, RotationFile))
-    rotation = _placed(document, name, lambda: build_rotation(data, team))
-    shifts = tuple(
-        replace(s, origin=Origin(s.origin.path, name, document.line_of(s.origin.path)))
-        for s in rotation.shifts
-    )
-    return Rotation(shifts)
+    return _placed(document, name, lambda: build_rotation(data, team, _placer(name, document)))
 
 
 def load_rotation(path: str | os.PathLike[str], team: Team) -> Rotation:

@@ -7,6 +7,7 @@ first event in the team file.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -110,15 +111,13 @@ def validation_text(result: Validation, *, name: str, colour: bool = False) -> s
     lines = [_verdict(result, name)]
     grouped: dict[int, list[Finding]] = {}
     elsewhere: list[Finding] = []
+    ends = [w.end for w in windows]  # windows are sorted and apart: so are their ends
     for finding in findings:
-        index = next(
-            (i for i, w in enumerate(windows) if w.start < finding.end and finding.start < w.end),
-            None,
-        )
-        if index is None:
-            elsewhere.append(finding)
-        else:
+        index = bisect_right(ends, finding.start)  # the first window that ends after it starts
+        if index < len(windows) and windows[index].start < finding.end:
             grouped.setdefault(index, []).append(finding)
+        else:
+            elsewhere.append(finding)
 
     def show(finding: Finding) -> str:
         origin = locate(finding, rotation, events)

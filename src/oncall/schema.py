@@ -22,7 +22,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, Final
 from zoneinfo import ZoneInfo
@@ -645,6 +645,8 @@ def _json_value(value: object) -> object:
 
 
 def _instant(value: DateOrTime, zone_name: str, path: Path) -> datetime:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC)  # exact: no zone to read it in, nothing to go wrong
     if not isinstance(value, datetime):
         raise InputError(
             "expected a date and time, found",
@@ -656,7 +658,9 @@ def _instant(value: DateOrTime, zone_name: str, path: Path) -> datetime:
         return local_to_utc(value, get_zone(zone_name))
 
 
-def _event(index: int, event: EventFile, team_zone: str) -> EventSpec:
+def _event(
+    index: int, event: EventFile, team_zone: str, place: Callable[[Path], Origin]
+) -> EventSpec:
     path: Path = ("events", index)
     zone_name = event.timezone or team_zone
     start = _instant(event.start, zone_name, (*path, "start"))
@@ -687,7 +691,7 @@ def _event(index: int, event: EventFile, team_zone: str) -> EventSpec:
         risk=event.risk,
         rrule=event.rrule,
         exdates=tuple(event.exdates),
-        origin=Origin(path),
+        origin=place(path),
     )
 
 
@@ -751,9 +755,11 @@ def _horizon(horizon: HorizonFile, zone: ZoneInfo) -> Horizon:
 
 
 def _placed_holidays(
-    holidays: Holidays | str | None, path: Path, default: Holidays | None = None
+    holidays: Holidays | str | None,
+    origin: Origin,
+    default: Holidays | None = None,
 ) -> Holidays | None:
-    """The holidays, with the field path they were written at (the loader adds the line).
+    """The holidays, with where they were written.
 
     ``default`` when none are given; ``None`` for ``none``.
     """
@@ -761,11 +767,14 @@ def _placed_holidays(
         return default
     if not isinstance(holidays, Holidays):  # NO_HOLIDAYS
         return None
-    return dataclasses.replace(holidays, origin=Origin(path))
+    return dataclasses.replace(holidays, origin=origin)
 
 
-def build_team(data: TeamFile) -> Team:
+def build_team(data: TeamFile, place: Callable[[Path], Origin] = Origin) -> Team:
     """Read every time in a validated team file in its zone and build the `Team`.
+
+    ``place`` makes each event's origin from its field path (the loader adds the file
+    and the line).
 
     Raises:
         InputError: with the field path of the first problem: an ambiguous or
@@ -785,7 +794,7 @@ def build_team(data: TeamFile) -> Team:
             min_rest=policy_file.min_rest,
             max_shift=policy_file.max_shift,
             working_hours=policy_file.working_hours or WorkingHours(),
-            holidays=_placed_holidays(policy_file.holidays, ("policy", "holidays")),
+            holidays=_placed_holidays(policy_file.holidays, place(("policy", "holidays"))),
         )
     horizon = _horizon(data.horizon, get_zone(team_zone))
     people = tuple(
@@ -796,7 +805,9 @@ def build_team(data: TeamFile) -> Team:
             timezone=p.timezone or team_zone,
             pagerduty_id=p.pagerduty_id,
             working_hours=p.working_hours or policy.working_hours,
-            holidays=_placed_holidays(p.holidays, ("people", i, "holidays"), policy.holidays),
+            holidays=_placed_holidays(
+                p.holidays, place(("people", i, "holidays")), policy.holidays
+            ),
         )
         for i, p in enumerate(data.people)
     )
@@ -813,13 +824,17 @@ def build_team(data: TeamFile) -> Team:
         horizon=horizon,
         people=people,
         time_off=tuple(_time_off(i, entry, zones) for i, entry in enumerate(data.pto)),
-        events=tuple(_event(i, event, team_zone) for i, event in enumerate(data.events)),
+        events=tuple(_event(i, e, team_zone, place) for i, e in enumerate(data.events)),
         history=dict(data.history),
     )
 
 
-def build_rotation(data: RotationFile, team: Team) -> Rotation:
+def build_rotation(
+    data: RotationFile, team: Team, place: Callable[[Path], Origin] = Origin
+) -> Rotation:
     """Read every time in a validated rotation file in the team's zone.
+
+    ``place`` makes each shift's origin from its field path, as for `build_team`.
 
     People are kept as written: unknown or repeated people are findings for the checker,
     not input errors.
@@ -840,5 +855,5 @@ def build_rotation(data: RotationFile, team: Team) -> Rotation:
                 path=(*path, "end"),
                 hint=f"the start is {as_written(shift.start)}: give a later end",
             )
-        shifts.append(Shift(start, end, tuple(shift.people), tuple(shift.events), Origin(path)))
+        shifts.append(Shift(start, end, tuple(shift.people), tuple(shift.events), place(path)))
     return Rotation(tuple(shifts))

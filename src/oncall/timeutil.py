@@ -198,6 +198,12 @@ def parse_duration(value: object) -> timedelta:
     Raises:
         InputError: for anything else, or a duration longer than ten years.
     """
+    if type(value) is str:
+        return _duration_text(value)  # a large file writes the same few durations
+    return _duration(value)
+
+
+def _duration(value: object) -> timedelta:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise InputError("expected a duration such as '1h30m', found", value=value)
     text = str(value).strip()
@@ -223,6 +229,9 @@ def parse_duration(value: object) -> timedelta:
     if seconds > MAX_DURATION.total_seconds():
         raise InputError("duration is longer than ten years", value=value)
     return timedelta(seconds=seconds)
+
+
+_duration_text: Final = lru_cache(maxsize=256)(_duration)
 
 
 def format_duration(duration: timedelta, *, days: bool = True) -> str:

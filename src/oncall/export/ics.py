@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Final
 
 import icalendar
 
@@ -170,55 +171,153 @@ class _Options:
     window_starts: Sequence[datetime]
 
 
-def _event(options: _Options, shift: Shift, uid: str) -> icalendar.Component:
-    team, zone = options.team, options.team.zone
-    person = options.person
-    organizer = team.email
-    events = _events_of(shift, options)
-    names = [_who(team.person(p), p, with_email=False) for p in shift.people]
-    titles = list(dict.fromkeys(e.title for e in events))
-    if person is not None:
-        summary = "On call: " + (", ".join(titles) or "no event")
-    else:
-        summary = "On call: " + (", ".join(names) or "nobody")
-    description = _description(team, shift, events)
-    categories = ["On call", *dict.fromkeys(str(e.kind) for e in events)]
-    fingerprint = _fingerprint(
-        summary, description, categories, shift.people, options.remind, organizer
+def _text(value: str) -> str:
+    r"""A TEXT value (RFC 5545 3.3.11): ``\``, ``;``, ``,`` and line breaks escaped.
+
+    As icalendar escapes, but a written ``\N`` stays those two characters (icalendar
+    reads it as a line break first).
+    """
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", r"\;")
+        .replace(",", r"\,")
+        .replace("\r\n", r"\n")
+        .replace("\n", r"\n")
+        .replace("\r", r"\n")
     )
 
-    sequence, modified = 0, options.stamp
-    earlier = options.previous.events.get(uid) if options.previous else None
-    if earlier is not None:
-        changed = earlier.cancelled or earlier.fingerprint != fingerprint
-        sequence = earlier.sequence + 1 if changed else earlier.sequence
-        if not changed and earlier.last_modified is not None:
-            modified = earlier.last_modified
 
-    event = icalendar.Event()
-    event.add("uid", uid)
-    event.add("dtstamp", options.stamp)
-    event.add("dtstart", _moment(shift.start, zone))
-    event.add("dtend", _moment(shift.end, zone))
-    event.add("summary", summary)
-    event.add("description", description)
-    event.add("categories", categories)
-    event.add("status", "CONFIRMED")
-    event.add("transp", "TRANSPARENT")
-    event.add("sequence", sequence)
-    event.add("last-modified", modified)
-    # RFC 5546 wants one ORGANIZER and no ATTENDEE under METHOD:PUBLISH: the team's email,
-    # or without one a URN that names the team (an ORGANIZER is a URI, not always mail).
-    event.add("organizer", _organizer(team))
-    event.add("x-oncall-people", ",".join(shift.people))
-    event.add("x-oncall-fingerprint", fingerprint)
-    if options.remind is not None:
-        alarm = icalendar.Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("trigger", -options.remind)
-        alarm.add("description", f"In {format_duration(options.remind)}: {summary}")
-        event.add_component(alarm)
-    return event
+_FOLD: Final = 75
+"""A content line is folded before it reaches this many octets (as icalendar folds)."""
+
+
+def _fold(line: str) -> str:
+    """Fold a content line as icalendar does: at most 74 octets a line.
+
+    Never inside a UTF-8 sequence, and never right after a backslash or caret (an escape
+    stays whole).
+    """
+    if len(line) < _FOLD and (line.isascii() or len(line.encode()) < _FOLD):
+        return line
+    pieces = []
+    if line.isascii():  # one octet a character
+        start, cut = 0, _FOLD - 1
+        while cut < len(line):
+            if line[cut - 1] in "\\^":
+                cut -= 1
+            pieces.append(line[start:cut])
+            start = cut
+            cut = start + _FOLD - 1
+        pieces.append(line[start:])
+        return "\r\n ".join(pieces)
+    current: list[str] = []
+    size = 0
+    for char in line:
+        octets = len(char.encode())
+        if current and size + octets >= _FOLD:
+            carried = current.pop() if len(current) > 1 and current[-1] in "\\^" else None
+            pieces.append("".join(current))
+            current = [carried] if carried else []
+            size = len(carried.encode()) if carried else 0
+        current.append(char)
+        size += octets
+    pieces.append("".join(current))
+    return "\r\n ".join(pieces)
+
+
+def _utc(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+class _Writer:
+    """Writes each VEVENT's content lines directly, in icalendar's order and bytes.
+
+    Building every event as icalendar components and serialising them was nine tenths
+    of an export. What only icalendar should decide is asked of it once per export: the
+    ORGANIZER line (parameter quoting), the TZID parameter, the TRIGGER.
+    Tests compare the bytes with icalendar's for hostile text and parse every calendar
+    back.
+    """
+
+    def __init__(self, options: _Options) -> None:
+        self.options = options
+        team = options.team
+        self.zone = team.zone
+        sample = icalendar.vDDDTypes(datetime(2000, 1, 1, tzinfo=self.zone))
+        # "DTSTART;TZID=...:", as icalendar writes it; nothing for a zone it writes as UTC.
+        self.local = {
+            name: line.removesuffix("20000101T000000")
+            for name in ("DTSTART", "DTEND")
+            if not (line := _content_line(name, sample)).endswith("Z")
+        }
+        self.dtstamp = "DTSTAMP:" + _utc(options.stamp)
+        self.organizer = _fold(_content_line("ORGANIZER", _organizer(team)))
+        self.trigger = None
+        if options.remind is not None:
+            self.trigger = _content_line("TRIGGER", icalendar.vDuration(-options.remind))
+
+    def _moment(self, name: str, instant: datetime) -> str:
+        moment = _moment(instant, self.zone)
+        if moment.tzinfo is UTC or name not in self.local:
+            return f"{name}:{_utc(moment)}"
+        return self.local[name] + moment.strftime("%Y%m%dT%H%M%S")
+
+    def event(self, shift: Shift, uid: str) -> str:
+        """One shift's VEVENT, folded, each line ended by CRLF."""
+        options = self.options
+        team = options.team
+        person = options.person
+        organizer = team.email
+        events = _events_of(shift, options)
+        titles = list(dict.fromkeys(e.title for e in events))
+        if person is not None:
+            summary = "On call: " + (", ".join(titles) or "no event")
+        else:
+            names = [_who(team.person(p), p, with_email=False) for p in shift.people]
+            summary = "On call: " + (", ".join(names) or "nobody")
+        description = _description(team, shift, events)
+        categories = ["On call", *dict.fromkeys(str(e.kind) for e in events)]
+        fingerprint = _fingerprint(
+            summary, description, categories, shift.people, options.remind, organizer
+        )
+        sequence, modified = 0, options.stamp
+        earlier = options.previous.events.get(uid) if options.previous else None
+        if earlier is not None:
+            changed = earlier.cancelled or earlier.fingerprint != fingerprint
+            sequence = earlier.sequence + 1 if changed else earlier.sequence
+            if not changed and earlier.last_modified is not None:
+                modified = earlier.last_modified
+        # icalendar's order: its canonical properties first, then the rest by name.
+        lines = [
+            "BEGIN:VEVENT",
+            _fold("SUMMARY:" + _text(summary)),
+            self._moment("DTSTART", shift.start),
+            self._moment("DTEND", shift.end),
+            self.dtstamp,
+            _fold("UID:" + _text(uid)),
+            f"SEQUENCE:{sequence}",
+            _fold("CATEGORIES:" + ",".join(_text(c) for c in categories)),
+            _fold("DESCRIPTION:" + _text(description)),
+            "LAST-MODIFIED:" + _utc(modified),
+            # RFC 5546 wants one ORGANIZER and no ATTENDEE under METHOD:PUBLISH: the
+            # team's email, or without one a URN that names the team.
+            self.organizer,
+            "STATUS:CONFIRMED",
+            "TRANSP:TRANSPARENT",
+            "X-ONCALL-FINGERPRINT:" + fingerprint,
+            _fold("X-ONCALL-PEOPLE:" + ",".join(shift.people)),
+        ]
+        if options.remind is not None and self.trigger is not None:
+            alarm = f"In {format_duration(options.remind)}: {summary}"
+            lines += [
+                "BEGIN:VALARM",
+                "ACTION:DISPLAY",
+                _fold("DESCRIPTION:" + _text(alarm)),
+                self.trigger,
+                "END:VALARM",
+            ]
+        lines.append("END:VEVENT\r\n")
+        return "\r\n".join(lines)
 
 
 def _moment(instant: datetime, zone: tzinfo) -> datetime:
@@ -242,6 +341,11 @@ def _organizer(team: Team) -> icalendar.vCalAddress:
         address = icalendar.vCalAddress(f"urn:uuid:{uuid.uuid5(_NAMESPACE, team.name)}")
     address.params["CN"] = team.name
     return address
+
+
+def _content_line(name: str, value: object) -> str:
+    """The content line icalendar writes for a property, unfolded."""
+    return str(icalendar.Event().content_line(name, value))
 
 
 _REPLACED = frozenset(
@@ -375,7 +479,8 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
     head = calendar.to_ical()
     end = b"END:VCALENDAR\r\n"
     parts = [head.removesuffix(end)]
-    parts.extend(_event(options, s, uid).to_ical() for s, uid in zip(shifts, uids, strict=True))
+    writer = _Writer(options)
+    parts.extend(writer.event(s, uid).encode() for s, uid in zip(shifts, uids, strict=True))
     parts.extend(event.to_ical() for event in tombstones)
     parts.append(end)
     return b"".join(parts)
