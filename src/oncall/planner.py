@@ -53,7 +53,7 @@ EXPLAIN_LIMIT = 12
 """How many passed-over people ``--explain`` names per shift; the rest are counted."""
 SPARES = 8
 """How many people, least loaded first, may refill a place that a repair move empties."""
-SEARCH_WIDTH = 5_000
+SEARCH_WIDTH = 20_000
 """How many steps (states times groups) the exact search may take per unit of a block;
 beyond, it gives up on the block and the repair moves decide."""
 SEARCH_PEOPLE = 10
@@ -224,6 +224,7 @@ class _Planner:
         self.assigned: list[list[str]] = [[] for _ in self.units]
         self.free_cache: dict[int, list[str]] = {}
         self.final_order: list[str] = []
+        self.unsearched: set[int] = set()  # units of blocks the exact search gave up on
         # The longest duty, to bound look-backs; and how far a change to one duty can change
         # the rest breaks counted around it (a block of touching duties is no longer than
         # max_shift, or else its window).
@@ -613,7 +614,10 @@ class _Planner:
                 continue  # already best on ranks 1-3; the balancing moves see to rank 4
             squares = sum((self.load[p] // timedelta(minutes=1)) ** 2 for p in people)
             best = self._search(block)
-            if best is None or best[0] >= (*current, squares):
+            if best is None:
+                self.unsearched.update(block)
+                continue
+            if best[0] >= (*current, squares):
                 continue
             changes = [(i, p, False) for i in block for p in list(self.assigned[i])]
             changes += [
@@ -1034,6 +1038,13 @@ class _Planner:
         )
 
     def _why(self, indexes: Sequence[int], people: Sequence[str], broke: Sequence[str]) -> str:
+        why = self._measure(indexes, people, broke)
+        if self.unsearched.intersection(indexes):
+            why += " (its block was too large to search exactly: repair moves decided)"
+        return why
+
+    def _measure(self, indexes: Sequence[int], people: Sequence[str], broke: Sequence[str]) -> str:
+        """Which measure of the ranking decided the shift, in words."""
         policy = self.policy
         if len(people) < policy.min_staff:
             return "min_staff out of reach: nobody else is free for the whole shift"
