@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
@@ -21,6 +21,7 @@ from oncall.models import (
 )
 
 BASE = datetime(2026, 12, 1, tzinfo=UTC)
+DAY = timedelta(days=1)
 
 # Zones with DST in both hemispheres, a half-hour and a 45-minute offset, and none.
 ZONES = (
@@ -131,8 +132,13 @@ def planning_teams(
     time_off: bool = True,
     rest: bool = True,
     history: bool = True,
+    shifts: bool = False,
 ) -> Team:
-    """A small team for planning: a few people, events over three days, some PTO."""
+    """A small team for planning: a few people, events over three days, some PTO.
+
+    With ``shifts``, some teams have a ``max_shift``, and some time off is whole days in
+    the person's own zone.
+    """
     people = tuple(Person(f"p{i}") for i in range(draw(st.integers(1, max_people))))
     events = []
     for index in range(draw(st.integers(1, max_events))):
@@ -152,6 +158,12 @@ def planning_teams(
             person = draw(st.sampled_from(people)).id
             start = BASE + timedelta(hours=draw(st.integers(0, 72)))
             offs.append(TimeOff(person, start, start + timedelta(hours=draw(st.integers(1, 30)))))
+        if shifts and draw(st.booleans()):
+            person = draw(st.sampled_from(people)).id
+            zone = ZoneInfo(draw(zones))
+            day = (BASE + timedelta(days=draw(st.integers(0, 3)))).astimezone(zone).date()
+            midnight = datetime.combine(day, time(0), zone)
+            offs.append(TimeOff(person, midnight.astimezone(UTC), midnight.astimezone(UTC) + DAY))
     ideal = draw(st.integers(1, 3))
     policy = Policy(
         lead=timedelta(minutes=30 * draw(st.integers(0, 2))),
@@ -160,6 +172,9 @@ def planning_teams(
         ideal_staff=ideal,
         min_rest=timedelta(hours=draw(st.integers(2, 10)))
         if rest and draw(st.booleans())
+        else None,
+        max_shift=timedelta(hours=draw(st.integers(2, 5)))
+        if shifts and draw(st.booleans())
         else None,
     )
     served = {}

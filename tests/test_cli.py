@@ -234,7 +234,7 @@ def test_plan_json_of_the_example(golden: Golden, monkeypatch: pytest.MonkeyPatc
     assert document["shifts"][0] == {
         "start": "2026-12-03T19:00:00-05:00",
         "end": "2026-12-03T23:00:00-05:00",
-        "people": ["apark", "bortiz"],
+        "people": ["dlee", "bortiz"],
         "events": ["api-release-2026-12-03"],
     }
 

@@ -442,8 +442,8 @@ def test_each_vevent_is_what_icalendar_writes_and_reads_back_as_meant(
         texts += [e.title for e in team.events]
         if not any("\\N" in text for text in texts):  # icalendar reads "\N" as a line break
             assert chunk == reference.to_ical()
-        for name in ("SUMMARY", "DESCRIPTION", "CATEGORIES", "X-ONCALL-PEOPLE"):
-            assert prop(event, name).to_ical() == prop(reference, name).to_ical()
+            for name in ("SUMMARY", "DESCRIPTION", "CATEGORIES", "X-ONCALL-PEOPLE"):
+                assert prop(event, name).to_ical() == prop(reference, name).to_ical()
         for name in ("SUMMARY", "DESCRIPTION"):  # a line break reads back as "\n"
             meant = str(prop(reference, name)).replace("\r\n", "\n").replace("\r", "\n")
             assert str(prop(event, name)) == meant

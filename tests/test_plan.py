@@ -103,8 +103,11 @@ def test_staffing_the_first_window_fully_must_not_strand_the_second() -> None:
     result = make_plan(the_team, explain=True)
     assert [len(s.people) for s in result.rotation.shifts] == [1, 1]
     assert [f.code for f in check(the_team, result.rotation)] == [Code.UNDERSTAFFED] * 2
-    held = [reason for _, reason in result.decisions[0].passed_over]
-    assert held == ["kept free so that a later window can be covered"]
+    (held,) = [reason for _, reason in result.decisions[0].passed_over]
+    assert held.startswith("kept free so that a later window can be covered (on call from")
+    assert result.decisions[0].why == (
+        "ideal_staff out of reach without breaking min_rest or stranding a window"
+    )
 
 
 def test_rest_is_broken_only_to_reach_min_staff() -> None:

@@ -345,8 +345,14 @@ def _window_shortfalls(
             runs[-1].end = end
             runs[-1].shifts.update(began)
             runs[-1].people |= joined
+            runs[-1].add_part(start, end, staff.on_call)
         else:
-            runs.append(_Run(code, start, end, set(staff.active), set(staff.on_call)))
+            on_call = set(staff.on_call)
+            runs.append(
+                _Run(
+                    code, start, end, set(staff.active), on_call, [(start, end, frozenset(on_call))]
+                )
+            )
     nearby = {i for i, _ in shifts}
     for run in runs:
         if not run.shifts:  # nobody covers it: point at the window's shifts, to extend one
@@ -422,6 +428,15 @@ class _Run:
     end: datetime
     shifts: set[int]
     people: set[str]
+    parts: list[tuple[datetime, datetime, frozenset[str]]]
+
+    def add_part(self, start: datetime, end: datetime, on_call: set[str]) -> None:
+        """Extend the run; a stretch with the same people as the last joins it."""
+        people = frozenset(on_call)
+        if self.parts[-1][2] == people:
+            self.parts[-1] = (self.parts[-1][0], end, people)
+        else:
+            self.parts.append((start, end, people))
 
 
 def _shortfall(context: _Context, run: _Run) -> Finding:
@@ -440,6 +455,18 @@ def _shortfall(context: _Context, run: _Run) -> Finding:
         else f"{policy.ideal_staff} wanted"
     )
     message = f"{who} on call {span} for {context.event_titles(events)} ({need})."
+    if len(run.parts) > 1 and run.people:  # a hand-off: say who covers which part
+        most = max(len(people) for _, _, people in run.parts)
+        at_once = "1 person" if most == 1 else f"{most} people"
+        turns = ", then ".join(
+            f"{context.names(sorted(people)) if people else 'nobody'} {context.span(a, b)}"
+            for a, b, people in run.parts
+        )
+        verb = "is" if most == 1 else "are"
+        message = (
+            f"Only {at_once} at a time {verb} on call {span} for "
+            f"{context.event_titles(events)} ({need}): {turns}."
+        )
     reasons = _reasons(context, start, end, set(on_call))
     if reasons:
         message += " " + reasons

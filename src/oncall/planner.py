@@ -1,27 +1,32 @@
 """Windows + people + time off -> a rotation: who is on call when.
 
-The planner walks the coverage windows in time order (split into slots no longer than
-``max_shift``, minus what kept shifts already cover) and staffs each slot for good:
+A plan is the best plan for its horizon, ranked in this order (SPEC section 6):
 
-1. **Hard rules.** Nobody is assigned during their time off. A person's shifts keep
-   ``min_rest`` apart, and no one is on call longer than ``max_shift`` without a break.
-2. **Coverage first.** Among the assignments for the slot that respect the rules, it takes
-   one that lets the most slots of the *block* reach ``min_staff``: the slot and the later
-   slots linked to it by the rules (closer than ``min_rest``). This look-ahead is an exact
-   search over the block (up to `MAX_BLOCK` slots, within a node budget), so staffing
-   one window fully never strands the next when a different choice would cover both.
-   Then it staffs the slot itself as fully as it can, up to ``ideal_staff``.
-3. **Fairness.** Among equally good assignments it takes the people with the least
-   on-call time so far (history included), then those who were paired together least,
-   then those who were on call longest ago. Load is balanced in time order: a later
-   window never changes an earlier one for fairness' sake, which is what keeps plans stable.
-4. **Last resort.** If a slot cannot reach ``min_staff`` within the rules, ``min_rest`` is
-   broken for it (the checker reports a ``rest-violation``); if it still cannot, the shift
-   is written with fewer people, or none, and the checker reports why.
+1. ``min_staff`` at every instant of every window, wherever an assignment could reach it;
+2. the fewest ``min_rest`` breaks (each a ``rest-violation`` warning of the checker);
+3. ``ideal_staff`` wherever an assignment could reach it;
+4. the smallest spread of on-call time (``history`` included), then even pairings.
 
-Because each slot depends only on earlier slots and on the ``min_staff`` needs of the few
-slots right after it, adding, removing or moving an event leaves every window that ends
-before it as it was, unless a later window could reach ``min_staff`` in no other way.
+Nobody is ever assigned during their time off, nor on call longer than ``max_shift``
+without a break. The planner works on **units**: each window (minus what kept shifts
+cover) cut into consecutive parts no longer than ``max_shift``, and a part that fewer than
+``ideal_staff`` people can take whole cut again at the edges of people's time off, so that
+consecutive shifts hand over where one person cannot stay (the hand-off).
+
+It then plans in three passes, each keeping every higher-ranked measure:
+
+- **Construction**, in time order: each unit takes the preferred people (least on-call
+  time, then fresh pairings, then on call longest ago, then file order) who are free and
+  rested; if that leaves it short of ``min_staff``, rested or not, people who are free.
+- **Repair** (ranks 1 to 3): for every unit short of ``ideal_staff`` and every rest break,
+  moves that add, remove, replace or transfer one person, or transfer one and refill the
+  place they leave, taken whenever they improve the ranking.
+- **Balance** (rank 4): moves of a unit from a more to a less loaded person, and swaps
+  between two linked units, while they narrow the gap between the two.
+
+Each pass is linear in the number of units times a small factor (the people considered
+per unit are the preferred few, then as many as a move needs); passes are bounded, and
+nothing depends on hash order or the clock, so the same input gives the same plan.
 """
 
 from __future__ import annotations
@@ -29,10 +34,9 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from math import ceil
 
 from oncall.availability import Availability
 from oncall.intervals import Interval, subtract
@@ -41,17 +45,35 @@ from oncall.sources import resolve_sources
 from oncall.timeutil import format_duration, format_local
 from oncall.windows import coverage_windows
 
-__all__ = ["MAX_BLOCK", "Decision", "PlanResult", "kept_shifts", "make_plan", "plan"]
+__all__ = ["EXPLAIN_LIMIT", "Decision", "PlanResult", "kept_shifts", "make_plan", "plan"]
 
-MAX_BLOCK = 6
-"""How many linked slots the coverage look-ahead considers at once."""
-NODE_BUDGET = 20_000
-"""How many partial assignments one look-ahead may try before taking the best so far."""
-SHORTLIST = 8
-"""How many candidates beyond ``ideal_staff`` are combined next (then all, if that fails)."""
 TIES = 3
-"""How many people tied with the ``ideal_staff``-th are combined first, to rotate pairs."""
+"""How many people beyond ``ideal_staff`` are compared for a unit, to rotate pairings."""
+EXPLAIN_LIMIT = 12
+"""How many passed-over people ``--explain`` names per shift; the rest are counted."""
+SPARES = 8
+"""How many people, least loaded first, may refill a place that a repair move empties."""
+SEARCH_WIDTH = 20_000
+"""How many steps (states times groups) the exact search may take per unit of a block;
+beyond, it gives up on the block and the repair moves decide."""
+SEARCH_PEOPLE = 10
+"""Blocks are searched exactly when at most this many people can take part in them."""
+BALANCE_PEOPLE = 6
+"""Blocks already best on ranks 1 to 3 are searched for balance up to this many people."""
+BALANCE_TRIES = 1_000
+"""How many balancing moves are tried at least (plus one per two units) before stopping."""
+BALANCE_PAIRS = 8
+"""How many of the most and of the least loaded people are paired for balancing moves."""
+PASSES = 4
+"""How many times the repair and balance passes sweep the plan at most."""
 _NEVER = datetime.min.replace(tzinfo=UTC)
+_State = tuple[tuple[int, int], ...]
+"""Per person: the block's last unit they took and where their run began, or (-1, -1)."""
+_Cost = tuple[int, int, int, int, int]
+"""Minutes short of min_staff, rest breaks, minutes short of ideal, -staffing, squared load."""
+_Entry = tuple[_Cost, tuple[int, ...], _State, tuple[int, ...]]
+"""A search state's cost, loads, previous state and the group that led to it."""
+_MINUTE_US = 60_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +85,11 @@ class Decision:
         end: when it ends.
         people: who was picked.
         kept: the shift was kept from an existing rotation.
-        passed_over: ``(person id, reason)`` for everyone else.
+        passed_over: ``(person id, reason)`` for the people nearest to being picked.
         broke_rest: who was picked although it breaks ``min_rest`` (the only way to
             reach ``min_staff``).
+        why: which measure of the ranking decided the shift, in words.
+        others: how many more people were passed over than ``passed_over`` names.
     """
 
     start: datetime
@@ -74,6 +98,8 @@ class Decision:
     kept: bool = False
     passed_over: tuple[tuple[str, str], ...] = ()
     broke_rest: tuple[str, ...] = ()
+    why: str = ""
+    others: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,19 +120,12 @@ class PlanResult:
 
 
 @dataclass(frozen=True, slots=True)
-class _Conflict:
-    """Why a duty cannot be added: ``rest``, ``max_shift`` or ``overlap`` with a duty."""
-
-    kind: str
-    start: datetime
-    end: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class _Slot:
+class _Unit:
     start: datetime
     end: datetime
     events: tuple[str, ...]
+    part: int  # units of one part (cut only for hand-offs) may merge back into one shift
+    minutes: int  # the length, in whole minutes
 
 
 def plan(team: Team, horizon: Horizon | None = None, *, keep: Rotation | None = None) -> Rotation:
@@ -154,446 +173,783 @@ def make_plan(
 ) -> PlanResult:
     """Plan like `plan`, and say how: windows, per-shift decisions and load.
 
-    With ``explain``, each decision lists why everyone else was passed over (costs time
-    on large teams).
+    With ``explain``, each decision says which measure decided it and why the people
+    nearest to being picked were passed over.
     """
     horizon = team.horizon_for(horizon)
     team = resolve_sources(team, horizon)
     windows = tuple(coverage_windows(team, horizon))
     kept = kept_shifts(team, keep, windows) if keep is not None else []
-    planner = _Planner(team, windows, kept, explain=explain)
-    return planner.run()
+    return _Planner(team, windows, kept).run(explain=explain)
+
+
+def split_evenly(start: datetime, end: datetime, longest: timedelta | None) -> list[Interval]:
+    """``[start, end)`` as consecutive parts no longer than ``longest``, cut on the minute.
+
+    Computed in whole integers, so a ten-year window cut into minutes does not overflow.
+    """
+    if longest is None or end - start <= longest:
+        return [(start, end)]
+    total = (end - start) // timedelta(microseconds=1)
+    step = max(1, longest // timedelta(microseconds=1))
+    parts = -(-total // step)
+    bounds = [start]
+    for i in range(1, parts):
+        offset = (total * i // parts) // _MINUTE_US * _MINUTE_US
+        bound = start + timedelta(microseconds=offset)
+        if bound > bounds[-1]:
+            bounds.append(bound)
+    bounds.append(end)
+    return list(itertools.pairwise(bounds))
 
 
 class _Planner:
-    def __init__(
-        self, team: Team, windows: Sequence[Window], kept: Sequence[Shift], *, explain: bool
-    ) -> None:
+    def __init__(self, team: Team, windows: Sequence[Window], kept: Sequence[Shift]) -> None:
         self.team = team
-        self.policy = team.policy
+        policy = self.policy = team.policy
         self.windows = windows
         self.kept = list(kept)
-        self.explain = explain
         self.availability = Availability(team)
         self.rank = {p.id: index for index, p in enumerate(team.people)}
         self.load: dict[str, timedelta] = {
             p.id: team.history.get(p.id, timedelta(0)) for p in team.people
         }
-        self.last: dict[str, datetime | None] = dict.fromkeys(self.rank)
+        self.last: dict[str, datetime] = dict.fromkeys(self.rank, _NEVER)
         self.pairs: Counter[tuple[str, str]] = Counter()
-        self.duties: dict[str, list[Interval]] = {p: [] for p in self.rank}
-        self.longest = timedelta(0)  # the longest duty, to bound look-backs
-        policy = self.policy
-        # How far apart two duties can be and still matter to each other.
-        self.reach = (policy.min_rest or timedelta(0)) + (policy.max_shift or timedelta(0))
+        # Each person's duties, sorted: (start, end, unit index), -1 for a kept shift.
+        self.duties: dict[str, list[tuple[datetime, datetime, int]]] = {p: [] for p in self.rank}
+        self.min_rest = policy.min_rest
+        self.max_shift = policy.max_shift
+        self.units = self._units()
+        self.assigned: list[list[str]] = [[] for _ in self.units]
+        self.free_cache: dict[int, list[str]] = {}
+        self.final_order: list[str] = []
+        self.unsearched: set[int] = set()  # units of blocks the exact search gave up on
+        # The longest duty, to bound look-backs; and how far a change to one duty can change
+        # the rest breaks counted around it (a block of touching duties is no longer than
+        # max_shift, or else its window).
+        self.longest = max(
+            [u.end - u.start for u in self.units] + [s.end - s.start for s in self.kept],
+            default=timedelta(0),
+        )
+        block = max((w.duration for w in windows), default=timedelta(0))
+        if self.max_shift is not None:
+            block = min(block, self.max_shift) + self.longest
+        self.margin = (self.min_rest or timedelta(0)) + 2 * block
         for shift in self.kept:
-            self._commit(shift.start, shift.end, shift.people)
-        self.kept_people = {p for shift in self.kept for p in shift.people}
-        self.key_of = {p: self._key(p) for p in self.rank}
-        self.order = sorted(self.rank, key=self.key_of.__getitem__)
-        self.keys = [self.key_of[p] for p in self.order]
-        self.slots = self._slots()
+            for person in shift.people:
+                self._add_duty(person, shift.start, shift.end, -1)
+            self._count_pairs(shift.people)
+
+    # Units -----------------------------------------------------------------------------
+
+    def _units(self) -> list[_Unit]:
+        policy = self.policy
+        starts = [w.start for w in self.windows]
+        taken: defaultdict[int, list[Interval]] = defaultdict(list)
+        for shift in self.kept:  # each kept shift lies inside one window (`kept_shifts`)
+            taken[bisect_right(starts, shift.start) - 1].append((shift.start, shift.end))
+        units: list[_Unit] = []
+        part = 0
+        for index, window in enumerate(self.windows):
+            for start, end in subtract((window.start, window.end), taken.get(index, ())):
+                for part_start, part_end in split_evenly(start, end, policy.max_shift):
+                    for piece_start, piece_end in self._hand_offs(part_start, part_end):
+                        events = tuple(
+                            e.id
+                            for e in window.events
+                            if e.start - policy.lead < piece_end
+                            and e.end + policy.lag > piece_start
+                        )
+                        minutes = (piece_end - piece_start) // timedelta(minutes=1)
+                        units.append(_Unit(piece_start, piece_end, events, part, minutes))
+                    part += 1
+        return units
+
+    def _hand_offs(self, start: datetime, end: datetime) -> list[Interval]:
+        """``[start, end)``, cut at the edges of time off if too few can take it whole."""
+        is_free = self.availability.is_free
+        need = self.policy.ideal_staff
+        found = 0
+        for person in self.rank:
+            found += is_free(person, start, end)
+            if found >= need:
+                return [(start, end)]
+        cuts = {start, end}
+        for person in self.rank:
+            for away_start, away_end in self.availability.away_intervals(person, start, end):
+                cuts.update(t for t in (away_start, away_end) if start < t < end)
+        return list(itertools.pairwise(sorted(cuts)))
+
+    def _free(self, index: int) -> list[str]:
+        """Everyone free for the whole unit, in file order (computed when first needed)."""
+        free = self.free_cache.get(index)
+        if free is None:
+            unit = self.units[index]
+            is_free = self.availability.is_free
+            free = [p for p in self.rank if is_free(p, unit.start, unit.end)]
+            self.free_cache[index] = free
+        return free
+
+    # Duties and rules ------------------------------------------------------------------
+
+    def _add_duty(self, person: str, start: datetime, end: datetime, index: int) -> None:
+        insort(self.duties[person], (start, end, index))
+        self.load[person] += end - start
+        self.last[person] = max(self.last[person], end)
+
+    def _remove_duty(self, person: str, start: datetime, end: datetime, index: int) -> None:
+        duties = self.duties[person]
+        del duties[bisect_left(duties, (start, end, index))]
+        self.load[person] -= end - start
+
+    def _count_pairs(self, people: Iterable[str], step: int = 1) -> None:
+        for a, b in itertools.combinations(sorted(set(people)), 2):
+            self.pairs[(a, b)] += step
+
+    def _near(self, person: str, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+        """The person's duties that end or start within ``min_rest``/``max_shift`` of a span."""
+        reach = (self.min_rest or timedelta(0)) + (self.max_shift or timedelta(0))
+        duties = self.duties[person]
+        low = bisect_left(duties, (start - reach - self.longest,))
+        found = []
+        for duty_start, duty_end, _ in duties[low:]:
+            if duty_start > end + reach:
+                break
+            if duty_end >= start - reach:
+                found.append((duty_start, duty_end))
+        return found
+
+    def _conflict(self, person: str, start: datetime, end: datetime) -> tuple[str, Interval] | None:
+        """Why ``person`` may not take ``[start, end)`` on top of their duties, if so.
+
+        ``("max_shift", block)`` is a hard rule; ``("rest", duty)`` can be broken.
+        """
+        if self.min_rest is None and self.max_shift is None:
+            return None
+        duties = self.duties[person]
+        if not duties:
+            return None
+        near = self._near(person, start, end)
+        if not near:
+            return None
+        if self.max_shift is not None:
+            block_start, block_end = start, end
+            for duty_start, duty_end in reversed(near):
+                if duty_end == block_start:
+                    block_start = duty_start
+            for duty_start, duty_end in near:
+                if duty_start == block_end:
+                    block_end = duty_end
+            if block_end - block_start > self.max_shift:
+                return ("max_shift", (block_start, block_end))
+        if self.min_rest is not None:
+            for duty_start, duty_end in near:
+                gap = start - duty_end if duty_end <= start else duty_start - end
+                if timedelta(0) < gap < self.min_rest:
+                    return ("rest", (duty_start, duty_end))
+        return None
+
+    def _breaks(self, person: str, low: datetime, high: datetime) -> int:
+        """Rest breaks between the person's duties near ``[low, high)``, as the checker counts."""
+        if self.min_rest is None:
+            return 0
+        duties = self.duties[person]
+        index = bisect_left(duties, (low - self.margin,))
+        count = 0
+        block_end: datetime | None = None
+        limit = high + self.margin
+        for duty_start, duty_end, _ in duties[index:]:
+            if duty_start > limit:
+                break
+            if block_end is not None and duty_start > block_end:
+                count += duty_start - block_end < self.min_rest
+            block_end = duty_end if block_end is None else max(block_end, duty_end)
+        return count
+
+    def _too_long(self, person: str, start: datetime, end: datetime) -> bool:
+        """Whether the person's duties around ``[start, end)`` make a block over max_shift."""
+        if self.max_shift is None:
+            return False
+        near = self._near(person, start, end)
+        block_start, block_end = start, end
+        for duty_start, duty_end in reversed(near):
+            if duty_end == block_start or (duty_start <= block_start < duty_end):
+                block_start = min(block_start, duty_start)
+        for duty_start, duty_end in near:
+            if duty_start == block_end or (duty_start < block_end <= duty_end):
+                block_end = max(block_end, duty_end)
+        return block_end - block_start > self.max_shift
 
     # Preferences -----------------------------------------------------------------------
 
     def _key(self, person: str) -> tuple[timedelta, datetime, int]:
         """Least on-call time first, then on call longest ago, then file order."""
-        return (self.load[person], self.last[person] or _NEVER, self.rank[person])
+        return (self.load[person], self.last[person], self.rank[person])
 
-    def _combo_key(
-        self, combo: tuple[str, ...], position: Mapping[str, int]
+    def _group_key(
+        self, group: Sequence[str], position: Mapping[str, int]
     ) -> tuple[timedelta, timedelta, int, int]:
         """Lowest top load, then lowest total, then fresh pairings, then preference order."""
-        if len(combo) == 2:  # the common case (ideal_staff 2), computed directly: it is hot
-            a, b = combo
-            first, second = self.load[a], self.load[b]
-            together = self.pairs[(a, b) if a < b else (b, a)]
-            return (max(first, second), first + second, together, position[a] + position[b])
-        loads = [self.load[p] for p in combo]
-        pairs = sum(self.pairs[_pair(a, b)] for a, b in itertools.combinations(combo, 2))
+        loads = [self.load[p] for p in group]
+        together = sum(self.pairs[(a, b)] for a, b in itertools.combinations(sorted(group), 2))
         return (
             max(loads, default=timedelta(0)),
             sum(loads, timedelta(0)),
-            pairs,
-            sum(position[p] for p in combo),
+            together,
+            sum(position[p] for p in group),
         )
 
-    # Slots -----------------------------------------------------------------------------
+    # Construction ----------------------------------------------------------------------
 
-    def _slots(self) -> list[_Slot]:
+    def _construct(self) -> None:
+        ideal, need = self.policy.ideal_staff, self.policy.min_staff
+        order = sorted(self.rank, key=self._key)
+        keys = [self._key(p) for p in order]
+        is_free = self.availability.is_free
+        for index, unit in enumerate(self.units):
+            rested: list[str] = []
+            resting: list[str] = []
+            for person in order:
+                if not is_free(person, unit.start, unit.end):
+                    continue
+                conflict = self._conflict(person, unit.start, unit.end)
+                if conflict is None:
+                    rested.append(person)
+                    if len(rested) >= ideal + TIES:
+                        break
+                elif conflict[0] == "rest" and len(resting) < need:
+                    resting.append(person)
+            chosen = self._pick(rested, ideal)
+            if len(chosen) < need:
+                chosen += resting[: need - len(chosen)]
+            for person in chosen:
+                position = bisect_left(keys, self._key(person))
+                del keys[position], order[position]
+                self._add_duty(person, unit.start, unit.end, index)
+                key = self._key(person)
+                position = bisect_left(keys, key)
+                keys.insert(position, key)
+                order.insert(position, person)
+            self._count_pairs(chosen)
+            self.assigned[index] = chosen
+
+    def _pick(self, candidates: list[str], size: int) -> list[str]:
+        """Up to ``size`` of ``candidates`` (in preference order), rotating pairings."""
+        if len(candidates) <= size:
+            return list(candidates)
+        if size > 4 or size == 0:  # pairings are compared for small groups only
+            return candidates[:size]
+        position = {p: i for i, p in enumerate(candidates)}
+        ceiling = self.load[candidates[size - 1]]
+        pool = [p for p in candidates if self.load[p] <= ceiling] or candidates[:size]
+        if len(pool) <= size:
+            return pool[:size]
+        best = min(itertools.combinations(pool, size), key=lambda g: self._group_key(g, position))
+        return list(best)
+
+    # Moves -----------------------------------------------------------------------------
+
+    def _score(self, index: int) -> tuple[int, int, int]:
+        """A unit's part of ranks 1 and 3: minutes short of min_staff, of ideal, people."""
+        unit, count = self.units[index], len(self.assigned[index])
+        minutes = unit.minutes
         policy = self.policy
-        # Each kept shift lies inside one window (`kept_shifts`): the last to start before it.
-        starts = [w.start for w in self.windows]
-        taken: defaultdict[int, list[Interval]] = defaultdict(list)
-        for shift in self.kept:
-            taken[bisect_right(starts, shift.start) - 1].append((shift.start, shift.end))
-        slots = []
-        for index, window in enumerate(self.windows):
-            for start, end in subtract((window.start, window.end), taken.get(index, ())):
-                parts = 1
-                if policy.max_shift is not None:
-                    parts = max(1, ceil((end - start) / policy.max_shift))
-                bounds = [start + _minutes((end - start) * i / parts) for i in range(parts)] + [end]
-                for part_start, part_end in itertools.pairwise(bounds):
-                    events = tuple(
-                        e.id
-                        for e in window.events
-                        if e.start - policy.lead < part_end and e.end + policy.lag > part_start
-                    )
-                    slots.append(_Slot(part_start, part_end, events))
-        return slots
+        return (
+            minutes if count < policy.min_staff else 0,
+            minutes if count < policy.ideal_staff else 0,
+            -minutes * min(count, policy.ideal_staff),
+        )
 
-    def _linked(self, earlier_end: datetime, later_start: datetime) -> bool:
-        policy = self.policy
-        gap = later_start - earlier_end
-        if policy.min_rest is not None and gap < policy.min_rest:
-            return True
-        return policy.max_shift is not None and gap == timedelta(0)
+    def _try(self, changes: Sequence[tuple[int, str, bool]], *, fair: bool = False) -> bool:
+        """Apply ``(unit, person, add)`` changes if they improve the ranking; say whether.
 
-    def _block(self, index: int) -> list[int]:
-        block = [index]
-        last_end = self.slots[index].end
-        for later in range(index + 1, min(len(self.slots), index + MAX_BLOCK)):
-            if not self._linked(last_end, self.slots[later].start):
-                break
-            block.append(later)
-            last_end = max(last_end, self.slots[later].end)
-        return block
-
-    # Rules -----------------------------------------------------------------------------
-
-    def _conflict(
-        self, person: str, start: datetime, end: datetime, extra: Sequence[Interval] = ()
-    ) -> _Conflict | None:
-        """Why ``person`` may not take ``[start, end)`` on top of their duties, if they may not."""
-        policy = self.policy
-        if policy.min_rest is None and policy.max_shift is None:
-            return None
-        near = self._near(person, start, end, extra)
-        for duty_start, duty_end in near:
-            if duty_start < end and duty_end > start:
-                return _Conflict("overlap", duty_start, duty_end)
-            gap = start - duty_end if duty_end <= start else duty_start - end
-            if policy.min_rest is not None and timedelta(0) < gap < policy.min_rest:
-                return _Conflict("rest", duty_start, duty_end)
-        if policy.max_shift is not None:
-            block_start, block_end = start, end
-            for duty_start, duty_end in sorted(near, reverse=True):
-                if duty_end == block_start:
-                    block_start = duty_start
-            for duty_start, duty_end in sorted(near):
-                if duty_start == block_end:
-                    block_end = duty_end
-            if block_end - block_start > policy.max_shift:
-                return _Conflict("max_shift", block_start, block_end)
-        return None
-
-    def _near(
-        self, person: str, start: datetime, end: datetime, extra: Sequence[Interval]
-    ) -> list[Interval]:
-        """The person's duties (and ``extra`` ones) close enough to ``[start, end)`` to matter."""
-        reach = self.reach
-        last = self.last[person]
-        if not extra and person not in self.kept_people and (last is None or last <= start - reach):
-            # The common case: nothing of theirs is near, before or after (the same test is
-            # inlined in `_iter_candidates`, the hot loop: change both together).
-            return []
-        duties = self.duties[person]
-        near = [d for d in extra if d[0] < end + reach and d[1] > start - reach]
-        index = bisect_left(duties, (start - reach - self.longest, start))
-        while index < len(duties) and duties[index][0] < end + reach:
-            if duties[index][1] > start - reach:
-                near.append(duties[index])
-            index += 1
-        return near
-
-    def _describe(self, conflict: _Conflict, slot: _Slot) -> str:
-        """A conflict in words, for ``--explain``."""
-        zone = self.team.zone
-        if conflict.kind == "rest":
-            if conflict.end <= slot.start:
-                return f"resting: on call until {format_local(conflict.end, zone)}"
-            return f"resting: on call from {format_local(conflict.start, zone)}"
-        if conflict.kind == "max_shift":
-            assert self.policy.max_shift is not None  # noqa: S101 - only then this kind
-            return (
-                f"would be on call longer than max_shift ({format_duration(self.policy.max_shift)})"
-            )
-        return "already on call then"
-
-    def _free(self, person: str, slot: _Slot) -> bool:
-        return self.availability.is_free(person, slot.start, slot.end)
-
-    def _iter_candidates(
-        self, slot: _Slot, extra: Mapping[str, Sequence[Interval]]
-    ) -> Iterator[str]:
-        """The people who may take ``slot``, most preferred first."""
-        # The hottest loop of planning: `_conflict` is called only for people with a duty
-        # near the slot (the test `_near` starts with, inlined).
-        start, end = slot.start, slot.end
-        is_free, last, kept = self.availability.is_free, self.last, self.kept_people
-        rules = self.policy.min_rest is not None or self.policy.max_shift is not None
-        since = start - self.reach
-        for person in self.order:
-            if not is_free(person, start, end):
-                continue
-            duties = extra.get(person, ())
-            near = rules and (duties or person in kept or (last[person] or _NEVER) > since)
-            if near and self._conflict(person, start, end, duties):
-                continue
-            yield person
-
-    def _candidates(
-        self, slot: _Slot, extra: Mapping[str, Sequence[Interval]], limit: int | None = None
-    ) -> list[str]:
-        """Up to ``limit`` people who may take ``slot``, most preferred first."""
-        return list(itertools.islice(self._iter_candidates(slot, extra), limit))
-
-    def _enough_free(self, slot: _Slot, need: int) -> bool:
-        """Whether ``need`` people are free (not on time off) for ``slot``."""
-        is_free, start, end = self.availability.is_free, slot.start, slot.end
-        found = 0
-        for person in self.order:
-            if found >= need:
-                break
-            found += is_free(person, start, end)
-        return found >= need
-
-    # Search ----------------------------------------------------------------------------
-
-    def _reachable(self, block: Sequence[int], extra: dict[str, list[Interval]]) -> int:
-        """The most slots of ``block`` that can reach ``min_staff`` on top of ``extra``.
-
-        Tries the most preferred people first, then everyone.
+        Ranks 1 to 3 must improve; with ``fair``, they must stay as they are and the load
+        spread must narrow, or stay and the sum of squared loads drop.
         """
-        best = 0
-        for limit in (self.policy.min_staff, self.policy.min_staff + SHORTLIST, None):
-            best = max(best, self._reachable_with(block, extra, limit))
-            if best == len(block):
-                break
-        return best
-
-    def _reachable_with(
-        self, block: Sequence[int], extra: dict[str, list[Interval]], limit: int | None
-    ) -> int:
-        need = self.policy.min_staff
-        best = 0
-        nodes = 0
-
-        def search(position: int, reached: int) -> None:
-            nonlocal best, nodes
-            nodes += 1
-            if nodes > NODE_BUDGET or reached + len(block) - position <= best:
-                return
-            if position == len(block):
-                best = reached
-                return
-            slot = self.slots[block[position]]
-            candidates = self._candidates(slot, extra, limit)
-            if len(candidates) >= need:
-                for combo in itertools.combinations(candidates, need):
-                    for person in combo:
-                        extra.setdefault(person, []).append((slot.start, slot.end))
-                    search(position + 1, reached + 1)
-                    for person in combo:
-                        extra[person].pop()
-                    if best == len(block):
-                        return
-            search(position + 1, reached)
-
-        search(0, 0)
-        return best
-
-    def _choose(self, index: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The people for slot ``index``, and those the block search passed over for later.
-
-        Candidates are fetched lazily, most preferred first: the first ``ideal_staff`` and
-        those tied with the last of them, then a shortlist, then everyone, each only if
-        the one before cannot reach the best possible score.
-        """
-        slot = self.slots[index]
-        later = self._block(index)[1:]
-        need, ideal = self.policy.min_staff, self.policy.ideal_staff
-        candidates = _Lazy(self._iter_candidates(slot, {}))
-        target = len(candidates.take(ideal))
-        size = target
-        if target:
-            ceiling = self.load[candidates.take(target)[-1]]
-            while size < ideal + TIES:
-                more = candidates.take(size + 1)
-                if len(more) == size:
-                    break
-                size += 1
-                if self.load[more[-1]] > ceiling:
-                    break
-        possible_later = sum(1 for j in later if self._enough_free(self.slots[j], need))
-        bound = (int(target >= need) + possible_later, target)
-        best: tuple[tuple[int, int], tuple[str, ...]] | None = None
-        first: tuple[str, ...] | None = None
-        tried = 0
-        for stage in (size, ideal + SHORTLIST, None):
-            group = candidates.every() if stage is None else candidates.take(stage)
-            if len(group) == tried:
-                continue  # nobody new to consider
-            tried = len(group)
-            for combo in self._combos(group, target):
-                if first is None:
-                    first = combo
-                reached_later = (
-                    self._reachable(later, {p: [(slot.start, slot.end)] for p in combo})
-                    if later
-                    else 0
-                )
-                score = (int(len(combo) >= need) + reached_later, len(combo))
-                if best is None or score > best[0]:
-                    best = (score, combo)
-                if score == bound:
-                    break
-            if best is not None and best[0] == bound:
-                break
-        chosen = best[1] if best is not None else ()
-        held_back = tuple(p for p in (first or ()) if p not in chosen)
-        return chosen, held_back
-
-    def _combos(self, pool: Sequence[str], target: int) -> Iterator[tuple[str, ...]]:
-        """Groups of ``target`` people down to none, in `_combo_key` order.
-
-        ``pool`` is in preference order. A group's first key is its highest load, which
-        is least when the group is drawn from the people with no more load than the
-        ``target``-th: those groups come first, so usually only they are ever ranked.
-        """
-        position = {p: i for i, p in enumerate(pool)}
-
-        def ranked(groups: Iterator[tuple[str, ...]]) -> list[tuple[str, ...]]:
-            return sorted(groups, key=lambda combo: self._combo_key(combo, position))
-
-        seen: set[tuple[str, ...]] = set()
-        if target > 0:
-            ceiling = self.load[pool[target - 1]]
-            tier = [p for p in pool if self.load[p] <= ceiling]
-            first = (
-                [tuple(tier)]
-                if len(tier) == target
-                else ranked(itertools.combinations(tier, target))
-            )
-            yield from first
-            seen.update(first)
-        for size in range(target, -1, -1):
-            for combo in ranked(itertools.combinations(pool, size)):
-                if combo not in seen:
-                    yield combo
-
-    def _break_rest(self, index: int, chosen: tuple[str, ...]) -> tuple[str, ...]:
-        """Who must break ``min_rest`` (or ``max_shift``) to bring the slot up to ``min_staff``.
-
-        Only where that reaches ``min_staff`` and strands no later slot of the block that
-        could otherwise reach it; otherwise nobody.
-        """
-        slot = self.slots[index]
-        missing = self.policy.min_staff - len(chosen)
-        if missing <= 0:
-            return ()
-        later = self._block(index)[1:]
-
-        def extra(people: Sequence[str]) -> dict[str, list[Interval]]:
-            return {p: [(slot.start, slot.end)] for p in people}
-
-        baseline = self._reachable(later, extra(chosen)) if later else 0
-        breakers: list[str] = []
-        for person in self.order:
-            if len(breakers) == missing:
-                break
-            if person in chosen or not self._free(person, slot):
-                continue
-            if self._conflict(person, slot.start, slot.end) is None:
-                continue
-            trial = extra([*chosen, *breakers, person])
-            if later and self._reachable(later, trial) < baseline:
-                continue
-            breakers.append(person)
-        return tuple(breakers) if len(breakers) == missing else ()
-
-    # Bookkeeping -----------------------------------------------------------------------
-
-    def _commit(self, start: datetime, end: datetime, people: Sequence[str]) -> None:
-        self.longest = max(self.longest, end - start)
-        for person in people:
-            if person not in self.rank:
-                continue
-            self.load[person] += end - start
-            last = self.last[person]
-            self.last[person] = end if last is None else max(last, end)
-            insort(self.duties[person], (start, end))
-        for a, b in itertools.combinations(sorted(set(people)), 2):
-            self.pairs[(a, b)] += 1
-
-    def _reorder(self, people: Sequence[str]) -> None:
-        """Move people whose load changed to their new place in the preference order."""
-        for person in people:
-            index = bisect_left(self.keys, self.key_of[person])
-            del self.keys[index], self.order[index]
-        for person in people:
-            key = self.key_of[person] = self._key(person)
-            index = bisect_left(self.keys, key)
-            self.keys.insert(index, key)
-            self.order.insert(index, person)
-
-    def _reasons(
-        self, slot: _Slot, chosen: tuple[str, ...], held_back: tuple[str, ...]
-    ) -> tuple[tuple[str, str], ...]:
-        reasons = []
-        top = max((self.load[p] for p in chosen), default=None)
-        for person in self.rank:
-            if person in chosen:
-                continue
-            away = self.availability.away(person, slot.start, slot.end)
-            conflict = self._conflict(person, slot.start, slot.end)
-            if away:
-                notes = sorted({o.note for o in away if o.note})
-                reason = "on time off" + (f" ({', '.join(notes)})" if notes else "")
-            elif conflict:
-                reason = self._describe(conflict, slot)
-            elif person in held_back:
-                reason = "kept free so that a later window can be covered"
-            elif top is not None and self.load[person] > top:
-                theirs = format_duration(self.load[person], days=False)
-                reason = f"more on-call time ({theirs}, against {format_duration(top, days=False)})"
+        units = sorted({u for u, _, _ in changes})
+        people = sorted({p for _, p, _ in changes})
+        low = min(self.units[u].start for u in units)
+        high = max(self.units[u].end for u in units)
+        before_units = [self._score(u) for u in units]
+        before_breaks = sum(self._breaks(p, low, high) for p in people)
+        before_fair = self._fairness(people) if fair else None
+        self._apply(changes)
+        valid = all(
+            not (add and self._too_long(p, self.units[u].start, self.units[u].end))
+            for u, p, add in changes
+        )
+        if valid:
+            after_units = [self._score(u) for u in units]
+            after_breaks = sum(self._breaks(p, low, high) for p in people)
+            before = self._rank(before_units, before_breaks)
+            after = self._rank(after_units, after_breaks)
+            if fair:
+                assert before_fair is not None  # noqa: S101 - computed when fair
+                valid = after == before and self._fairness(people) < before_fair
             else:
-                reason = self._tie_reason(person, chosen)
-            reasons.append((person, reason))
-        return tuple(reasons)
+                valid = after < before
+        if not valid:
+            self._apply([(u, p, not add) for u, p, add in reversed(changes)])
+        return valid
 
-    def _tie_reason(self, person: str, chosen: tuple[str, ...]) -> str:
-        """Why someone with no more on-call time than those picked was not picked.
+    def _fairness(self, people: Sequence[str]) -> tuple[timedelta, int]:
+        """The load spread, then the sum of squared loads of ``people`` (in minutes)."""
+        loads = self.load.values()
+        squares = sum((self.load[p] // timedelta(minutes=1)) ** 2 for p in people)
+        return (max(loads) - min(loads), squares)
 
-        Compares the picked group with the best group that has ``person`` instead of one
-        of its members, the way `_combo_key` ranks groups.
+    @staticmethod
+    def _rank(scores: Sequence[tuple[int, int, int]], breaks: int) -> tuple[int, int, int, int]:
+        return (
+            sum(s[0] for s in scores),
+            breaks,
+            sum(s[1] for s in scores),
+            sum(s[2] for s in scores),
+        )
+
+    def _apply(self, changes: Iterable[tuple[int, str, bool]]) -> None:
+        """Make changes; a person added where another was removed takes their place."""
+        vacated: dict[int, list[int]] = defaultdict(list)
+        for index, person, add in changes:
+            unit = self.units[index]
+            people = self.assigned[index]
+            if add:
+                places = vacated[index]
+                people.insert(places.pop() if places else len(people), person)
+                self._add_duty(person, unit.start, unit.end, index)
+            else:
+                vacated[index].append(people.index(person))
+                people.remove(person)
+                self._remove_duty(person, unit.start, unit.end, index)
+
+    def _linked_units(self, person: str, index: int) -> list[int]:
+        """The person's planned units close enough to ``index`` to conflict with it."""
+        unit = self.units[index]
+        reach = self.min_rest or timedelta(0)
+        duties = self.duties[person]
+        low = bisect_left(duties, (unit.start - reach - self.longest,))
+        linked = []
+        for start, end, i in duties[low:]:
+            if start > unit.end + reach:
+                break
+            if i >= 0 and i != index and self._conflict_between(unit, start, end):
+                linked.append(i)
+        return linked
+
+    def _conflict_between(self, unit: _Unit, start: datetime, end: datetime) -> bool:
+        gap = unit.start - end if end <= unit.start else start - unit.end
+        if self.min_rest is not None and gap < self.min_rest:
+            return True
+        return self.max_shift is not None and gap <= timedelta(0)
+
+    def _by_load(self, people: Iterable[str]) -> list[str]:
+        return sorted(people, key=self._key)
+
+    # Exact search ----------------------------------------------------------------------
+
+    def _blocks(self) -> list[list[int]]:
+        """Units linked by the rules (closer than min_rest, or touching under max_shift)."""
+        blocks: list[list[int]] = []
+        reach_end: datetime | None = None
+        for index, unit in enumerate(self.units):
+            if reach_end is not None and self._links(reach_end, unit.start):
+                blocks[-1].append(index)
+                reach_end = max(reach_end, unit.end)
+            else:
+                blocks.append([index])
+                reach_end = unit.end
+        return blocks
+
+    def _links(self, end: datetime, start: datetime) -> bool:
+        gap = start - end
+        if self.min_rest is not None and gap < self.min_rest:
+            return True
+        return self.max_shift is not None and gap <= timedelta(0)
+
+    def _bound(self, index: int) -> tuple[int, int, int]:
+        """The best a unit could score on ranks 1 and 3 if no rule linked it to others."""
+        unit, policy = self.units[index], self.policy
+        free = len(self._free(index))
+        return (
+            unit.minutes if free < policy.min_staff else 0,
+            unit.minutes if free < policy.ideal_staff else 0,
+            -unit.minutes * min(free, policy.ideal_staff),
+        )
+
+    def _takers(self, block: Sequence[int]) -> list[str] | None:
+        """Who is free for some unit of ``block``; None if more than `SEARCH_PEOPLE`."""
+        is_free = self.availability.is_free
+        spans = [(self.units[i].start, self.units[i].end) for i in block]
+        takers = []
+        for person in self.rank:
+            if any(is_free(person, start, end) for start, end in spans):
+                takers.append(person)
+                if len(takers) > SEARCH_PEOPLE:
+                    return None
+        return takers
+
+    def _solve_blocks(self) -> bool:
+        """Ranks 1 to 3 exactly, block by block, where the construction may have missed.
+
+        Says whether any block changed.
         """
-        pool = sorted({*chosen, person}, key=self.key_of.__getitem__)
-        position = {p: i for i, p in enumerate(pool)}
-        picked = self._combo_key(chosen, position)
-        swaps = [tuple(person if p == out else p for p in chosen) for out in chosen]
-        best = min(swaps, key=lambda combo: self._combo_key(combo, position))
-        other = self._combo_key(best, position)
-        if other[2] > picked[2]:
-            return "as much on-call time, but would repeat a recent pairing"
-        last = self.last[person]
-        if last is not None and any((self.last[p] or _NEVER) < last for p in chosen):
-            when = format_local(last, self.team.zone)
-            return f"as much on-call time, but on call more recently (until {when})"
-        return "as much on-call time; listed later in the team file"
+        changed = False
+        if self.min_rest is None and self.max_shift is None:
+            return False  # nothing links units: the construction is best on ranks 1-3
+        for block in self._blocks():
+            if len(block) < 2 or (self.kept and self._touches_kept(block)):
+                continue
+            people = self._takers(block)
+            if people is None:
+                continue  # too many to search exactly: the repair moves see to ranks 1-3
+            low, high = self.units[block[0]].start, self.units[block[-1]].end
+            current = self._rank(
+                [self._score(i) for i in block], sum(self._breaks(p, low, high) for p in people)
+            )
+            if (
+                current == self._rank([self._bound(i) for i in block], 0)
+                and len(people) > BALANCE_PEOPLE
+            ):
+                continue  # already best on ranks 1-3; the balancing moves see to rank 4
+            squares = sum((self.load[p] // timedelta(minutes=1)) ** 2 for p in people)
+            best = self._search(block)
+            if best is None:
+                self.unsearched.update(block)
+                continue
+            if best[0] >= (*current, squares):
+                continue
+            changes = [(i, p, False) for i in block for p in list(self.assigned[i])]
+            changes += [
+                (i, p, True) for i, group in zip(block, best[1], strict=True) for p in group
+            ]
+            self._apply(changes)
+            changed = True
+        return changed
 
-    def run(self) -> PlanResult:
+    def _touches_kept(self, block: Sequence[int]) -> bool:
+        low = self.units[block[0]].start - (self.min_rest or timedelta(0)) - self.longest
+        high = self.units[block[-1]].end + (self.min_rest or timedelta(0))
+        return any(
+            i < 0 and low <= start <= high
+            for person in self.rank
+            for start, _, i in self.duties[person]
+        )
+
+    def _search(self, block: Sequence[int]) -> tuple[_Cost, list[tuple[str, ...]]] | None:
+        """The best assignment of a block on ranks 1 to 3, or None past `SEARCH_WIDTH`.
+
+        Dynamic programming in time order over each person's last duty and where their
+        run of touching duties began (all that rest and max_shift depend on). Ties go to
+        the smallest sum of squared loads (history and the rest of the plan included),
+        the spread's proxy, which ends the cost.
+        """
+        policy = self.policy
+        people = self._by_load({p for i in block for p in self._free(i)})
+        slot = {p: k for k, p in enumerate(people)}
+        base = [self.load[p] // timedelta(minutes=1) for p in people]
+        for index in block:
+            for person in self.assigned[index]:
+                base[slot[person]] -= self.units[index].minutes
+        start: _State = tuple((-1, -1) for _ in people)
+        layers: list[dict[_State, _Entry]] = []
+        states: dict[_State, tuple[_Cost, tuple[int, ...]]] = {
+            start: ((0, 0, 0, 0, sum(b * b for b in base)), tuple(base))
+        }
+        for k, index in enumerate(block):
+            free = set(self._free(index))
+            ranked = [p for p in people if p in free]
+            options = [
+                tuple(slot[p] for p in group)
+                for size in range(min(policy.ideal_staff, len(ranked)), -1, -1)
+                for group in itertools.combinations(ranked, size)
+            ]
+            if len(states) * len(options) > SEARCH_WIDTH:
+                return None
+            layer: dict[_State, _Entry] = {}
+            for state, (cost, loads) in states.items():
+                rested = self._rested(state, block, k)
+                for group in options:
+                    step = self._step(rested, group, (block, k), (cost, loads))
+                    if step is None:
+                        continue
+                    key, new_cost = step
+                    held = layer.get(key)
+                    if held is None or new_cost < held[0]:
+                        grown = list(loads)
+                        for j in group:
+                            grown[j] += self.units[index].minutes
+                        layer[key] = (new_cost, tuple(grown), state, group)
+            layers.append(layer)
+            states = {key: (entry[0], entry[1]) for key, entry in layer.items()}
+        final = min(states, key=lambda key: states[key][0])
+        groups: list[tuple[str, ...]] = []
+        key = final
+        for layer in reversed(layers):
+            _, _, key, group = layer[key]
+            groups.append(tuple(people[j] for j in group))
+        groups.reverse()
+        return states[final][0], groups
+
+    def _rested(self, state: _State, block: Sequence[int], k: int) -> list[tuple[int, int]]:
+        """The state with everyone rested by the ``k``-th unit of the block forgotten."""
+        start = self.units[block[k]].start
+        rested = list(state)
+        for j, (last, _) in enumerate(state):
+            if last >= 0:
+                gap = start - self.units[block[last]].end
+                if gap > timedelta(0) and (self.min_rest is None or gap >= self.min_rest):
+                    rested[j] = (-1, -1)
+        return rested
+
+    def _step(
+        self,
+        rested: list[tuple[int, int]],
+        group: tuple[int, ...],
+        where: tuple[Sequence[int], int],
+        held: tuple[_Cost, tuple[int, ...]],
+    ) -> tuple[_State, _Cost] | None:
+        """The state and cost after ``group`` takes a block's unit, if max_shift allows.
+
+        ``where`` is the block and the unit's place in it; ``held`` the cost and loads so far.
+        """
+        policy = self.policy
+        block, k = where
+        cost, loads = held
+        unit = self.units[block[k]]
+        minutes = unit.minutes
+        new = list(rested)
+        breaks = 0
+        squares = cost[4]
+        for j in group:
+            last, run = rested[j]
+            squares += 2 * loads[j] * minutes + minutes * minutes
+            if last >= 0 and self.units[block[last]].end == unit.start:
+                run_start = self.units[block[run]].start
+                if policy.max_shift is not None and unit.end - run_start > policy.max_shift:
+                    return None
+                new[j] = (k, run)
+            else:
+                breaks += last >= 0
+                new[j] = (k, k)
+        count = len(group)
+        return tuple(new), (
+            cost[0] + (minutes if count < policy.min_staff else 0),
+            cost[1] + breaks,
+            cost[2] + (minutes if count < policy.ideal_staff else 0),
+            cost[3] - minutes * min(count, policy.ideal_staff),
+            squares,
+        )
+
+    def _repair(self) -> None:
+        """Ranks 1 to 3: improve units short of ideal_staff and undo needless rest breaks."""
+        ideal = self.policy.ideal_staff
+        for _ in range(PASSES):
+            improved = False
+            for index in range(len(self.units)):
+                if self.min_rest is not None:
+                    improved |= self._repair_breaks(index)
+                if len(self.assigned[index]) < ideal:
+                    improved |= self._fill(index)
+            if not improved:
+                break
+
+    def _fill(self, index: int) -> bool:
+        """Add people to a unit short of ideal_staff, moving them from linked units."""
+        ideal = self.policy.ideal_staff
+        improved = False
+        for person in self._by_load(self._free(index)):
+            if len(self.assigned[index]) >= ideal:
+                break
+            if person in self.assigned[index]:
+                continue
+            if self._try([(index, person, True)]):
+                improved = True
+                continue
+            for other in self._linked_units(person, index):
+                if self._try([(other, person, False), (index, person, True)]):
+                    improved = True
+                    break
+                done = False
+                spares = (p for p in self._by_load(self._free(other)) if p != person)
+                for spare in itertools.islice(spares, SPARES):
+                    if spare in self.assigned[other]:
+                        continue
+                    changes = [(other, person, False), (index, person, True), (other, spare, True)]
+                    if self._try(changes):
+                        improved = done = True
+                        break
+                if done:
+                    break
+        return improved
+
+    def _repair_breaks(self, index: int) -> bool:
+        """Replace or remove someone of a unit whose duty there breaks min_rest."""
+        unit = self.units[index]
+        improved = False
+        for person in list(self.assigned[index]):
+            if not self._breaks(person, unit.start, unit.end):
+                continue
+            if self._try([(index, person, False)]):
+                improved = True
+                continue
+            for spare in self._by_load(self._free(index)):
+                if spare in self.assigned[index]:
+                    continue
+                if self._try([(index, person, False), (index, spare, True)]):
+                    improved = True
+                    break
+        return improved
+
+    def _balance(self) -> None:
+        """Rank 4: move load from more to less loaded people while that narrows their gap.
+
+        Pairs are tried from the widest gap down (the most loaded against the least
+        loaded first); a pair's gap narrows by a unit that moves from one to the other,
+        or by two units of different lengths that they exchange. Each move keeps ranks 1
+        to 3 exactly and strictly lowers the sum of squared loads, so the pass ends; a
+        budget of tries bounds it on very large plans.
+        """
+        tries = [BALANCE_TRIES + len(self.units) // 2]
+        while tries[0] > 0:
+            order = self._by_load(self.rank)
+            heavy, light = order[::-1][:BALANCE_PAIRS], order[:BALANCE_PAIRS]
+            pairs = sorted(
+                ((p, q) for p in heavy for q in light if self.load[p] > self.load[q]),
+                key=lambda pq: (self.load[pq[1]] - self.load[pq[0]], self.rank[pq[0]]),
+            )
+            if any(self._narrow(p, q, tries) for p, q in pairs):
+                continue
+            if not self._relay(order, tries):
+                break
+
+    def _relay(self, order: Sequence[str], tries: list[int]) -> bool:
+        """The most loaded hands a unit on, and its taker one of theirs to the least loaded.
+
+        Takers are the `BALANCE_PAIRS` least loaded others who are free for the unit.
+        """
+        heavy, light = order[-1], order[0]
+        gap = self.load[heavy] - self.load[light]
+        is_free = self.availability.is_free
+        for index in [i for _, _, i in self.duties[heavy] if i >= 0]:
+            unit = self.units[index]
+            middles = (
+                p
+                for p in order[1:-1]
+                if p not in self.assigned[index] and is_free(p, unit.start, unit.end)
+            )
+            for middle in itertools.islice(middles, BALANCE_PAIRS):
+                tries[0] -= 1
+                for _, _, other in list(self.duties[middle]):
+                    if tries[0] <= 0:
+                        return False
+                    if other < 0 or other == index or light in self.assigned[other]:
+                        continue
+                    theirs = self.units[other]
+                    if not timedelta(0) < theirs.end - theirs.start < gap:
+                        continue
+                    tries[0] -= 1
+                    if not self.availability.is_free(light, theirs.start, theirs.end):
+                        continue
+                    changes = [
+                        (index, heavy, False),
+                        (index, middle, True),
+                        (other, middle, False),
+                        (other, light, True),
+                    ]
+                    if self._try(changes, fair=True):
+                        return True
+        return False
+
+    def _chain(self, index: int, heavy: str, light: str, tries: list[int]) -> bool:
+        """``light`` takes ``index`` from ``heavy`` and hands a linked unit to a third."""
+        for other in self._linked_units(light, index):
+            for third in self._by_load(self._free(other)):
+                if tries[0] <= 0:
+                    return False
+                if third == light or third in self.assigned[other]:
+                    continue
+                tries[0] -= 1
+                changes = [
+                    (index, heavy, False),
+                    (index, light, True),
+                    (other, light, False),
+                    (other, third, True),
+                ]
+                if (third != heavy or heavy not in self.assigned[other]) and self._try(
+                    changes, fair=True
+                ):
+                    return True
+        return False
+
+    def _narrow(self, heavy: str, light: str, tries: list[int]) -> bool:
+        """Narrow the load gap between two people by one move, if one keeps ranks 1 to 3."""
+        gap = self.load[heavy] - self.load[light]
+        theirs = sorted(
+            (self.units[i].end - self.units[i].start, i) for _, _, i in self.duties[light] if i >= 0
+        )
+        lengths = [length for length, _ in theirs]
+        mine = [i for _, _, i in self.duties[heavy] if i >= 0]
+        # Units whose move brings the two closest to even first.
+        mine.sort(key=lambda i: (abs(gap - 2 * (self.units[i].end - self.units[i].start)), i))
+        for index in mine:
+            if tries[0] <= 0:
+                return False
+            tries[0] -= 1
+            unit = self.units[index]
+            length = unit.end - unit.start
+            if (
+                length < gap
+                and light not in self.assigned[index]
+                and self.availability.is_free(light, unit.start, unit.end)
+            ):
+                if self._try([(index, heavy, False), (index, light, True)], fair=True):
+                    return True
+                if self._chain(index, heavy, light, tries):
+                    return True
+            # Exchange for a shorter unit of theirs: the best fits, around length - gap / 2.
+            target = length - gap / 2
+            at = bisect_left(lengths, target)
+            for position in sorted(
+                range(max(0, at - 2), min(len(theirs), at + 2)),
+                key=lambda k: abs(lengths[k] - target),
+            ):
+                shorter, other = theirs[position]
+                if not timedelta(0) < length - shorter < gap or other == index:
+                    continue
+                if heavy in self.assigned[other] or light in self.assigned[index]:
+                    continue
+                tries[0] -= 1
+                if not self.availability.is_free(light, unit.start, unit.end):
+                    break
+                theirs_unit = self.units[other]
+                if not self.availability.is_free(heavy, theirs_unit.start, theirs_unit.end):
+                    continue
+                changes = [
+                    (index, heavy, False),
+                    (other, light, False),
+                    (index, light, True),
+                    (other, heavy, True),
+                ]
+                if self._try(changes, fair=True):
+                    return True
+        return False
+
+    # Result ----------------------------------------------------------------------------
+
+    def run(self, *, explain: bool) -> PlanResult:
+        self._construct()
+        self._solve_blocks()
+        self._repair()
+        self._balance()
+        self.final_order = self._by_load(self.rank)
         planned: list[tuple[Shift, Decision]] = []
-        for index, slot in enumerate(self.slots):
-            chosen, held_back = self._choose(index)
-            broke = self._break_rest(index, chosen)
-            people = chosen + broke
-            reasons = self._reasons(slot, people, held_back) if self.explain else ()
-            self._commit(slot.start, slot.end, people)
-            self._reorder(people)
-            shift = Shift(slot.start, slot.end, people, slot.events)
-            planned.append((shift, Decision(slot.start, slot.end, people, False, reasons, broke)))
+        for indexes in self._shifts():
+            first, last = self.units[indexes[0]], self.units[indexes[-1]]
+            people = tuple(self.assigned[indexes[0]])
+            events = tuple(dict.fromkeys(e for i in indexes for e in self.units[i].events))
+            shift = Shift(first.start, last.end, people, events)
+            planned.append((shift, self._decision(shift, indexes, explain=explain)))
         for shift in self.kept:
             planned.append((shift, Decision(shift.start, shift.end, shift.people, kept=True)))
         planned.sort(key=lambda pair: (pair[0].start, pair[0].end))
@@ -604,30 +960,98 @@ class _Planner:
             load=dict(self.load),
         )
 
+    def _shifts(self) -> list[list[int]]:
+        """Units grouped into shifts: hand-off pieces with the same people merge back."""
+        groups: list[list[int]] = []
+        for index, unit in enumerate(self.units):
+            if groups:
+                previous = groups[-1][-1]
+                if self.units[previous].part == unit.part and set(self.assigned[previous]) == set(
+                    self.assigned[index]
+                ):
+                    groups[-1].append(index)
+                    continue
+            groups.append([index])
+        return groups
 
-class _Lazy:
-    """A list drawn from an iterator only as far as it is read."""
+    # Explanations ----------------------------------------------------------------------
 
-    def __init__(self, items: Iterator[str]) -> None:
-        self._items = items
-        self._seen: list[str] = []
+    def _decision(self, shift: Shift, indexes: Sequence[int], *, explain: bool) -> Decision:
+        people = shift.people
+        broke = tuple(p for p in people if self._breaks_rest(p, shift.start, shift.end))
+        if not explain:
+            return Decision(shift.start, shift.end, people, broke_rest=broke)
+        reasons: list[tuple[str, str]] = []
+        others = 0
+        top = max((self.load[p] for p in people), default=None)
+        for person in self.final_order:
+            if person in people:
+                continue
+            if len(reasons) >= EXPLAIN_LIMIT:
+                others += 1
+                continue
+            reasons.append((person, self._reason(person, shift, people, top)))
+        why = self._why(indexes, people, broke)
+        return Decision(shift.start, shift.end, people, False, tuple(reasons), broke, why, others)
 
-    def take(self, count: int) -> list[str]:
-        """The first ``count`` items (fewer if there are no more)."""
-        if len(self._seen) < count:
-            self._seen.extend(itertools.islice(self._items, count - len(self._seen)))
-        return self._seen[:count]
+    def _breaks_rest(self, person: str, start: datetime, end: datetime) -> bool:
+        """Whether a duty of the person outside ``[start, end)`` is too close to it."""
+        if self.min_rest is None:
+            return False
+        for duty_start, duty_end in self._near(person, start, end):
+            if start <= duty_start and duty_end <= end:
+                continue
+            gap = start - duty_end if duty_end <= start else duty_start - end
+            if timedelta(0) < gap < self.min_rest:
+                return True
+        return False
 
-    def every(self) -> list[str]:
-        """All items."""
-        self._seen.extend(self._items)
-        return list(self._seen)
+    def _reason(
+        self, person: str, shift: Shift, people: Sequence[str], top: timedelta | None
+    ) -> str:
+        away = self.availability.away(person, shift.start, shift.end)
+        if away:
+            notes = sorted({o.note for o in away if o.note})
+            return "on time off" + (f" ({', '.join(notes)})" if notes else "")
+        conflict = self._conflict(person, shift.start, shift.end)
+        if conflict is not None:
+            return self._conflict_reason(conflict, shift)
+        if len(people) >= self.policy.ideal_staff and top is not None:
+            if self.load[person] > top:
+                theirs = format_duration(self.load[person], days=False)
+                return f"more on-call time ({theirs}, against {format_duration(top, days=False)})"
+            theirs = format_duration(self.load[person], days=False)
+            return f"{theirs} on call in all; with them instead, the load spread is no smaller"
+        return "cannot be added without breaking min_rest or max_shift elsewhere"
 
+    def _conflict_reason(self, conflict: tuple[str, Interval], shift: Shift) -> str:
+        kind, (duty_start, duty_end) = conflict
+        zone = self.team.zone
+        if kind == "max_shift":
+            assert self.max_shift is not None  # noqa: S101 - only then this kind
+            return f"would be on call longer than max_shift ({format_duration(self.max_shift)})"
+        if duty_end <= shift.start:
+            return f"resting: on call until {format_local(duty_end, zone)}"
+        return (
+            "kept free so that a later window can be covered "
+            f"(on call from {format_local(duty_start, zone)})"
+        )
 
-def _pair(a: str, b: str) -> tuple[str, str]:
-    return (a, b) if a < b else (b, a)
+    def _why(self, indexes: Sequence[int], people: Sequence[str], broke: Sequence[str]) -> str:
+        why = self._measure(indexes, people, broke)
+        if self.unsearched.intersection(indexes):
+            why += " (its block was too large to search exactly: repair moves decided)"
+        return why
 
-
-def _minutes(duration: timedelta) -> timedelta:
-    """Round down to whole minutes, so split shifts start on the minute."""
-    return timedelta(minutes=int(duration.total_seconds() // 60))
+    def _measure(self, indexes: Sequence[int], people: Sequence[str], broke: Sequence[str]) -> str:
+        """Which measure of the ranking decided the shift, in words."""
+        policy = self.policy
+        if len(people) < policy.min_staff:
+            return "min_staff out of reach: nobody else is free for the whole shift"
+        if broke:
+            return "min_staff reached only by breaking min_rest (rank 2 yields to rank 1)"
+        if len(people) < policy.ideal_staff:
+            if len(self._free(indexes[0])) <= len(people):
+                return "ideal_staff out of reach: nobody else is free"
+            return "ideal_staff out of reach without breaking min_rest or stranding a window"
+        return "ideal_staff reached; picked to keep the load spread smallest"

@@ -223,6 +223,8 @@ def _decision_json(decision: Decision, team: Team) -> dict[str, Any]:
         "kept": decision.kept,
         "passed_over": [{"person": p, "reason": r} for p, r in decision.passed_over],
         "broke_rest": list(decision.broke_rest),
+        "why": decision.why,
+        "others": decision.others,
     }
 
 
@@ -245,9 +247,16 @@ def plan_text(
         kept = "  (kept)" if decision.kept else ""
         lines.append(f"{format_span(shift.start, shift.end, zone):<{width}}  {who}  {what}{kept}")
         if explain:
+            if decision.why:
+                lines.append(f"    why: {decision.why}")
             lines.extend(
                 f"    {people_names(team, [p])}: {reason}" for p, reason in decision.passed_over
             )
+            if decision.others:
+                others = _plural(decision.others, "other")
+                lines.append(
+                    f"    and {others} further down the order (more on-call time, away or resting)"
+                )
             lines.extend(
                 f"    {people_names(team, [p])}: picked although it breaks min_rest"
                 for p in decision.broke_rest

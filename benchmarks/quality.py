@@ -1,0 +1,126 @@
+"""The planner's quality against an exact reference (CP-SAT) on a fixed set of random teams.
+
+Run: ``.venv/bin/python benchmarks/quality.py [--instances 200] [--seed 1]``.
+Needs the dev dependencies (``ortools``). Each team has 3 to 10 people, 4 to 40 events
+over two weeks, whole-day and partial time off, history, and random ``min_rest``,
+``max_shift``, ``min_staff`` and ``ideal_staff``; half the teams are crowded (few people,
+``min_rest`` long). Prints the table of docs/explanation/planning.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.reference import Measures, UnprovenError, assignment_of, measure, solve, units_of
+
+from oncall import EventSpec, Person, Policy, Team, TimeOff, plan
+
+START = datetime(2027, 3, 1, tzinfo=UTC)
+ZONES = ("UTC", "America/New_York", "Europe/Berlin", "Asia/Kolkata")
+
+
+def generate(rnd: random.Random, *, crowded: bool) -> Team:
+    """A random team; ``crowded`` ones have few people for their events."""
+    size = rnd.randint(3, 5) if crowded else rnd.randint(3, 10)
+    people = tuple(Person(f"p{i}", timezone=rnd.choice(ZONES)) for i in range(size))
+    events = []
+    for index in range(rnd.randint(4, 40 if not crowded else 14)):
+        start = START + timedelta(minutes=15 * rnd.randrange(14 * 24 * 4))
+        events.append(
+            EventSpec(
+                f"E{index}",
+                start,
+                timedelta(minutes=30 * rnd.randint(1, 8)),
+                rnd.choice(ZONES),
+                id=f"e{index}",
+            )
+        )
+    time_off = []
+    for _ in range(rnd.randint(0, size * 2)):
+        person = rnd.choice(people).id
+        day = START + timedelta(days=rnd.randrange(14))
+        if rnd.random() < 0.5:
+            time_off.append(TimeOff(person, day, day + timedelta(days=rnd.randint(1, 3))))
+        else:
+            start = day + timedelta(hours=rnd.randrange(24))
+            time_off.append(TimeOff(person, start, start + timedelta(hours=rnd.randint(1, 12))))
+    ideal = rnd.randint(1, 3)
+    rest = rnd.choice((None, 8, 12, 16, 20)) if not crowded else rnd.choice((12, 16, 20, 24))
+    policy = Policy(
+        min_staff=rnd.randint(1, ideal),
+        ideal_staff=ideal,
+        min_rest=None if rest is None else timedelta(hours=rest),
+        max_shift=rnd.choice((None, None, timedelta(hours=3), timedelta(hours=5))),
+    )
+    history = {p.id: timedelta(hours=rnd.randint(0, 12)) for p in people if rnd.random() < 0.5}
+    return Team("q", "UTC", people, tuple(time_off), tuple(events), policy, history=history)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--instances", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--seconds", type=float, default=20, help="solver time per measure")
+    args = parser.parse_args()
+    rows: dict[str, list[tuple[Measures, Measures]]] = {"loose": [], "crowded": []}
+    rnd = random.Random(args.seed)
+    began = time.perf_counter()
+    unproven = 0
+    for index in range(args.instances):
+        kind = "crowded" if index % 2 else "loose"
+        team = generate(rnd, crowded=kind == "crowded")
+        units = units_of(team)
+        chosen = assignment_of(plan(team), units)
+        got = measure(team, units, chosen)
+        try:
+            best = solve(team, units, chosen, seconds=args.seconds)
+        except UnprovenError:
+            unproven += 1
+            continue
+        rows[kind].append((got, best))
+        if args.verbose and got != best:
+            print(index, kind, got, best, file=sys.stderr)
+    print(
+        f"{args.instances} teams, seed {args.seed}, {time.perf_counter() - began:.0f} s; "
+        f"{unproven} left out (the reference proved no optimum in {args.seconds:g} s)\n"
+    )
+    print("| measure | loose teams | crowded teams |")
+    print("| --- | ---: | ---: |")
+
+    def share(kind: str, test: Callable[[Measures, Measures], bool]) -> str:
+        pairs = rows[kind]
+        hits = sum(1 for got, best in pairs if test(got, best))
+        return f"{100 * hits / max(1, len(pairs)):.1f}%"
+
+    def line(name: str, test: Callable[[Measures, Measures], bool]) -> None:
+        print(f"| {name} | {share('loose', test)} | {share('crowded', test)} |")
+
+    line("`min_staff` time = optimum", lambda g, b: g.uncovered == b.uncovered)
+    line("rest breaks = optimum", lambda g, b: (g.uncovered, g.breaks) <= (b.uncovered, b.breaks))
+    line(
+        "`ideal_staff` time = optimum",
+        lambda g, b: (
+            (g.uncovered, g.breaks, g.understaffed) <= (b.uncovered, b.breaks, b.understaffed)
+        ),
+    )
+    line("load spread within 1 h of optimum", lambda g, b: g.spread <= b.spread + 60)
+    line("load spread = optimum", lambda g, b: g.spread <= b.spread)
+    for kind, pairs in rows.items():
+        mean = sum(g.spread for g, _ in pairs) / max(1, len(pairs)) / 60
+        optimum = sum(b.spread for _, b in pairs) / max(1, len(pairs)) / 60
+        print(f"\n{kind}: mean load spread {mean:.1f} h (optimum {optimum:.1f} h)", end="")
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
