@@ -13,20 +13,34 @@ shape, which is what this module writes:
     TZNAME:EDT
     END:DAYLIGHT
 
-When a zone's rule changed within the years a calendar spans, each change gets its own
-component (no RRULE), which is exact for the span.
+The VTIMEZONE is exact over the years a calendar spans (and one year either side):
+
+- a first observance gives the offset in force before the first change, so that a zone
+  with one permanent change (Europe/Moscow in 2014) is right on both sides of it;
+- changes that repeat on the same rule in consecutive years share one component with a
+  yearly RRULE; the rule is open-ended only when the zone keeps following it after the
+  span, else it ends with an ``UNTIL`` just after its last change, so clients do not
+  apply daylight saving time forever in zones that abolished it (America/Asuncion,
+  America/Sao_Paulo, Europe/Istanbul);
+- any other change gets a component of its own (no RRULE).
+
+``UNTIL`` is written in UTC, as RFC 5545 asks, one day after the last change: readers
+that take it as local time (dateutil's ``tzical``) include that change too, and no zone
+changes the same way twice in one day.
 """
 
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 __all__ = ["Transition", "transitions", "vtimezone_lines"]
 
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_LOOKAHEAD = 3
+"""Years after the span in which a yearly rule must go on for it to stay open-ended."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +65,17 @@ class Transition:
         week = -1 if local.day + 7 > days_in_month else (local.day - 1) // 7 + 1
         return (local.month, f"{week}{_DAYS[local.weekday()]}", local.strftime("%H%M%S"))
 
+    def key(self) -> tuple[object, ...]:
+        """What a yearly component states: its rule, offsets, name and kind."""
+        return (self.rule(), self.before, self.after, self.name, self.dst)
+
 
 def _offset(zone: ZoneInfo, instant: datetime) -> timedelta:
     return instant.astimezone(zone).utcoffset() or timedelta(0)
 
 
 def transitions(zone: ZoneInfo, start: datetime, end: datetime) -> list[Transition]:
-    """Every change of offset in ``[start, end)``, to the minute."""
+    """Every change of offset in ``[start, end)``, to the second."""
     found = []
     step = timedelta(days=1)
     cursor = start
@@ -67,46 +85,57 @@ def transitions(zone: ZoneInfo, start: datetime, end: datetime) -> list[Transiti
         new = _offset(zone, following)
         if new != offset:
             low, high = cursor, following  # the change is in (low, high]
-            while high - low > timedelta(minutes=1):
-                middle = low + (high - low) / 2
+            while high - low > timedelta(seconds=1):
+                middle = (low + (high - low) / 2).replace(microsecond=0)
                 if _offset(zone, middle) == offset:
                     low = middle
                 else:
                     high = middle
-            at = high.replace(second=0, microsecond=0)
-            if _offset(zone, at) == offset:
-                at += timedelta(minutes=1)
-            local = at.astimezone(zone)
-            found.append(Transition(at, offset, new, local.tzname() or "", bool(local.dst())))
+            local = high.astimezone(zone)
+            found.append(Transition(high, offset, new, local.tzname() or "", bool(local.dst())))
             offset = new
         cursor = following
     return found
 
 
 def _fmt_offset(offset: timedelta) -> str:
-    minutes = int(offset.total_seconds()) // 60
-    sign = "-" if minutes < 0 else "+"
-    return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+    seconds = int(offset.total_seconds())
+    sign = "-" if seconds < 0 else "+"
+    minutes, rest = divmod(abs(seconds), 60)
+    text = f"{sign}{minutes // 60:02d}{minutes % 60:02d}"
+    return text + (f"{rest:02d}" if rest else "")
 
 
-def _component(  # noqa: PLR0913, PLR0917 - the six fields of an observance
-    kind: str,
-    dtstart: datetime,
-    before: timedelta,
-    after: timedelta,
-    name: str,
-    rrule: str | None,
-) -> list[str]:
-    lines = [f"BEGIN:{kind}", f"DTSTART:{dtstart.strftime('%Y%m%dT%H%M%S')}"]
+def _component(change: Transition, rrule: str | None) -> list[str]:
+    lines = [
+        f"BEGIN:{'DAYLIGHT' if change.dst else 'STANDARD'}",
+        f"DTSTART:{change.local.strftime('%Y%m%dT%H%M%S')}",
+    ]
     if rrule:
         lines.append(f"RRULE:{rrule}")
-    lines += [
-        f"TZOFFSETFROM:{_fmt_offset(before)}",
-        f"TZOFFSETTO:{_fmt_offset(after)}",
-        f"TZNAME:{name}",
-        f"END:{kind}",
+    return [
+        *lines,
+        f"TZOFFSETFROM:{_fmt_offset(change.before)}",
+        f"TZOFFSETTO:{_fmt_offset(change.after)}",
+        f"TZNAME:{change.name}",
+        f"END:{'DAYLIGHT' if change.dst else 'STANDARD'}",
     ]
-    return lines
+
+
+def _yearly_runs(changes: list[Transition]) -> list[list[Transition]]:
+    """The changes grouped into runs: the same rule in consecutive years, in order."""
+    runs: list[list[Transition]] = []
+    open_runs: dict[tuple[object, ...], list[Transition]] = {}
+    for change in changes:
+        key = change.key()
+        run = open_runs.get(key)
+        if run is not None and run[-1].local.year + 1 == change.local.year:
+            run.append(change)
+            continue
+        run = [change]
+        open_runs[key] = run
+        runs.append(run)
+    return runs
 
 
 def vtimezone_lines(zone: ZoneInfo, first: date, last: date) -> list[str]:
@@ -116,53 +145,28 @@ def vtimezone_lines(zone: ZoneInfo, first: date, last: date) -> list[str]:
     end = datetime(last.year + 1, 1, 1, tzinfo=UTC) + timedelta(days=1)
     changes = transitions(zone, start, end)
     lines = ["BEGIN:VTIMEZONE", f"TZID:{zone.key}"]
+    local_start = start.astimezone(zone)
+    initial = Transition(
+        at=start,
+        before=_offset(zone, start),
+        after=_offset(zone, start),
+        name=local_start.tzname() or zone.key,
+        dst=bool(local_start.dst()),
+    )
     if not changes:
-        offset = _offset(zone, start)
-        name = start.astimezone(zone).tzname() or zone.key
-        epoch = datetime(1970, 1, 1)  # noqa: DTZ001 - a VTIMEZONE's DTSTART is local time
-        lines += _component("STANDARD", epoch, offset, offset, name, None)
+        epoch = datetime(1970, 1, 1, tzinfo=UTC) - initial.before  # DTSTART 19700101T000000
+        lines += _component(replace(initial, at=epoch), None)
         return [*lines, "END:VTIMEZONE"]
-    by_kind: dict[bool, list[Transition]] = {True: [], False: []}
-    for change in changes:
-        by_kind[change.dst].append(change)
-    regular = all(
-        len({(c.rule(), c.before, c.after, c.name) for c in group}) == 1
-        for group in by_kind.values()
-        if group
-    ) and len(by_kind[True]) == len({c.local.year for c in by_kind[True]})
-    if regular:
-        for dst in (True, False):
-            group = by_kind[dst]
-            if not group:
-                continue
-            month, day, _ = group[0].rule()
-            rrule = f"FREQ=YEARLY;BYMONTH={month};BYDAY={day}"
-            first_change = group[0]
-            lines += _component(
-                "DAYLIGHT" if dst else "STANDARD",
-                first_change.local,
-                first_change.before,
-                first_change.after,
-                first_change.name,
-                rrule,
-            )
-    else:
-        before = changes[0]
-        lines += _component(
-            "DAYLIGHT" if bool(start.astimezone(zone).dst()) else "STANDARD",
-            (start + before.before).replace(tzinfo=None),
-            before.before,
-            before.before,
-            start.astimezone(zone).tzname() or zone.key,
-            None,
-        )
-        for change in changes:
-            lines += _component(
-                "DAYLIGHT" if change.dst else "STANDARD",
-                change.local,
-                change.before,
-                change.after,
-                change.name,
-                None,
-            )
+    lines += _component(initial, None)
+    following = {c.key() for c in transitions(zone, end, end.replace(year=end.year + _LOOKAHEAD))}
+    for run in _yearly_runs(changes):
+        if len(run) == 1:
+            lines += _component(run[0], None)
+            continue
+        month, day, _ = run[0].rule()
+        rrule = f"FREQ=YEARLY;BYMONTH={month};BYDAY={day}"
+        if run[-1].local.year < last.year or run[0].key() not in following:
+            until = run[-1].at + timedelta(days=1)
+            rrule += f";UNTIL={until.strftime('%Y%m%dT%H%M%SZ')}"
+        lines += _component(run[0], rrule)
     return [*lines, "END:VTIMEZONE"]
