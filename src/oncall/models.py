@@ -500,6 +500,10 @@ class Window:
     end: datetime
     events: tuple[RiskyEvent, ...]
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start", _utc(self.start, "window start"))
+        object.__setattr__(self, "end", _utc(self.end, "window end"))
+
     @property
     def duration(self) -> timedelta:
         """How long the window lasts."""
@@ -820,6 +824,10 @@ class Finding:
     shifts: tuple[int, ...] = ()
     file: str | None = field(default=None, compare=False)
     line: int | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start", _utc(self.start, "finding start"))
+        object.__setattr__(self, "end", _utc(self.end, "finding end"))
 
     @property
     def severity(self) -> Severity:

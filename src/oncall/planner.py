@@ -42,7 +42,7 @@ from oncall.availability import Availability
 from oncall.intervals import Interval, subtract
 from oncall.models import Horizon, Rotation, Shift, Team, Window
 from oncall.sources import resolve_sources
-from oncall.timeutil import format_duration, format_local
+from oncall.timeutil import as_instant, format_duration, format_local
 from oncall.windows import coverage_windows
 
 __all__ = ["EXPLAIN_LIMIT", "Decision", "PlanResult", "kept_shifts", "make_plan", "plan"]
@@ -100,6 +100,10 @@ class Decision:
     broke_rest: tuple[str, ...] = ()
     why: str = ""
     others: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start", as_instant(self.start, "decision start"))
+        object.__setattr__(self, "end", as_instant(self.end, "decision end"))
 
 
 @dataclass(frozen=True, slots=True)

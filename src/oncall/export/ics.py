@@ -34,6 +34,7 @@ from oncall.timeutil import (
     check_year,
     format_duration,
     format_span,
+    generated_to_utc,
 )
 from oncall.windows import coverage_windows
 
@@ -56,6 +57,7 @@ class _Earlier:
     fingerprint: str
     last_modified: datetime | None
     end: datetime | None
+    """As written: aware, or floating (read in the team's zone, see `_instant`)."""
     cancelled: bool
     component: icalendar.Component
 
@@ -103,11 +105,14 @@ def _earlier(component: icalendar.Component) -> _Earlier:
         sequence = int(component.get("SEQUENCE", 0))
     except ValueError:
         raise InputError("its SEQUENCE is not a whole number") from None
+    last_modified = modified.dt if modified is not None else None
+    if isinstance(last_modified, datetime) and last_modified.tzinfo is None:
+        last_modified = last_modified.replace(tzinfo=UTC)  # RFC 5545: always UTC
     return _Earlier(
         sequence=sequence,
         fingerprint=str(component.get("X-ONCALL-FINGERPRINT", "")),
-        last_modified=modified.dt if modified is not None else None,
-        end=end_time.astimezone(UTC) if end_time is not None and end_time.tzinfo else None,
+        last_modified=last_modified,
+        end=end_time,
         cancelled=str(component.get("STATUS", "")).upper() == "CANCELLED",
         component=component,
     )
@@ -120,8 +125,10 @@ def _events_of(shift: Shift, options: _Options) -> list[RiskyEvent]:
     policy = options.team.policy
     index = max(bisect_right(options.window_starts, shift.start) - 1, 0)
     found = []
-    for window in options.windows[index : index + 2]:  # windows are disjoint: at most two
-        if window.start < shift.end and shift.start < window.end:
+    for window in options.windows[index:]:  # disjoint and sorted: stop past the shift
+        if window.start >= shift.end:
+            break
+        if shift.start < window.end:
             found += [
                 e
                 for e in window.events
@@ -320,6 +327,11 @@ class _Writer:
         return "\r\n".join(lines)
 
 
+def _instant(value: datetime, zone: tzinfo) -> datetime:
+    """A time of an earlier export as UTC: a floating time is the team's wall clock."""
+    return generated_to_utc(value, zone)
+
+
 def _moment(instant: datetime, zone: tzinfo) -> datetime:
     """An instant in the team's zone, or in UTC where that local time happens twice.
 
@@ -374,7 +386,9 @@ def _tombstone(earlier: _Earlier, stamp: datetime, zone: tzinfo) -> icalendar.Co
         moment = earlier.component.get(name)
         if moment is not None:
             when = moment.dt
-            event.add(name, _moment(when, zone) if isinstance(when, datetime) else when)
+            event.add(
+                name, _moment(_instant(when, zone), zone) if isinstance(when, datetime) else when
+            )
     event.add("dtstamp", stamp)
     event.add("summary", "Cancelled: " + str(earlier.component.get("SUMMARY", "on call")))
     event.add("status", "CANCELLED")
@@ -409,7 +423,7 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
             events that are gone.
 
     Raises:
-        InputError: for an unknown ``person``.
+        InputError: for an unknown ``person``, or a ``stamp`` without a zone.
     """
     if windows is None:
         windows = coverage_windows(team)
@@ -451,7 +465,8 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
         for uid, earlier in sorted(previous.events.items()):
             if uid in current:
                 continue
-            if earlier.cancelled and (earlier.end is None or earlier.end <= options.stamp):
+            gone = earlier.end is None or _instant(earlier.end, team.zone) <= options.stamp
+            if earlier.cancelled and gone:
                 continue  # cancelled long ago: calendars have seen it
             kept = earlier.component if earlier.cancelled else None
             if kept is not None and "ATTENDEE" in kept:
@@ -462,7 +477,7 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
     moments = [s.start for s in shifts] + [s.end for s in shifts] + [options.stamp]
     for event in tombstones:
         moments += [
-            p.dt
+            _instant(p.dt, zone)
             for p in (event.get("DTSTART"), event.get("DTEND"))
             if p is not None and isinstance(p.dt, datetime)
         ]
