@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, Final
 
 from oncall.errors import InputError, foreign_problem
@@ -40,7 +40,7 @@ from oncall.models import (
 )
 from oncall.recurrence import MAX_OCCURRENCES, parse_rrule
 from oncall.text import quoted
-from oncall.timeutil import check_year, generated_to_utc, start_of_day
+from oncall.timeutil import YEARS, check_year, generated_to_utc, start_of_day
 
 __all__ = ["MAX_TITLE", "compile_match", "resolve_sources"]
 
@@ -103,29 +103,91 @@ def _naming(component: Any) -> Iterator[None]:
         raise
 
 
+_TAG = "X-ONCALL-COMPONENT"
+"""Set on each VEVENT before expansion: the copies recurring-ical-events makes keep it, so
+each occurrence leads back to the component it comes from (UIDs may be missing or shared)."""
+_MARGIN = timedelta(days=2)
+"""Expansion reaches this far beyond the horizon: recurring-ical-events compares floating
+and all-day times with the span's UTC wall clock, which is up to 14 hours off."""
+_ONCE = ("DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "UID", "SUMMARY", "STATUS", "TRANSP")
+_TIMES = ("DTSTART", "DTEND", "RECURRENCE-ID", "RDATE", "EXDATE")
+
+
+def _label(component: Any) -> str:
+    """``the event <UID>`` (or its SUMMARY), short and made safe, for messages."""
+    for name, what in (("UID", "the event {}"), ("SUMMARY", "the event titled {!r}")):
+        value = component.get(name)
+        if isinstance(value, str) and quoted(value):
+            return what.format(quoted(value))
+    return "an event without UID or SUMMARY"
+
+
+def _values(value: Any) -> Iterator[Any]:
+    """The values of a date property, however icalendar holds it (one, a list, a list of lists)."""
+    for one in value if isinstance(value, list) else [value]:
+        try:
+            dts = one.dts if hasattr(one, "dts") else [one]
+            found = [getattr(leaf, "dt", leaf) for leaf in dts]
+        except Exception:  # icalendar's reading of a broken value fails on access
+            found = [None]
+        yield from found
+
+
+def _problem(component: Any) -> str | None:  # noqa: PLR0911 - one return per problem
+    """What makes a VEVENT unusable, said in the calendar's terms, or ``None``."""
+    for name in _ONCE:
+        value = component.get(name)
+        if isinstance(value, list):
+            return f"has {len(value)} {name} properties, where RFC 5545 allows one"
+    if component.get("DTSTART") is None:
+        return "has no DTSTART"
+    for name in _TIMES:
+        value = component.get(name)
+        if value is None:
+            continue
+        for one in _values(value):
+            if isinstance(one, tuple):
+                one = one[0]  # noqa: PLW2901 - a PERIOD's start
+            if isinstance(one, time):
+                return f"has a {name} that is a time of day without a date"
+            if not isinstance(one, date):
+                return f"has a {name} that is not a date or a date and time"
+            if one.year not in YEARS:
+                return f"has a {name} outside the years {YEARS.start} to {YEARS.stop - 1}"
+    for name in ("DTEND", "DURATION"):
+        value = component.get(name)
+        if value is not None and not all(isinstance(v, date | timedelta) for v in _values(value)):
+            return f"has a {name} that cannot be read"
+    return None
+
+
 def _occurrences(source: CalendarSource, horizon: Horizon, zone: tzinfo) -> Iterator[Any]:
-    """Every instance in the horizon (cancelled ones left out), capped."""
+    """Every instance near the horizon (cancelled ones left out), capped.
+
+    Expansion covers the horizon and `_MARGIN` either side; callers keep what their own
+    reading of the times puts inside it.
+    """
     import recurring_ical_events  # type: ignore[import-untyped]  # noqa: PLC0415 - slow; only sources need it
 
-    calendar: Any = source.calendar
+    calendar = _usable(source)
     if horizon.end is None:
         for component in calendar.walk("VEVENT"):
             rule = component.get("RRULE")
             rules = rule if isinstance(rule, list) else [rule] if rule is not None else []
             if any("COUNT" not in r and "UNTIL" not in r for r in rules):
                 raise source.origin.error(
-                    f"{source.name}: the event {_uid(component)} repeats without end "
+                    f"{source.name}: {_label(component)} repeats without end "
                     "and needs a horizon end",
                     hint="set horizon.end in the team file, or pass --to",
                 )
-    start = horizon.start or _EARLIEST
-    end = horizon.end or _LATEST
+    start = max((horizon.start or _EARLIEST) - _MARGIN, _EARLIEST)
+    end = min((horizon.end or _LATEST) + _MARGIN, _LATEST)
     _check_rule_sizes(source, end, zone)
     try:
         found = recurring_ical_events.of(calendar).between(start, end)
     except Exception as exc:
         raise source.origin.error(
-            f"{source.name}: cannot expand the calendar ({foreign_problem(exc)})"
+            f"{source.name}: {_culprit(calendar, start, end)} cannot be expanded"
         ) from exc
     for count, component in enumerate(found, start=1):
         if count > MAX_OCCURRENCES:
@@ -136,6 +198,46 @@ def _occurrences(source: CalendarSource, horizon: Horizon, zone: tzinfo) -> Iter
         if str(component.get("STATUS", "")).upper() == "CANCELLED":
             continue
         yield component
+
+
+def _usable(source: CalendarSource) -> Any:
+    """The calendar with its VEVENTs tagged (see `_TAG`), broken cancelled ones left out.
+
+    Raises:
+        InputError: for a broken VEVENT that is not cancelled, naming it and what is wrong.
+    """
+    calendar: Any = source.calendar
+    broken = []
+    for index, component in enumerate(calendar.walk("VEVENT")):
+        component[_TAG] = str(index)
+        problem = _problem(component)
+        if problem is None:
+            continue
+        if str(component.get("STATUS", "")).upper() != "CANCELLED":
+            raise source.origin.error(f"{source.name}: {_label(component)} {problem}")
+        broken.append(component)
+    if not broken:
+        return calendar
+    kept = calendar.copy()
+    kept.subcomponents = [c for c in calendar.subcomponents if all(c is not b for b in broken)]
+    return kept
+
+
+def _culprit(calendar: Any, start: datetime, end: datetime) -> str:
+    """Which event breaks the expansion (each is expanded alone to find it), for messages."""
+    import icalendar  # noqa: PLC0415 - only sources need it
+    import recurring_ical_events  # noqa: PLC0415 - likewise
+
+    for component in calendar.walk("VEVENT"):
+        alone = icalendar.Calendar()
+        for zone in calendar.walk("VTIMEZONE"):
+            alone.add_component(zone)
+        alone.add_component(component)
+        try:
+            recurring_ical_events.of(alone).between(start, end)
+        except Exception:  # any failure names this event
+            return f"{_label(component)} (its dates, times or recurrence rule)"
+    return "the calendar"
 
 
 def _check_rule_sizes(source: CalendarSource, end: datetime, zone: tzinfo) -> None:
@@ -165,7 +267,7 @@ def _check_rule_sizes(source: CalendarSource, end: datetime, zone: tzinfo) -> No
                 continue  # recurring-ical-events reports what it cannot read
             if _more_than_cap(series, end.replace(tzinfo=None) + timedelta(days=1)):
                 raise source.origin.error(
-                    f"{source.name}: the event {_uid(component)} repeats more than "
+                    f"{source.name}: {_label(component)} repeats more than "
                     f"{MAX_OCCURRENCES:,} times in the horizon",
                     hint="use a shorter horizon (--from/--to)",
                 )
@@ -185,91 +287,77 @@ def _instant(value: date | datetime, zone: tzinfo) -> datetime:
 
 
 @dataclass(frozen=True, slots=True)
-class _Lengths:
-    """Each series' elapsed length, and which instances were edited (keep their own)."""
+class _Origins:
+    """The calendar's VEVENTs by their tag: where each occurrence comes from."""
 
-    series: dict[str, timedelta]
-    edited: set[tuple[str, datetime | date]]
+    components: list[Any]
 
-    def of(self, component: Any, zone: tzinfo) -> timedelta | None:
-        """The length an occurrence takes from its series, unless it was edited."""
-        uid = str(component.get("UID", ""))
-        recurrence = component.get("RECURRENCE-ID")
-        if recurrence is not None and (uid, _key(recurrence.dt, zone)) in self.edited:
-            return None
-        return self.series.get(uid)
+    def of(self, occurrence: Any) -> Any:
+        return self.components[int(str(occurrence[_TAG]))]
 
 
-def _key(value: date | datetime, zone: tzinfo) -> datetime | date:
-    return _instant(value, zone) if isinstance(value, datetime) else value
-
-
-def _durations(source: CalendarSource, zone: tzinfo) -> _Lengths:
-    """Each series' elapsed length, from its master event.
-
-    Every occurrence lasts as long, in elapsed time, as the first (RFC 5545 says so of
-    DTEND and of a DURATION in hours). The expansion's own DTEND adds the length on the
-    wall clock, which is an hour off across a DST change.
-    """
-    lengths: dict[str, timedelta] = {}
-    edited: set[tuple[str, datetime | date]] = set()
+def _origins(source: CalendarSource) -> _Origins:
     calendar: Any = source.calendar
-    for component in calendar.walk("VEVENT"):
-        with _naming(component):
-            _measure(component, zone, lengths, edited)
-    return _Lengths(lengths, edited)
+    return _Origins(calendar.walk("VEVENT"))
 
 
-def _measure(
-    component: Any,
-    zone: tzinfo,
-    lengths: dict[str, timedelta],
-    edited: set[tuple[str, datetime | date]],
-) -> None:
-    """Note a series' length, or that an instance was edited."""
-    recurrence = component.get("RECURRENCE-ID")
-    if recurrence is not None:
-        edited.add((str(component.get("UID", "")), _key(recurrence.dt, zone)))
-        return
-    if component.get("DTSTART") is None:
-        return
+def _length(component: Any, zone: tzinfo) -> timedelta:
+    """A component's elapsed length; zero for an instant.
+
+    A DTEND before DTSTART counts as swapped, as recurring-ical-events reads it.
+    """
     start = component["DTSTART"].dt
-    if not isinstance(start, datetime):
-        return  # all-day: whole days, taken from the dates themselves
+    if component.get("DTEND") is not None:
+        return abs(_instant(component["DTEND"].dt, zone) - _instant(start, zone))
     if component.get("DURATION") is not None:
-        lengths[str(component.get("UID", ""))] = component["DURATION"].dt
-    elif component.get("DTEND") is not None:
-        length = _instant(component["DTEND"].dt, zone) - _instant(start, zone)
-        lengths[str(component.get("UID", ""))] = length
+        length: timedelta = abs(component["DURATION"].dt)
+        return length
+    return timedelta(days=1) if not isinstance(start, datetime) else timedelta(0)
 
 
-def _span(
-    component: Any, zone: tzinfo, source: CalendarSource, lengths: _Lengths
-) -> tuple[datetime, datetime]:
-    """A component's ``[start, end)``: all-day dates as whole days in ``zone``."""
-    try:
-        start_value = component["DTSTART"].dt
-        start = _instant(start_value, zone)
-        length = lengths.of(component, zone)
-        if isinstance(start_value, datetime) and length is not None:
-            end = start + length
-        elif component.get("DTEND") is not None:
-            end = _instant(component["DTEND"].dt, zone)
-        elif component.get("DURATION") is not None:
-            end = start + component["DURATION"].dt
-        elif isinstance(start_value, datetime):
-            end = start + _INSTANT
-        else:
-            end = _instant(start_value + timedelta(days=1), zone)
-        check_year(start)
-        check_year(end)
-    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
-        raise source.origin.error(
-            f"{source.name}: the event {_uid(component)} has no usable DTSTART or DTEND "
-            f"({foreign_problem(exc)})"
-        ) from exc
-    if end <= start:
-        end = start + _INSTANT
+def _days(component: Any) -> int:
+    """How many whole days an all-day component lasts: at least one."""
+    start = component["DTSTART"].dt
+    end = component.get("DTEND")
+    days = 1
+    if end is not None and not isinstance(end.dt, datetime):
+        days = abs((end.dt - start).days)
+    elif component.get("DURATION") is not None:
+        days = abs(component["DURATION"].dt).days
+    return max(days, 1)
+
+
+def _period_end(component: Any, start: datetime, zone: tzinfo) -> datetime | None:
+    """Where an ``RDATE;VALUE=PERIOD`` starting at ``start`` ends, if there is one."""
+    rdates = component.get("RDATE")
+    if rdates is None:
+        return None
+    for value in _values(rdates):
+        if isinstance(value, tuple) and _instant(value[0], zone) == start:
+            first, last = value
+            if isinstance(last, timedelta):
+                return _instant(first, zone) + abs(last)
+            return max(_instant(last, zone), start)
+    return None
+
+
+def _span(occurrence: Any, zone: tzinfo, origins: _Origins) -> tuple[datetime, datetime]:
+    """An occurrence's ``[start, end)``.
+
+    Its start is the expansion's; its length is that of the component it comes from, in
+    elapsed time (an RDATE period has its own); all-day dates are whole days in ``zone``;
+    an instant lasts `_INSTANT`.
+    """
+    origin = origins.of(occurrence)
+    start_value = occurrence["DTSTART"].dt
+    start = _instant(start_value, zone)
+    if isinstance(start_value, datetime):
+        end = _period_end(origin, start, zone) or start + _length(origin, zone)
+        end = max(end, start + _INSTANT)
+    else:
+        end = start_of_day(start_value + timedelta(days=_days(origin)), zone)
+    check_year(start)
+    check_year(end)
     return start, end
 
 
@@ -329,10 +417,10 @@ def _events(team: Team, source: CalendarSource, horizon: Horizon) -> list[EventS
     pattern = compile_match(source.match) if source.match else None
     specs = []
     seen: set[tuple[str, datetime, timedelta]] = set()
-    lengths = _durations(source, zone)
-    for component in _occurrences(source, horizon, team.zone):
+    origins = _origins(source)
+    for component in _occurrences(source, horizon, zone):
         with _naming(component):
-            spec = _event(team, source, component, pattern, lengths=lengths, horizon=horizon)
+            spec = _event(team, source, component, pattern, origins=origins, horizon=horizon)
         if spec is None or (spec.title, spec.start, spec.duration) in seen:
             continue  # not wanted, or the same event twice (two copies of one invitation)
         seen.add((spec.title, spec.start, spec.duration))
@@ -346,16 +434,16 @@ def _event(  # noqa: PLR0913 - the parts of one occurrence's reading
     component: Any,
     pattern: Any,
     *,
-    lengths: _Lengths,
+    origins: _Origins,
     horizon: Horizon,
 ) -> EventSpec | None:
     """One occurrence as an event, or ``None`` when it is not wanted."""
     title = quoted(component.get("SUMMARY", ""), MAX_TITLE) or "(untitled event)"
     if pattern is not None and not pattern.search(title):
         return None
-    start, end = _span(component, team.zone, source, lengths)
+    start, end = _span(component, team.zone, origins)
     if not horizon.contains(start):
-        return None  # it started before the horizon (expansion returns what overlaps it)
+        return None  # expansion reaches beyond the horizon (see _MARGIN)
     kind, risk = _kind_and_risk(component, source)
     return EventSpec(
         title=title,
@@ -396,15 +484,22 @@ def _people_of(component: Any, team: Team, source: CalendarSource) -> Iterable[P
     ]
 
 
+def _overlaps(horizon: Horizon, start: datetime, end: datetime) -> bool:
+    return (horizon.start is None or end > horizon.start) and (
+        horizon.end is None or start < horizon.end
+    )
+
+
 def _time_off(team: Team, source: CalendarSource, horizon: Horizon) -> list[TimeOff]:
     offs = []
-    lengths = _durations(source, team.zone)
+    origins = _origins(source)
     for component in _occurrences(source, horizon, team.zone):
         if _is_free(component):
             continue
         with _naming(component):
             note = quoted(component.get("SUMMARY", ""), MAX_TITLE) or None
             for person in _people_of(component, team, source):
-                start, end = _span(component, person.zone, source, lengths)
-                offs.append(TimeOff(person.id, start, end, note))
+                start, end = _span(component, person.zone, origins)
+                if _overlaps(horizon, start, end):  # expansion reaches beyond (_MARGIN)
+                    offs.append(TimeOff(person.id, start, end, note))
     return offs
