@@ -87,11 +87,61 @@ def _local_rule(spec: EventSpec) -> tuple[rrule, bool]:
     return rule, bool(_BOUNDED.search(spec.rrule.strip().upper().removeprefix("RRULE:")))
 
 
-def _starts(spec: EventSpec, horizon: Horizon) -> Iterator[datetime]:
-    """The UTC starts of a spec's occurrences, up to the horizon's end."""
+class _Exdates:
+    """A spec's exdates, and which of them an occurrence has matched so far.
+
+    A naive exdate is a local wall-clock time, an aware one an instant, a date a whole day.
+    """
+
+    def __init__(self, spec: EventSpec) -> None:
+        self.spec = spec
+        self.unmatched = dict(enumerate(spec.exdates))
+        self._by_key: dict[object, list[int]] = {}
+        for index, value in self.unmatched.items():
+            key = value.astimezone(UTC) if isinstance(value, datetime) and value.tzinfo else value
+            self._by_key.setdefault(key, []).append(index)
+
+    def skip(self, local: datetime, start: datetime) -> bool:
+        """Whether the occurrence at ``local`` (``start`` in UTC) is excluded; note matches."""
+        found = False
+        for key in (local, start, local.date()):
+            for index in self._by_key.get(key, ()):
+                self.unmatched.pop(index, None)
+                found = True
+        return found
+
+    def latest(self) -> datetime | None:
+        """The latest local time an unmatched exdate may still match, if any remain."""
+        zone = self.spec.zone
+        latest = None
+        for value in self.unmatched.values():
+            if isinstance(value, datetime):
+                local = value.astimezone(zone).replace(tzinfo=None) if value.tzinfo else value
+            else:
+                local = datetime.combine(value, datetime.max.time())
+            latest = local if latest is None else max(latest, local)
+        return latest
+
+    def check(self) -> None:
+        """Refuse an exdate that matched no occurrence: a typo must not pass silently.
+
+        Raises:
+            InputError: at the first such exdate.
+        """
+        for index, value in sorted(self.unmatched.items()):
+            raise self.spec.origin.child("exdates", index).error(
+                "matches no occurrence of the event, found",
+                value.isoformat(),
+                hint="an exdate is the local date and time of an occurrence "
+                "(or a date, for every occurrence that day)",
+            )
+
+
+def _local_series(spec: EventSpec, horizon: Horizon) -> tuple[Iterable[datetime], str]:
+    """The spec's occurrences as naive local times, and the rule text for messages."""
+    local_start = spec.start.astimezone(spec.zone).replace(tzinfo=None)
     if spec.rrule is None:
-        yield spec.start
-        return
+        return [local_start], ""
     rule, bounded = _local_rule(spec)
     if not bounded and horizon.end is None:
         raise spec.origin.child("rrule").error(
@@ -99,30 +149,49 @@ def _starts(spec: EventSpec, horizon: Horizon) -> Iterator[datetime]:
             spec.rrule,
             hint="add COUNT or UNTIL, set horizon.end in the team file, or pass --to",
         )
+    return rule, spec.rrule
+
+
+def _starts(spec: EventSpec, horizon: Horizon) -> Iterator[datetime]:
+    """The UTC starts of a spec's occurrences, up to the horizon's end.
+
+    Two generated times that a DST gap moves onto the same instant are one occurrence
+    (RFC 5545's recurrence set has no duplicates). Every exdate must match an occurrence:
+    the series is followed past the horizon as far as the latest exdate to tell.
+    """
+    if spec.rrule is None and not spec.exdates:
+        yield spec.start
+        return
+    series, text = _local_series(spec, horizon)
+    exdates = _Exdates(spec)
     zone = spec.zone
-    skip_times = {d for d in spec.exdates if isinstance(d, datetime)}
-    skip_dates = {d for d in spec.exdates if not isinstance(d, datetime)}
     count = 0
-    for local in rule:
+    previous = None
+    for local in series:
         if local.year not in YEARS:
             raise spec.origin.child("rrule").error(
                 f"the recurrence rule runs past the year {YEARS.stop - 1}",
-                spec.rrule,
+                text,
                 hint="give it a COUNT or an UNTIL, or set a horizon end",
             )
         start = generated_to_utc(local, zone)
-        if horizon.end is not None and start >= horizon.end:
-            return
+        beyond = horizon.end is not None and start >= horizon.end
+        if beyond:
+            latest = exdates.latest()
+            if latest is None or local > latest:
+                break  # no exdate is left to match further on
         count += 1
         if count > MAX_OCCURRENCES:
             raise spec.origin.child("rrule").error(
                 f"the recurrence rule yields more than {MAX_OCCURRENCES:,} occurrences",
-                spec.rrule,
+                text,
                 hint="use a coarser FREQ, a COUNT or UNTIL, or a shorter horizon",
             )
-        if local in skip_times or local.date() in skip_dates:
+        if exdates.skip(local, start) or start == previous or beyond:
             continue
+        previous = start
         yield start
+    exdates.check()
 
 
 def expand_events(team: Team, horizon: Horizon | None = None) -> list[RiskyEvent]:

@@ -22,8 +22,9 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
+from pathlib import Path
 from typing import Final
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from oncall.errors import AmbiguousTimeError, InputError, NonexistentTimeError, closest
 
@@ -82,23 +83,35 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(
     # Offsets may carry seconds (-10:29:20): zones' local mean times before 1900-ish do,
     # and rotation files that oncall writes must read back.
-    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?P<fraction>[.,]\d+)?)?"
     r"(?P<offset>Z|[+-]\d{2}:?\d{2}(?::\d{2})?)?",
     re.IGNORECASE,
 )
-# Names that exist as files in some zoneinfo folders but depend on the machine or mean
-# nothing: accepting them would make results differ between machines.
-_MACHINE_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
+@lru_cache(maxsize=1)
+def _iana_names() -> frozenset[str]:
+    """The zone names the ``tzdata`` package ships: the same on every machine.
+
+    A machine's own zoneinfo folder holds more (``right/...``, ``posix/...``,
+    ``localtime``): accepting those would make a file valid on one machine only, and
+    ``right/`` zones count leap seconds, which puts times seconds off.
+    """
+    import tzdata  # type: ignore[import-untyped]  # noqa: PLC0415 - its list of names; zones load through zoneinfo
+
+    # Read as a plain file: importlib.resources would import tempfile and shutil.
+    zones = Path(tzdata.__file__).parent / "zones"
+    return frozenset(zones.read_text(encoding="utf-8").split())
 
 
 @lru_cache(maxsize=512)
 def get_zone(name: str) -> ZoneInfo:
-    """Return the IANA time zone called ``name``.
+    """Return the IANA time zone called ``name``, one of those the ``tzdata`` package ships.
 
     Raises:
         InputError: for an unknown name, suggesting the closest valid one.
     """
-    if name and name not in _MACHINE_ZONES and not name.startswith(("/", ".")):
+    if name in _iana_names():
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError, OSError):
@@ -107,12 +120,13 @@ def get_zone(name: str) -> ZoneInfo:
 
 
 def _raise_unknown_zone(name: str) -> ZoneInfo:
-    names = sorted(available_timezones())
+    names = sorted(_iana_names())
     by_lower = {n.lower(): n for n in names}
-    guess = by_lower.get(name.lower().replace(" ", "_"))
+    bare = re.sub(r"^(right|posix)/", "", name.lower()).replace(" ", "_")  # machine variants
+    guess = by_lower.get(bare)
     if guess is None:  # a city alone: 'london' is 'Europe/London'
         cities = {n.rsplit("/", 1)[-1].lower(): n for n in reversed(names) if "/" in n}
-        guess = cities.get(name.lower().replace(" ", "_"))
+        guess = cities.get(bare)
     if guess is None:
         close = closest(name.lower(), by_lower, cutoff=0.75)
         guess = by_lower[close] if close else None
@@ -154,12 +168,22 @@ def as_instant(value: object, what: str) -> datetime:
     """An aware datetime as a plain `datetime` in UTC (a pendulum DateTime becomes one).
 
     Raises:
-        InputError: for anything else, naive datetimes included.
+        InputError: for anything else, naive datetimes and fractions of a second included.
     """
-    if isinstance(value, datetime) and value.tzinfo is UTC and type(value) is datetime:
+    if (
+        isinstance(value, datetime)
+        and value.tzinfo is UTC
+        and type(value) is datetime
+        and not value.microsecond
+    ):
         return value  # the common case, kept fast: every instant inside is UTC already
     if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
         raise InputError(f"{what} must be a time-zone aware datetime, found", value=value)
+    if value.microsecond:
+        raise InputError(
+            f"{what} must be whole seconds (what oncall writes, it reads back the same), found",
+            value=value.isoformat(),
+        )
     utc = value.astimezone(UTC)
     return datetime(
         utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second, utc.microsecond, UTC
@@ -279,15 +303,20 @@ def parse_date_or_datetime(value: object, years: range = YEARS) -> DateOrTime:
         InputError: for anything else.
     """
     if isinstance(value, datetime | date):
+        if isinstance(value, datetime) and value.microsecond:  # TOML's own datetimes
+            raise _fraction_error(value.isoformat())
         return check_year(value, years)
     if not isinstance(value, str):
         raise InputError("expected a date or a date and time, found", value=value)
     text = value.strip()
     parsed: DateOrTime | None = None
+    match = _DATETIME.fullmatch(text)
+    if match is not None and match.group("fraction"):
+        raise _fraction_error(value)
     try:
         if _DATE.fullmatch(text):
             parsed = date.fromisoformat(text)
-        elif match := _DATETIME.fullmatch(text):
+        elif match is not None:
             offset = match.group("offset")
             if offset and offset not in "Zz" and ":" not in offset:
                 text = text[: -len(offset)] + offset[:3] + ":" + offset[3:]
@@ -308,6 +337,14 @@ def as_written(value: DateOrTime) -> str:
     if isinstance(value, datetime) and not value.second and not value.microsecond:
         return value.isoformat(timespec="minutes")
     return value.isoformat()
+
+
+def _fraction_error(value: object) -> InputError:
+    return InputError(
+        "times are whole seconds; found a fraction of a second in",
+        value=value,
+        hint="write 20:00 or 20:00:30: oncall writes times to the second and reads them back",
+    )
 
 
 def format_offset(offset: timedelta | None) -> str:

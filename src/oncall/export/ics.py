@@ -437,7 +437,8 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
     options = _Options(
         team,
         windows,
-        as_instant(stamp, "stamp"),
+        # iCalendar times are whole seconds: a stamp such as datetime.now(UTC) is cut to them.
+        as_instant(stamp.replace(microsecond=0) if isinstance(stamp, datetime) else stamp, "stamp"),
         who,
         None if remind is None else as_duration(remind),
         previous,
