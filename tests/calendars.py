@@ -1,15 +1,41 @@
-"""Import a calendar through a team file, as a user would: the one place tests do it."""
+"""Import a calendar as a user would, and the same calendar as recurring-ical-events reads it.
+
+`import_calendar` is the one place tests import through a team file. `reference_import`
+expands the same file with recurring-ical-events (the reference) and reads its
+occurrences by the rules docs/how-to/import-calendars.md documents, written here again
+on their own:
+
+- floating times and all-day dates are the team's wall clock (for time off, the
+  person's); a time a DST change skips or repeats reads with the offset from before it;
+- an occurrence starts where the reference says; it lasts, in elapsed time, as long as the
+  component it comes from (the reference adds that length on the wall clock), except an
+  RDATE period, which is the reference's own; an instant lasts one minute; an all-day
+  occurrence is whole days, at least one;
+- events are the occurrences that start inside the horizon, counted once per title,
+  start and length; time off is what overlaps the horizon;
+- cancelled occurrences are skipped, and so is free time (TRANSP:TRANSPARENT, or
+  X-MICROSOFT-CDO-BUSYSTATUS:FREE) as time off.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import icalendar
+import recurring_ical_events  # type: ignore[import-untyped]
 
 from oncall import load_team
-from oncall.sources import resolve_sources
+from oncall.sources import MAX_TITLE, resolve_sources
+from oncall.text import quoted
 
 Span = tuple[datetime, datetime, str]
 """An imported occurrence: its start, its end and its title (events) or note (time off)."""
+
+_TAG = "X-REFERENCE-INDEX"
+_MINUTE = timedelta(minutes=1)
 
 
 def import_calendar(
@@ -21,7 +47,10 @@ def import_calendar(
     start: str = "2026-01-01",
     end: str = "2027-01-01",
 ) -> list[Span]:
-    """The occurrences oncall imports from ``ics``, as events or as Ada's time off, sorted."""
+    """The occurrences oncall imports from ``ics``, as events or as Ada's time off, sorted.
+
+    Time off comes back without repeats (repeated time off is the same time off).
+    """
     data = ics.encode() if isinstance(ics, str) else ics
     (folder / "calendar.ics").write_bytes(data)
     source = "pto: [{person: ada, file: calendar.ics}]" if pto else "events: [calendar.ics]"
@@ -32,8 +61,87 @@ def import_calendar(
     )
     team = resolve_sources(load_team(folder / "team.yaml"))
     if pto:
-        return sorted((o.start, o.end, o.note or "") for o in team.time_off)
+        return sorted({(o.start, o.end, o.note or "") for o in team.time_off})
     return sorted((e.start, e.start + e.duration, e.title) for e in team.events)
+
+
+def _instant(value: date | datetime, zone: ZoneInfo) -> datetime:
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time(0))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone, fold=0)
+    return value.astimezone(UTC)
+
+
+def _elapsed(component: Any, zone: ZoneInfo) -> timedelta:
+    start = component["DTSTART"].dt
+    if "DTEND" in component:
+        return abs(_instant(component["DTEND"].dt, zone) - _instant(start, zone))
+    if "DURATION" in component:
+        length: timedelta = abs(component["DURATION"].dt)
+        return length
+    return timedelta(0)
+
+
+def _is_period(component: Any, start: datetime, zone: ZoneInfo) -> bool:
+    rdates = component.get("RDATE")
+    for one in rdates if isinstance(rdates, list) else [rdates] if rdates is not None else []:
+        for leaf in one.dts:
+            if isinstance(leaf.dt, tuple) and _instant(leaf.dt[0], zone) == start:
+                return True
+    return False
+
+
+def _free(component: Any) -> bool:
+    busy = str(component.get("X-MICROSOFT-CDO-BUSYSTATUS", "")).upper()
+    if busy:
+        return busy == "FREE"
+    return str(component.get("TRANSP", "")).upper() == "TRANSPARENT"
+
+
+def reference_import(
+    ics: str | bytes,
+    *,
+    pto: bool = False,
+    timezone: str = "UTC",
+    start: str = "2026-01-01",
+    end: str = "2027-01-01",
+) -> list[Span]:
+    """What recurring-ical-events expands from ``ics``, read by the documented rules."""
+    zone = ZoneInfo(timezone)
+    first = _instant(date.fromisoformat(start), zone)
+    last = _instant(date.fromisoformat(end) + timedelta(days=1), zone)
+    calendar = icalendar.Calendar.from_ical(ics)
+    sources = calendar.walk("VEVENT")
+    for index, component in enumerate(sources):
+        component[_TAG] = str(index)
+    found: set[Span] = set()
+    spans: list[Span] = []
+    margin = timedelta(days=2)
+    for occurrence in recurring_ical_events.of(calendar).between(first - margin, last + margin):
+        if str(occurrence.get("STATUS", "")).upper() == "CANCELLED" or (pto and _free(occurrence)):
+            continue
+        source = sources[int(str(occurrence[_TAG]))]
+        begin = occurrence["DTSTART"].dt
+        at = _instant(begin, zone)
+        if not isinstance(begin, datetime):
+            days = max((occurrence["DTEND"].dt - begin).days, 1)
+            until = _instant(begin + timedelta(days=days), zone)
+        elif _is_period(source, at, zone):
+            until = _instant(occurrence["DTEND"].dt, zone)
+        else:
+            until = at + _elapsed(source, zone)
+        until = max(until, at + _MINUTE) if isinstance(begin, datetime) else until
+        summary = quoted(occurrence.get("SUMMARY", ""), MAX_TITLE)
+        if pto:
+            if until > first and at < last:
+                found.add((at, until, summary))
+            continue
+        span = (at, until, summary or "(untitled event)")
+        if first <= at < last and span not in found:
+            found.add(span)
+            spans.append(span)
+    return sorted(found) if pto else sorted(spans)
 
 
 def calendar(*events: str, head: str = "") -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -133,6 +134,10 @@ def _values(value: Any) -> Iterator[Any]:
         yield from found
 
 
+def _a(name: str) -> str:
+    return f"an {name}" if name in {"EXDATE", "RDATE"} else f"a {name}"
+
+
 def _problem(component: Any) -> str | None:  # noqa: PLR0911 - one return per problem
     """What makes a VEVENT unusable, said in the calendar's terms, or ``None``."""
     for name in _ONCE:
@@ -149,15 +154,15 @@ def _problem(component: Any) -> str | None:  # noqa: PLR0911 - one return per pr
             if isinstance(one, tuple):
                 one = one[0]  # noqa: PLW2901 - a PERIOD's start
             if isinstance(one, time):
-                return f"has a {name} that is a time of day without a date"
+                return f"has {_a(name)} that is a time of day without a date"
             if not isinstance(one, date):
-                return f"has a {name} that is not a date or a date and time"
+                return f"has {_a(name)} that is not a date or a date and time"
             if one.year not in YEARS:
-                return f"has a {name} outside the years {YEARS.start} to {YEARS.stop - 1}"
+                return f"has {_a(name)} outside the years {YEARS.start} to {YEARS.stop - 1}"
     for name in ("DTEND", "DURATION"):
         value = component.get(name)
         if value is not None and not all(isinstance(v, date | timedelta) for v in _values(value)):
-            return f"has a {name} that cannot be read"
+            return f"has {_a(name)} that cannot be read"
     return None
 
 
@@ -262,7 +267,9 @@ def _check_rule_sizes(source: CalendarSource, end: datetime, zone: tzinfo) -> No
             )
             there = first.tzinfo if isinstance(first, datetime) and first.tzinfo else zone
             try:
-                series = parse_rrule(one.to_ical().decode(), local, there)
+                # dateutil deprecates COUNT with UNTIL; the reference reads such rules.
+                with warnings.catch_warnings(action="ignore", category=DeprecationWarning):
+                    series = parse_rrule(one.to_ical().decode(), local, there)
             except InputError:
                 continue  # recurring-ical-events reports what it cannot read
             if _more_than_cap(series, end.replace(tzinfo=None) + timedelta(days=1)):

@@ -34,7 +34,7 @@ STAMP = "DTSTAMP:20260101T000000Z\n"
         ),
         (
             "UID:u4\nDTSTART:20260302T090000Z\nRDATE;VALUE=TIME:100000",
-            "the event u4 has a RDATE that is a time of day without a date",
+            "the event u4 has an RDATE that is a time of day without a date",
         ),
         ("SUMMARY:Standup\nDTSTART:2026030", "the event titled 'Standup' has a DTSTART that is"),
         (
