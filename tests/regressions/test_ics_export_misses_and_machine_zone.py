@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import icalendar
@@ -20,6 +21,7 @@ import pytest
 
 from oncall import InputError, Rotation, Shift, parse_team, to_ics
 from oncall.export.ics import read_previous
+from tests.conftest import installed
 
 TEAM = """
 team: t
@@ -103,3 +105,24 @@ def test_floating_time_in_previous_export_is_the_teams_wall_clock() -> None:
     (tombstone,) = tombstones
     assert tombstone["DTEND"].dt - tombstone["DTSTART"].dt == timedelta(hours=2)
     assert tombstone["DTSTART"].dt.astimezone(UTC) == datetime(2026, 12, 3, 15, tzinfo=UTC)
+
+
+def test_installed_export_with_previous_is_the_same_in_every_machine_zone(tmp_path: Path) -> None:
+    """The suite also runs under TZ=Pacific/Chatham; this runs one export under several."""
+    (tmp_path / "team.yaml").write_text(TEAM, encoding="utf-8")
+    (tmp_path / "previous.ics").write_text(PREVIOUS, encoding="utf-8")
+    argv = [
+        "export",
+        "ics",
+        str(tmp_path / "team.yaml"),
+        "--previous",
+        str(tmp_path / "previous.ics"),
+    ]
+    outputs = set()
+    for zone in ("UTC", "Pacific/Chatham", "America/Los_Angeles", "Asia/Kathmandu"):
+        env = {**os.environ, "TZ": zone, "SOURCE_DATE_EPOCH": "1795000000"}
+        result = installed(*argv, env=env)
+        assert result.returncode == 0, result.stderr
+        outputs.add(result.stdout)
+    assert len(outputs) == 1
+    assert "DTSTART;TZID=America/New_York:20261203T100000" in outputs.pop()
