@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -38,19 +38,31 @@ _TAG = "X-REFERENCE-INDEX"
 _MINUTE = timedelta(minutes=1)
 
 
-def import_calendar(
-    folder: Path,
-    ics: str | bytes,
-    *,
-    pto: bool = False,
-    timezone: str = "UTC",
-    start: str = "2026-01-01",
-    end: str = "2027-01-01",
-) -> list[Span]:
+class Reading(TypedDict, total=False):
+    """How a calendar is read: as time off (``pto``) or events, the team's zone, the horizon
+    (inclusive dates, as the team file writes them)."""
+
+    pto: bool
+    timezone: str
+    start: str
+    end: str
+
+
+def _reading(options: Reading) -> tuple[bool, str, str, str]:
+    return (
+        options.get("pto", False),
+        options.get("timezone", "UTC"),
+        options.get("start", "2026-01-01"),
+        options.get("end", "2027-01-01"),
+    )
+
+
+def import_calendar(folder: Path, ics: str | bytes, **options: Unpack[Reading]) -> list[Span]:
     """The occurrences oncall imports from ``ics``, as events or as Ada's time off, sorted.
 
     Time off comes back without repeats (repeated time off is the same time off).
     """
+    pto, timezone, start, end = _reading(options)
     data = ics.encode() if isinstance(ics, str) else ics
     (folder / "calendar.ics").write_bytes(data)
     source = "pto: [{person: ada, file: calendar.ics}]" if pto else "events: [calendar.ics]"
@@ -99,15 +111,9 @@ def _free(component: Any) -> bool:
     return str(component.get("TRANSP", "")).upper() == "TRANSPARENT"
 
 
-def reference_import(
-    ics: str | bytes,
-    *,
-    pto: bool = False,
-    timezone: str = "UTC",
-    start: str = "2026-01-01",
-    end: str = "2027-01-01",
-) -> list[Span]:
+def reference_import(ics: str | bytes, **options: Unpack[Reading]) -> list[Span]:
     """What recurring-ical-events expands from ``ics``, read by the documented rules."""
+    pto, timezone, start, end = _reading(options)
     zone = ZoneInfo(timezone)
     first = _instant(date.fromisoformat(start), zone)
     last = _instant(date.fromisoformat(end) + timedelta(days=1), zone)
