@@ -24,7 +24,7 @@ import re
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, Final
 
@@ -298,9 +298,18 @@ class _Origins:
     """The calendar's VEVENTs by their tag: where each occurrence comes from."""
 
     components: list[Any]
+    periods: dict[tuple[int, tzinfo], dict[datetime, datetime]] = field(default_factory=dict)
 
-    def of(self, occurrence: Any) -> Any:
-        return self.components[int(str(occurrence[_TAG]))]
+    def of(self, occurrence: Any) -> tuple[int, Any]:
+        index = int(str(occurrence[_TAG]))
+        return index, self.components[index]
+
+    def period_end(self, index: int, start: datetime, zone: tzinfo) -> datetime | None:
+        """Where an ``RDATE;VALUE=PERIOD`` of component ``index`` starting at ``start`` ends."""
+        key = (index, zone)
+        if key not in self.periods:
+            self.periods[key] = _periods(self.components[index], zone)
+        return self.periods[key].get(start)
 
 
 def _origins(source: CalendarSource) -> _Origins:
@@ -334,18 +343,17 @@ def _days(component: Any) -> int:
     return max(days, 1)
 
 
-def _period_end(component: Any, start: datetime, zone: tzinfo) -> datetime | None:
-    """Where an ``RDATE;VALUE=PERIOD`` starting at ``start`` ends, if there is one."""
+def _periods(component: Any, zone: tzinfo) -> dict[datetime, datetime]:
+    """A component's ``RDATE;VALUE=PERIOD`` values: start -> end, as instants."""
     rdates = component.get("RDATE")
-    if rdates is None:
-        return None
-    for value in _values(rdates):
-        if isinstance(value, tuple) and _instant(value[0], zone) == start:
+    found: dict[datetime, datetime] = {}
+    for value in _values(rdates) if rdates is not None else ():
+        if isinstance(value, tuple):
             first, last = value
-            if isinstance(last, timedelta):
-                return _instant(first, zone) + abs(last)
-            return max(_instant(last, zone), start)
-    return None
+            start = _instant(first, zone)
+            end = start + abs(last) if isinstance(last, timedelta) else _instant(last, zone)
+            found.setdefault(start, max(end, start))
+    return found
 
 
 def _span(occurrence: Any, zone: tzinfo, origins: _Origins) -> tuple[datetime, datetime]:
@@ -355,11 +363,11 @@ def _span(occurrence: Any, zone: tzinfo, origins: _Origins) -> tuple[datetime, d
     elapsed time (an RDATE period has its own); all-day dates are whole days in ``zone``;
     an instant lasts `_INSTANT`.
     """
-    origin = origins.of(occurrence)
+    index, origin = origins.of(occurrence)
     start_value = occurrence["DTSTART"].dt
     start = _instant(start_value, zone)
     if isinstance(start_value, datetime):
-        end = _period_end(origin, start, zone) or start + _length(origin, zone)
+        end = origins.period_end(index, start, zone) or start + _length(origin, zone)
         end = max(end, start + _INSTANT)
     else:
         end = start_of_day(start_value + timedelta(days=_days(origin)), zone)
