@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 from oncall.errors import InputError, foreign_problem
 from oncall.models import (
@@ -41,7 +42,7 @@ from oncall.models import (
 )
 from oncall.recurrence import MAX_OCCURRENCES, parse_rrule
 from oncall.text import quoted
-from oncall.timeutil import YEARS, check_year, generated_to_utc, start_of_day
+from oncall.timeutil import YEARS, check_year, generated_to_utc, get_zone, start_of_day
 
 __all__ = ["MAX_TITLE", "compile_match", "resolve_sources"]
 
@@ -138,7 +139,38 @@ def _a(name: str) -> str:
     return f"an {name}" if name in {"EXDATE", "RDATE"} else f"a {name}"
 
 
-def _problem(component: Any) -> str | None:  # noqa: PLR0911 - one return per problem
+def _known_zone(value: date) -> bool:
+    """Whether a time's zone means the same on every machine (see `get_zone`).
+
+    icalendar finds a TZID such as ``right/America/New_York`` in the machine's own
+    zoneinfo folder, where there is one; zones a VTIMEZONE defines are not ZoneInfo.
+    """
+    zone = getattr(value, "tzinfo", None)
+    if not isinstance(zone, ZoneInfo) or zone.key is None:
+        return True
+    try:
+        get_zone(zone.key)
+    except InputError:
+        return False
+    return True
+
+
+def _time_problem(value: object) -> str | None:
+    """What is wrong with one value of a date property, or ``None``."""
+    if isinstance(value, tuple):
+        value = value[0]  # a PERIOD's start
+    if isinstance(value, time):
+        return "that is a time of day without a date"
+    if not isinstance(value, date):
+        return "that is not a date or a date and time"
+    if value.year not in YEARS:
+        return f"outside the years {YEARS.start} to {YEARS.stop - 1}"
+    if not _known_zone(value):
+        return "whose TZID is not a zone the tzdata package ships"
+    return None
+
+
+def _problem(component: Any) -> str | None:
     """What makes a VEVENT unusable, said in the calendar's terms, or ``None``."""
     for name in _ONCE:
         value = component.get(name)
@@ -148,17 +180,10 @@ def _problem(component: Any) -> str | None:  # noqa: PLR0911 - one return per pr
         return "has no DTSTART"
     for name in _TIMES:
         value = component.get(name)
-        if value is None:
-            continue
-        for one in _values(value):
-            if isinstance(one, tuple):
-                one = one[0]  # noqa: PLW2901 - a PERIOD's start
-            if isinstance(one, time):
-                return f"has {_a(name)} that is a time of day without a date"
-            if not isinstance(one, date):
-                return f"has {_a(name)} that is not a date or a date and time"
-            if one.year not in YEARS:
-                return f"has {_a(name)} outside the years {YEARS.start} to {YEARS.stop - 1}"
+        for one in _values(value) if value is not None else ():
+            problem = _time_problem(one)
+            if problem is not None:
+                return f"has {_a(name)} {problem}"
     for name in ("DTEND", "DURATION"):
         value = component.get(name)
         if value is not None and not all(isinstance(v, date | timedelta) for v in _values(value)):

@@ -18,6 +18,7 @@ import pytest
 
 from oncall import InputError, Shift, expand_events, parse_team
 from oncall.cli import main
+from tests.calendars import calendar, import_calendar
 
 TEAM = """
 team: t
@@ -137,3 +138,14 @@ def test_fraction_of_a_second_is_refused_in_toml_and_by_the_api() -> None:
         Shift(
             datetime(2026, 12, 3, 20, 0, 0, 500_000, tzinfo=UTC), datetime(2026, 12, 4, tzinfo=UTC)
         )
+
+
+def test_machine_only_zone_in_a_calendar_tzid_is_refused(tmp_path: Path) -> None:
+    ics = calendar(
+        "UID:r\nDTSTAMP:20260101T000000Z\nSUMMARY:r\n"
+        "DTSTART;TZID=right/America/New_York:20261203T200000\nDURATION:PT1H"
+    )
+    if not Path("/usr/share/zoneinfo/right/America/New_York").exists():
+        pytest.skip("this machine has no right/ zones: icalendar cannot resolve the TZID")
+    with pytest.raises(InputError, match="the event r has a DTSTART whose TZID is not a zone"):
+        import_calendar(tmp_path, ics)
