@@ -212,7 +212,7 @@ def _occurrences(source: CalendarSource, horizon: Horizon, zone: tzinfo) -> Iter
                 )
     start = max((horizon.start or _EARLIEST) - _MARGIN, _EARLIEST)
     end = min((horizon.end or _LATEST) + _MARGIN, _LATEST)
-    _check_rule_sizes(source, end, zone)
+    _check_rule_sizes(source, calendar, end, zone)
     try:
         found = recurring_ical_events.of(calendar).between(start, end)
     except Exception as exc:
@@ -270,7 +270,7 @@ def _culprit(calendar: Any, start: datetime, end: datetime) -> str:
     return "the calendar"
 
 
-def _check_rule_sizes(source: CalendarSource, end: datetime, zone: tzinfo) -> None:
+def _check_rule_sizes(source: CalendarSource, calendar: Any, end: datetime, zone: tzinfo) -> None:
     """Refuse, quickly, a series with more occurrences than the cap before ``end``.
 
     Floating and all-day series are read in ``zone``, the team's.
@@ -278,7 +278,6 @@ def _check_rule_sizes(source: CalendarSource, end: datetime, zone: tzinfo) -> No
     Counting with dateutil is some forty times faster than expanding, so a rule such as
     ``FREQ=SECONDLY`` fails in a moment instead of after a long expansion.
     """
-    calendar: Any = source.calendar
     for component in calendar.walk("VEVENT"):
         rule = component.get("RRULE")
         if rule is None or component.get("DTSTART") is None:

@@ -70,3 +70,12 @@ def test_installed_command_exits_2_naming_the_event(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stderr
     assert "calendar.ics: the event u2 has 2 DTSTART properties" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_broken_cancelled_recurring_component_is_skipped(tmp_path: Path) -> None:
+    ics = calendar(
+        STAMP + "UID:gone\nSTATUS:CANCELLED\nDTSTART:20260302T090000Z\n"
+        "DTSTART:20260303T090000Z\nRRULE:FREQ=DAILY",
+        STAMP + "UID:kept\nDTSTART:20260302T090000Z\nDURATION:PT1H\nSUMMARY:kept",
+    )
+    assert [title for _, _, title in import_calendar(tmp_path, ics)] == ["kept"]
