@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 from dateutil.rrule import rrule, rrulestr
 
@@ -110,25 +110,27 @@ class _Exdates:
                 found = True
         return found
 
+    def _local(self, value: date | datetime) -> datetime:
+        """The latest local time ``value`` can match: a date's last moment."""
+        if isinstance(value, datetime):
+            return value.astimezone(self.spec.zone).replace(tzinfo=None) if value.tzinfo else value
+        return datetime.combine(value, datetime.max.time())
+
     def latest(self) -> datetime | None:
         """The latest local time an unmatched exdate may still match, if any remain."""
-        zone = self.spec.zone
-        latest = None
-        for value in self.unmatched.values():
-            if isinstance(value, datetime):
-                local = value.astimezone(zone).replace(tzinfo=None) if value.tzinfo else value
-            else:
-                local = datetime.combine(value, datetime.max.time())
-            latest = local if latest is None else max(latest, local)
-        return latest
+        return max(map(self._local, self.unmatched.values()), default=None)
 
-    def check(self) -> None:
+    def check(self, before: datetime | None = None) -> None:
         """Refuse an exdate that matched no occurrence: a typo must not pass silently.
+
+        With ``before`` (a local time), only exdates before it are judged.
 
         Raises:
             InputError: at the first such exdate.
         """
         for index, value in sorted(self.unmatched.items()):
+            if before is not None and self._local(value) >= before:
+                continue
             raise self.spec.origin.child("exdates", index).error(
                 "matches no occurrence of the event, found",
                 value.isoformat(),
@@ -165,7 +167,7 @@ def _starts(spec: EventSpec, horizon: Horizon) -> Iterator[datetime]:
     series, text = _local_series(spec, horizon)
     exdates = _Exdates(spec)
     zone = spec.zone
-    count = 0
+    count = ahead = 0
     previous = None
     for local in series:
         if local.year not in YEARS:
@@ -180,6 +182,12 @@ def _starts(spec: EventSpec, horizon: Horizon) -> Iterator[datetime]:
             latest = exdates.latest()
             if latest is None or local > latest:
                 break  # no exdate is left to match further on
+            ahead += 1
+            if ahead > MAX_OCCURRENCES:
+                exdates.check(before=local)  # those further on cannot be told in time
+                return
+            exdates.skip(local, start)
+            continue
         count += 1
         if count > MAX_OCCURRENCES:
             raise spec.origin.child("rrule").error(
@@ -187,7 +195,7 @@ def _starts(spec: EventSpec, horizon: Horizon) -> Iterator[datetime]:
                 text,
                 hint="use a coarser FREQ, a COUNT or UNTIL, or a shorter horizon",
             )
-        if exdates.skip(local, start) or start == previous or beyond:
+        if exdates.skip(local, start) or start == previous:
             continue
         previous = start
         yield start

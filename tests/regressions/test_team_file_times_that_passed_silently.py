@@ -149,3 +149,11 @@ def test_machine_only_zone_in_a_calendar_tzid_is_refused(tmp_path: Path) -> None
         pytest.skip("this machine has no right/ zones: icalendar cannot resolve the TZID")
     with pytest.raises(InputError, match="the event r has a DTSTART whose TZID is not a zone"):
         import_calendar(tmp_path, ics)
+
+
+def test_exdate_too_far_beyond_the_horizon_to_tell_is_left_alone() -> None:
+    far = _team(rule="FREQ=HOURLY", extra="    exdates: [2040-01-01T20:00, 2026-12-31T20:30]\n")
+    with pytest.raises(InputError, match="exdates\\[1\\]: matches no occurrence"):
+        expand_events(parse_team(far))
+    fine = _team(rule="FREQ=HOURLY", extra="    exdates: [2040-01-01T20:30]\n")
+    assert expand_events(parse_team(fine))  # 2040 is past the look-ahead: not judged
