@@ -42,7 +42,7 @@ from oncall.models import (
 )
 from oncall.recurrence import MAX_OCCURRENCES, parse_rrule
 from oncall.text import quoted
-from oncall.timeutil import YEARS, check_year, generated_to_utc, get_zone, start_of_day
+from oncall.timeutil import YEARS, generated_to_utc, get_zone, start_of_day
 
 __all__ = ["MAX_TITLE", "compile_match", "resolve_sources"]
 
@@ -210,8 +210,8 @@ def _occurrences(source: CalendarSource, horizon: Horizon, zone: tzinfo) -> Iter
                     "and needs a horizon end",
                     hint="set horizon.end in the team file, or pass --to",
                 )
-    start = max((horizon.start or _EARLIEST) - _MARGIN, _EARLIEST)
-    end = min((horizon.end or _LATEST) + _MARGIN, _LATEST)
+    start = (horizon.start or _EARLIEST) - _MARGIN
+    end = (horizon.end or _LATEST) + _MARGIN
     _check_rule_sizes(source, calendar, end, zone)
     try:
         found = recurring_ical_events.of(calendar).between(start, end)
@@ -321,6 +321,7 @@ def _instant(value: date | datetime, zone: tzinfo) -> datetime:
 class _Origins:
     """The calendar's VEVENTs by their tag: where each occurrence comes from."""
 
+    source: CalendarSource
     components: list[Any]
     periods: dict[tuple[int, tzinfo], dict[datetime, datetime]] = field(default_factory=dict)
 
@@ -338,7 +339,7 @@ class _Origins:
 
 def _origins(source: CalendarSource) -> _Origins:
     calendar: Any = source.calendar
-    return _Origins(calendar.walk("VEVENT"))
+    return _Origins(source, calendar.walk("VEVENT"))
 
 
 def _length(component: Any, zone: tzinfo) -> timedelta:
@@ -395,8 +396,12 @@ def _span(occurrence: Any, zone: tzinfo, origins: _Origins) -> tuple[datetime, d
         end = max(end, start + _INSTANT)
     else:
         end = start_of_day(start_value + timedelta(days=_days(origin)), zone)
-    check_year(start)
-    check_year(end)
+    if start.year not in YEARS or end.year not in YEARS:
+        source = origins.source
+        raise source.origin.error(
+            f"{source.name}: {_label(origin)} has an occurrence outside the years "
+            f"{YEARS.start} to {YEARS.stop - 1}"
+        )
     return start, end
 
 

@@ -106,3 +106,10 @@ def test_all_day_event_ending_where_it_starts_is_a_whole_day(tmp_path: Path, pto
     ics = calendar("UID:d\nDTSTART;VALUE=DATE:20260302\nDTEND;VALUE=DATE:20260302\nSUMMARY:d")
     spans = import_calendar(tmp_path, ics, pto=pto, timezone="America/New_York")
     assert spans == [(_at(2026, 3, 2, 5), _at(2026, 3, 3, 5), "d")]
+
+
+@pytest.mark.parametrize("year", [1960, 2300])
+def test_horizons_outside_1970_to_2200_import_their_events(tmp_path: Path, year: int) -> None:
+    ics = calendar(f"UID:y\nDTSTART:{year}0302T090000Z\nDURATION:PT1H\nSUMMARY:y")
+    spans = import_calendar(tmp_path, ics, start=f"{year}-03-01", end=f"{year}-03-31")
+    assert [title for _, _, title in spans] == ["y"]

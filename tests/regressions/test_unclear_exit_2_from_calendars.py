@@ -79,3 +79,11 @@ def test_broken_cancelled_recurring_component_is_skipped(tmp_path: Path) -> None
         STAMP + "UID:kept\nDTSTART:20260302T090000Z\nDURATION:PT1H\nSUMMARY:kept",
     )
     assert [title for _, _, title in import_calendar(tmp_path, ics)] == ["kept"]
+
+
+def test_occurrence_past_the_last_year_is_named(tmp_path: Path) -> None:
+    ics = calendar(STAMP + "UID:long\nDTSTART:29991230T090000Z\nDURATION:P9D\nSUMMARY:x")
+    with pytest.raises(
+        InputError, match=r"calendar\.ics: the event long has an occurrence outside"
+    ):
+        import_calendar(tmp_path, ics, start="2999-12-01", end="2999-12-31")
