@@ -21,7 +21,7 @@ from dateutil.rrule import rrule, rrulestr
 
 from oncall.errors import InputError
 from oncall.models import EVENT_ORDER, EventSpec, Horizon, RiskyEvent, Team
-from oncall.timeutil import YEARS, generated_to_utc
+from oncall.timeutil import YEARS, generated_to_utc, wall_clock
 
 __all__ = ["MAX_OCCURRENCES", "expand_events", "parse_rrule", "slugify"]
 
@@ -113,7 +113,7 @@ class _Exdates:
     def _local(self, value: date | datetime) -> datetime:
         """The latest local time ``value`` can match: a date's last moment."""
         if isinstance(value, datetime):
-            return value.astimezone(self.spec.zone).replace(tzinfo=None) if value.tzinfo else value
+            return wall_clock(value, self.spec.zone) if value.tzinfo else value
         return datetime.combine(value, datetime.max.time())
 
     def latest(self) -> datetime | None:
@@ -141,9 +141,8 @@ class _Exdates:
 
 def _local_series(spec: EventSpec, horizon: Horizon) -> tuple[Iterable[datetime], str]:
     """The spec's occurrences as naive local times, and the rule text for messages."""
-    local_start = spec.start.astimezone(spec.zone).replace(tzinfo=None)
     if spec.rrule is None:
-        return [local_start], ""
+        return [wall_clock(spec.start, spec.zone)], ""
     rule, bounded = _local_rule(spec)
     if not bounded and horizon.end is None:
         raise spec.origin.child("rrule").error(
