@@ -9,7 +9,7 @@ on their own:
   person's); a time a DST change skips or repeats reads with the offset from before it;
 - an occurrence starts where the reference says; it lasts, in elapsed time, as long as the
   component it comes from (the reference adds that length on the wall clock), except an
-  RDATE period, which is the reference's own; an instant lasts one minute; an all-day
+  RDATE period, which has its own end or elapsed duration; an instant lasts one minute; an all-day
   occurrence is whole days, at least one;
 - events are the occurrences that start inside the horizon, counted once per title,
   start and length; time off is what overlaps the horizon;
@@ -95,13 +95,18 @@ def _elapsed(component: Any, zone: ZoneInfo) -> timedelta:
     return timedelta(0)
 
 
-def _is_period(component: Any, start: datetime, zone: ZoneInfo) -> bool:
+def _period_end(component: Any, start: datetime, zone: ZoneInfo) -> datetime | None:
+    """The end of the RDATE period that starts at ``start``: its own end, or its start
+    plus its duration in elapsed time (versions of the reference differ across DST)."""
     rdates = component.get("RDATE")
     for one in rdates if isinstance(rdates, list) else [rdates] if rdates is not None else []:
         for leaf in one.dts:
             if isinstance(leaf.dt, tuple) and _instant(leaf.dt[0], zone) == start:
-                return True
-    return False
+                first, last = leaf.dt
+                if isinstance(last, timedelta):
+                    return _instant(first, zone) + last
+                return _instant(last, zone)
+    return None
 
 
 def _free(component: Any) -> bool:
@@ -133,10 +138,8 @@ def reference_import(ics: str | bytes, **options: Unpack[Reading]) -> list[Span]
         if not isinstance(begin, datetime):
             days = max((occurrence["DTEND"].dt - begin).days, 1)
             until = _instant(begin + timedelta(days=days), zone)
-        elif _is_period(source, at, zone):
-            until = _instant(occurrence["DTEND"].dt, zone)
         else:
-            until = at + _elapsed(source, zone)
+            until = _period_end(source, at, zone) or at + _elapsed(source, zone)
         until = max(until, at + _MINUTE) if isinstance(begin, datetime) else until
         summary = quoted(occurrence.get("SUMMARY", ""), MAX_TITLE)
         if pto:

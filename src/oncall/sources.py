@@ -136,7 +136,7 @@ def _values(value: Any) -> Iterator[Any]:
 
 
 def _a(name: str) -> str:
-    return f"an {name}" if name in {"EXDATE", "RDATE"} else f"a {name}"
+    return f"an {name}" if name in {"EXDATE", "RDATE", "RRULE"} else f"a {name}"
 
 
 def _known_zone(value: date) -> bool:
@@ -170,8 +170,31 @@ def _time_problem(value: object) -> str | None:
     return None
 
 
+def _unreadable(component: Any) -> str | None:
+    """A property that decides when the event happens and that cannot be read, if any.
+
+    icalendar notes what it could not parse in ``errors`` (before version 7 it also
+    dropped it, so a broken RRULE left an event that happened once); an RRULE must be
+    one that dateutil, which expands it, reads.
+    """
+    for name, _ in getattr(component, "errors", ()):
+        if str(name).upper() in {*_TIMES, "DURATION", "RRULE"}:
+            return str(name).upper()
+    for name in ("DTEND", "DURATION"):
+        value = component.get(name)
+        if value is not None and not all(isinstance(v, date | timedelta) for v in _values(value)):
+            return name
+    rules = component.get("RRULE")
+    if not all(map(_readable_rule, rules if isinstance(rules, list) else [rules] if rules else [])):
+        return "RRULE"
+    return None
+
+
 def _problem(component: Any) -> str | None:
     """What makes a VEVENT unusable, said in the calendar's terms, or ``None``."""
+    unreadable = _unreadable(component)
+    if unreadable is not None:
+        return f"has {_a(unreadable)} that cannot be read"
     for name in _ONCE:
         value = component.get(name)
         if isinstance(value, list):
@@ -184,11 +207,18 @@ def _problem(component: Any) -> str | None:
             problem = _time_problem(one)
             if problem is not None:
                 return f"has {_a(name)} {problem}"
-    for name in ("DTEND", "DURATION"):
-        value = component.get(name)
-        if value is not None and not all(isinstance(v, date | timedelta) for v in _values(value)):
-            return f"has {_a(name)} that cannot be read"
     return None
+
+
+def _readable_rule(rule: Any) -> bool:
+    """Whether dateutil, which expands it, reads the rule."""
+    try:
+        text = rule.to_ical().decode()
+        with warnings.catch_warnings(action="ignore", category=DeprecationWarning):
+            parse_rrule(text, datetime(2000, 1, 1), UTC)  # noqa: DTZ001 - any wall-clock start
+    except Exception:  # unreadable in any way: the message says so
+        return False
+    return True
 
 
 def _occurrences(source: CalendarSource, horizon: Horizon, zone: tzinfo) -> Iterator[Any]:

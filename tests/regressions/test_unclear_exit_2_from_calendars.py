@@ -36,10 +36,10 @@ STAMP = "DTSTAMP:20260101T000000Z\n"
             "UID:u4\nDTSTART:20260302T090000Z\nRDATE;VALUE=TIME:100000",
             "the event u4 has an RDATE that is a time of day without a date",
         ),
-        ("SUMMARY:Standup\nDTSTART:2026030", "the event titled 'Standup' has a DTSTART that is"),
+        ("SUMMARY:Standup\nDTSTART:2026030", "the event titled 'Standup' has a DTSTART that"),
         (
             "UID:u6\nDTSTART:20260302T090000Z\nRRULE:FREQ=FORTNIGHTLY;COUNT=3",
-            "the event u6 (its dates, times or recurrence rule) cannot be expanded",
+            "the event u6 has an RRULE that cannot be read",
         ),
     ],
 )
