@@ -185,3 +185,8 @@ def test_pendulum_values_become_the_same_standard_values(
     zone = instant.tzinfo
     assert isinstance(zone, ZoneInfo)
     assert as_zone_name(pendulum.timezone(zone.key)) == zone.key == as_zone_name(zone)
+
+
+def test_pendulum_instants_with_a_fraction_of_a_second_are_refused() -> None:
+    with pytest.raises(oncall.InputError, match="must be whole seconds"):
+        as_instant(pendulum.datetime(2026, 12, 3, 19, 0, 0, 500_000), "x")
