@@ -33,7 +33,6 @@ from oncall.models import (
     Team,
     Window,
 )
-from oncall.sources import resolve_sources
 from oncall.timeutil import format_duration, format_span
 from oncall.windows import coverage_windows
 
@@ -172,7 +171,6 @@ def check(
         windows: the coverage windows, when the caller has them already.
     """
     horizon = team.horizon_for(horizon)
-    team = resolve_sources(team, horizon)
     windows = coverage_windows(team, horizon) if windows is None else windows
     context = _Context(team, rotation, windows)
     relevant = _relevant_shifts(rotation, horizon, windows)
@@ -634,7 +632,6 @@ def validate(
 ) -> Validation:
     """Check ``rotation`` for ``team`` and summarise: the verdict of ``oncall validate``."""
     horizon = team.horizon_for(horizon)
-    team = resolve_sources(team, horizon)
     windows = tuple(coverage_windows(team, horizon))
     findings = tuple(check(team, rotation, horizon, windows=windows))
     return Validation(team, rotation, windows, findings, summarize(findings, windows), strict)

@@ -41,7 +41,6 @@ from datetime import UTC, datetime, timedelta
 from oncall.availability import Availability
 from oncall.intervals import Interval, subtract
 from oncall.models import Horizon, Rotation, Shift, Team, Window
-from oncall.sources import resolve_sources
 from oncall.timeutil import format_duration, format_local
 from oncall.windows import coverage_windows
 
@@ -177,7 +176,6 @@ def make_plan(
     nearest to being picked were passed over.
     """
     horizon = team.horizon_for(horizon)
-    team = resolve_sources(team, horizon)
     windows = tuple(coverage_windows(team, horizon))
     kept = kept_shifts(team, keep, windows) if keep is not None else []
     return _Planner(team, windows, kept).run(explain=explain)

@@ -72,6 +72,8 @@ def event_json(event: RiskyEvent, team: Team) -> dict[str, Any]:
         "end": format_instant(event.end, team.zone),
         "source": event.source or event.origin.file,
         **({"source_uid": event.source_uid} if event.source_uid else {}),
+        # Every file holding this occurrence (same UID and RECURRENCE-ID), counted once.
+        **({"sources": list(event.sources)} if event.sources else {}),
     }
 
 

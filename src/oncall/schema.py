@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import MISSING, dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import MISSING, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, Final
@@ -75,6 +75,7 @@ __all__ = [
     "build_team",
     "fields_at",
     "json_schema",
+    "team_horizon",
     "validator",
 ]
 
@@ -412,6 +413,11 @@ class EventFile:
     """A risky event, once or recurring."""
 
     id: str | None = key(_optional(ID), "derived from the title and start if absent", default=None)
+    uid: str | None = key(
+        _optional(TEXT),
+        "its iCalendar UID, where a calendar source holds it too: it then counts once",
+        default=None,
+    )
     title: str = key(TEXT)
     kind: EventKind = key(EVENT_KIND, default=EventKind.OTHER)
     risk: Risk = key(RISK, default=Risk.MODERATE)
@@ -692,6 +698,7 @@ def _event(
         rrule=event.rrule,
         exdates=tuple(event.exdates),
         origin=place(path),
+        source_uid=event.uid,
     )
 
 
@@ -770,11 +777,31 @@ def _placed_holidays(
     return dataclasses.replace(holidays, origin=origin)
 
 
-def build_team(data: TeamFile, place: Callable[[Path], Origin] = Origin) -> Team:
+Imports = Callable[[Team], tuple[Sequence[EventSpec], Sequence[TimeOff], Sequence[str]]]
+"""Given the team's people, zone and horizon: the events and time off its calendar
+sources hold within that horizon, and the sources' names (`oncall.load` reads them)."""
+
+
+def team_horizon(data: TeamFile) -> Horizon:
+    """The horizon a validated team file gives (dates whole days in the team's zone)."""
+    return _horizon(data.horizon, get_zone(data.timezone))
+
+
+def build_team(
+    data: TeamFile,
+    *,
+    place: Callable[[Path], Origin] = Origin,
+    horizon: Horizon | None = None,
+    imports: Imports | None = None,
+) -> Team:
     """Read every time in a validated team file in its zone and build the `Team`.
 
-    ``place`` makes each event's origin from its field path (the loader adds the file
-    and the line).
+    Args:
+        data: the validated file.
+        place: where the entry at a field path was written (file and line), for the
+            errors that expanding events can raise later.
+        horizon: replaces the file's horizon.
+        imports: reads the calendar sources; their events and time off join the file's.
 
     Raises:
         InputError: with the field path of the first problem: an ambiguous or
@@ -796,7 +823,8 @@ def build_team(data: TeamFile, place: Callable[[Path], Origin] = Origin) -> Team
             working_hours=policy_file.working_hours or WorkingHours(),
             holidays=_placed_holidays(policy_file.holidays, place(("policy", "holidays"))),
         )
-    horizon = _horizon(data.horizon, get_zone(team_zone))
+    if horizon is None:
+        horizon = team_horizon(data)
     people = tuple(
         Person(
             id=p.id,
@@ -815,17 +843,22 @@ def build_team(data: TeamFile, place: Callable[[Path], Origin] = Origin) -> Team
     check_known_people(
         [(entry.person, ("pto", i, "person")) for i, entry in enumerate(data.pto)], zones
     )  # every unknown person at once, before their time off is read in their zone
-    return Team(
+    # The team without its time off and events: what reading the calendars needs.
+    team = Team(data.team, team_zone, people, policy=policy, horizon=horizon, email=data.email)
+    time_off = [_time_off(i, entry, zones) for i, entry in enumerate(data.pto)]
+    events = [_event(i, event, team_zone, place) for i, event in enumerate(data.events)]
+    sources: Sequence[str] = ()
+    if imports is not None:
+        more_events, more_time_off, sources = imports(team)
+        events += more_events
+        time_off += more_time_off
+    return replace(
+        team,
         escalation=_escalation(data.escalation),
-        name=data.team,
-        timezone=team_zone,
-        email=data.email,
-        policy=policy,
-        horizon=horizon,
-        people=people,
-        time_off=tuple(_time_off(i, entry, zones) for i, entry in enumerate(data.pto)),
-        events=tuple(_event(i, e, team_zone, place) for i, e in enumerate(data.events)),
+        time_off=tuple(time_off),
+        events=tuple(events),
         history=dict(data.history),
+        sources=tuple(sources),
     )
 
 

@@ -1,9 +1,10 @@
 """iCalendar sources -> risky events and time off, expanded within a horizon.
 
 Teams keep release calendars and time off in calendar programs; the team file's
-``sources`` names those exports. They are parsed when the team file is loaded (see
-`oncall.load`) and expanded here, once the horizon is known, with
-``recurring-ical-events`` (RRULE, RDATE, EXDATE, moved and cancelled instances):
+``sources`` names those exports. `oncall.load` reads and parses them and has them
+expanded here, within the horizon the team is loaded for, with ``recurring-ical-events``
+(RRULE, RDATE, EXDATE, moved and cancelled instances), so that the `Team` it returns
+holds every event and time off: nothing else in oncall sees a calendar.
 
 - times with a TZID (an IANA name, or a Windows name such as "Eastern Standard Time" with
   its VTIMEZONE) or in UTC are exact; floating times are read in the calendar's
@@ -21,15 +22,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, Final
 
-from oncall.errors import InputError, foreign_problem
+from oncall.errors import InputError, Origin, foreign_problem
 from oncall.models import (
-    CalendarSource,
     EventKind,
     EventSpec,
     Horizon,
@@ -42,7 +42,7 @@ from oncall.recurrence import MAX_OCCURRENCES, parse_rrule
 from oncall.text import quoted
 from oncall.timeutil import check_year, generated_to_utc, start_of_day
 
-__all__ = ["MAX_TITLE", "compile_match", "resolve_sources"]
+__all__ = ["MAX_TITLE", "CalendarSource", "Imported", "compile_match", "resolve_sources"]
 
 MAX_TITLE: Final = 500
 """Imported titles and notes are cut to this many characters, as team-file text is."""
@@ -54,23 +54,59 @@ _INSTANT = timedelta(minutes=1)
 _EMAIL = re.compile(r"^mailto:", re.IGNORECASE)
 
 
-def resolve_sources(team: Team, horizon: Horizon | None = None) -> Team:
-    """The team with its iCalendar sources expanded into events and time off.
+@dataclass(frozen=True, slots=True)
+class CalendarSource:
+    """An iCalendar file of risky events or of time off, parsed but not yet expanded.
 
-    Occurrences are those that start inside ``horizon`` (default: the team's); their
-    ids come from SUMMARY and start, as for the team file. A team without sources comes
-    back as it is.
+    Attributes:
+        name: the file as the team file names it (relative to the team file).
+        calendar: the parsed calendar (an ``icalendar.Calendar``).
+        pto: whether it holds time off (else risky events).
+        kind: the kind of every event (events sources); else from CATEGORIES.
+        risk: the risk of every event (events sources); else from CATEGORIES.
+        match: only events whose SUMMARY matches this regular expression.
+        person: whose time off every event is (PTO sources).
+        match_attendee: time off for the people whose email is an ATTENDEE or ORGANIZER.
+        match_name: time off for the people whose name is in the SUMMARY.
+        origin: where the team file names the source.
+    """
+
+    name: str
+    calendar: object = field(compare=False, repr=False)
+    pto: bool = False
+    kind: EventKind | None = None
+    risk: Risk | None = None
+    match: str | None = None
+    person: str | None = None
+    match_attendee: bool = False
+    match_name: bool = False
+    origin: Origin = field(default_factory=Origin, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What the calendar sources hold within a horizon: one event per occurrence."""
+
+    events: tuple[EventSpec, ...] = ()
+    time_off: tuple[TimeOff, ...] = ()
+
+
+def resolve_sources(team: Team, sources: Sequence[CalendarSource], horizon: Horizon) -> Imported:
+    """The events and time off of ``sources`` that start inside ``horizon``.
+
+    ``team`` gives the zone and the people (its own events and time off are not used).
+    Each occurrence becomes an event of its own, which keeps the calendar's UID and
+    RECURRENCE-ID: `oncall.recurrence.expand_events` names it and counts an occurrence
+    found in two places once.
 
     Raises:
         InputError: naming the file: an endless series without a horizon end, too many
             occurrences, or a broken component (by its UID).
     """
-    if not team.sources:
-        return team
+    events: list[EventSpec] = []
+    time_off: list[TimeOff] = []
     horizon = team.horizon_for(horizon)
-    events = list(team.events)
-    time_off = list(team.time_off)
-    for source in team.sources:
+    for source in sources:
         try:
             if source.pto:
                 time_off += _time_off(team, source, horizon)
@@ -83,7 +119,7 @@ def resolve_sources(team: Team, horizon: Horizon | None = None) -> Team:
             what = f"the event {uid}" if uid else "the calendar"
             problem = foreign_problem(exc)
             raise source.origin.error(f"{source.name}: {what} cannot be read ({problem})") from exc
-    return replace(team, events=tuple(events), time_off=tuple(time_off), sources=())
+    return Imported(tuple(events), tuple(time_off))
 
 
 def _uid(component: Any) -> str:
@@ -333,9 +369,12 @@ def _events(team: Team, source: CalendarSource, horizon: Horizon) -> list[EventS
     for component in _occurrences(source, horizon, team.zone):
         with _naming(component):
             spec = _event(team, source, component, pattern, lengths=lengths, horizon=horizon)
-        if spec is None or (spec.title, spec.start, spec.duration) in seen:
-            continue  # not wanted, or the same event twice (two copies of one invitation)
-        seen.add((spec.title, spec.start, spec.duration))
+        if spec is None:
+            continue
+        if spec.source_uid is None:  # no identity: two such copies of one event are one
+            if (spec.title, spec.start, spec.duration) in seen:
+                continue
+            seen.add((spec.title, spec.start, spec.duration))
         specs.append(spec)
     return specs
 
@@ -357,6 +396,7 @@ def _event(  # noqa: PLR0913 - the parts of one occurrence's reading
     if not horizon.contains(start):
         return None  # it started before the horizon (expansion returns what overlaps it)
     kind, risk = _kind_and_risk(component, source)
+    recurrence = component.get("RECURRENCE-ID")
     return EventSpec(
         title=title,
         start=start,
@@ -367,6 +407,7 @@ def _event(  # noqa: PLR0913 - the parts of one occurrence's reading
         origin=source.origin,
         source=source.name,
         source_uid=str(component.get("UID", "")) or None,
+        recurrence_id=_instant(recurrence.dt, team.zone) if recurrence is not None else start,
     )
 
 

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 from oncall.models import EVENT_ORDER, Horizon, Policy, RiskyEvent, Team, Window
 from oncall.recurrence import expand_events
-from oncall.sources import resolve_sources
 
 __all__ = ["coverage_windows", "merge_windows"]
 
@@ -50,8 +49,7 @@ def coverage_windows(team: Team, horizon: Horizon | None = None) -> list[Window]
         horizon: replaces the team's horizon; windows are not clipped to it.
 
     Raises:
-        InputError: when the events or the iCalendar sources cannot be expanded (see
-            `oncall.recurrence.expand_events`, `oncall.sources.resolve_sources`).
+        InputError: when the events cannot be expanded (see
+            `oncall.recurrence.expand_events`).
     """
-    team = resolve_sources(team, horizon)
     return merge_windows(expand_events(team, horizon), team.policy)
