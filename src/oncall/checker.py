@@ -141,7 +141,8 @@ class _Context:
             if window.start >= end:
                 break
             for event in window.events:
-                if event.start - policy.lead < end and event.end + policy.lag > start:
+                cover_start, cover_end = policy.coverage(event)
+                if cover_start < end and cover_end > start:
                     found.append(event.id)
         return tuple(found)
 
@@ -200,9 +201,7 @@ def _relevant_shifts(
     starts = [w.start for w in windows]
     relevant = []
     for index, shift in enumerate(rotation.shifts):
-        inside = (horizon.start is None or shift.end > horizon.start) and (
-            horizon.end is None or shift.start < horizon.end
-        )
+        inside = shift.overlaps(horizon.start, horizon.end)
         if not inside:
             near = bisect_left(starts, shift.end)
             inside = near > 0 and windows[near - 1].end > shift.start
@@ -510,7 +509,7 @@ def _rest_violations(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> 
                 blocks.append((start, end, [index]))
         for (_, first_end, first), (second_start, _, second) in itertools.pairwise(blocks):
             rest = second_start - first_end
-            if rest < min_rest:
+            if context.team.policy.rest_broken(rest):
                 findings.append(
                     Finding(
                         Code.REST_VIOLATION,

@@ -239,13 +239,7 @@ def _rotation_to_export(args: argparse.Namespace) -> Validation:
     team, horizon = _team_and_horizon(args)
     if args.rotation:
         rotation = load_rotation(args.rotation, team)
-        shifts = tuple(
-            s
-            for s in rotation.shifts
-            if (horizon.start is None or s.end > horizon.start)
-            and (horizon.end is None or s.start < horizon.end)
-        )
-        rotation = Rotation(shifts)
+        rotation = Rotation(rotation.overlapping(horizon.start, horizon.end))
     else:
         from oncall.planner import plan  # noqa: PLC0415 - kept out of validate's start-up
 

@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from oncall.errors import InputError, Origin, closest
+from oncall.errors import InputError, Origin, closest, ends_before_start
 from oncall.timeutil import (
     as_duration,
     as_instant,
@@ -27,6 +27,7 @@ from oncall.timeutil import (
     floating_day,
     get_zone,
     read_instant,
+    wall_clock,
 )
 
 __all__ = [
@@ -107,13 +108,9 @@ def _place(value: datetime | None, zone: ZoneInfo) -> datetime | None:
     return read_instant(value, zone)
 
 
-def _check_order(start: datetime, end: datetime, what: str) -> None:
+def _check_order(start: datetime, end: datetime, what: str, origin: Origin | None = None) -> None:
     if end <= start:
-        raise InputError(
-            f"{what} ends before it starts",
-            value=f"{start.isoformat()} .. {end.isoformat()}",
-            hint="the end must come after the start",
-        )
+        raise ends_before_start(what, end.isoformat(), start.isoformat(), origin=origin)
 
 
 DAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -327,6 +324,17 @@ class Policy:
                 "or lower min_staff",
             )
 
+    def coverage(self, event: RiskyEvent) -> tuple[datetime, datetime]:
+        """The stretch ``[start - lead, end + lag)`` that ``event`` needs people on call."""
+        return event.start - self.lead, event.end + self.lag
+
+    def rest_broken(self, gap: timedelta) -> bool:
+        """Whether ``gap`` between two duties of one person breaks ``min_rest``.
+
+        Duties back to back (no gap) or overlapping are one continuous duty, not a break.
+        """
+        return self.min_rest is not None and timedelta(0) < gap < self.min_rest
+
 
 @dataclass(frozen=True, slots=True)
 class Person:
@@ -448,16 +456,16 @@ class EventSpec:
             object.__setattr__(self, "recurrence_id", _utc(self.recurrence_id, "recurrence id"))
         zone = get_zone(self.timezone)
         exdates = tuple(
-            _utc(d, "exdate").astimezone(zone).replace(tzinfo=None)
+            wall_clock(_utc(d, "exdate"), zone)
             if isinstance(d, datetime) and d.tzinfo is not None
             else d
             for d in self.exdates
         )
         object.__setattr__(self, "exdates", exdates)
         if self.duration <= timedelta(0):
-            raise self.origin.error(
-                f"event {self.title!r} ends before it starts",
-                hint="the end must come after the start",
+            end = (self.start + self.duration).isoformat()
+            raise ends_before_start(
+                f"the event {self.title!r}", end, self.start.isoformat(), origin=self.origin
             )
 
     @property
@@ -494,7 +502,7 @@ class RiskyEvent:
             return  # built by oncall itself: already valid, and there can be 100,000s
         object.__setattr__(self, "start", _utc(self.start, "event start"))
         object.__setattr__(self, "end", _utc(self.end, "event end"))
-        _check_order(self.start, self.end, f"event {self.id!r}")
+        _check_order(self.start, self.end, f"the event {self.id!r}")
 
 
 EVENT_ORDER: Final[Callable[[RiskyEvent], tuple[datetime, datetime, str]]] = attrgetter(
@@ -719,16 +727,16 @@ class Shift:
         object.__setattr__(self, "end", _utc(self.end, "shift end"))
         object.__setattr__(self, "people", tuple(self.people))
         object.__setattr__(self, "events", tuple(self.events))
-        if self.end <= self.start:
-            raise self.origin.error(
-                "the shift ends before it starts",
-                f"{self.start.isoformat()} .. {self.end.isoformat()}",
-            )
+        _check_order(self.start, self.end, "the shift", self.origin)
 
     @property
     def duration(self) -> timedelta:
         """How long the shift lasts."""
         return self.end - self.start
+
+    def overlaps(self, start: datetime | None, end: datetime | None) -> bool:
+        """Whether the shift shares an instant with ``[start, end)`` (``None``: open)."""
+        return (start is None or self.end > start) and (end is None or self.start < end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -739,6 +747,10 @@ class Rotation:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "shifts", tuple(self.shifts))
+
+    def overlapping(self, start: datetime | None, end: datetime | None) -> tuple[Shift, ...]:
+        """The shifts that share an instant with ``[start, end)`` (``None``: open), in order."""
+        return tuple(shift for shift in self.shifts if shift.overlaps(start, end))
 
 
 class Severity(StrEnum):

@@ -22,7 +22,7 @@ from dateutil.rrule import rrule, rrulestr
 
 from oncall.errors import InputError
 from oncall.models import EVENT_ORDER, EventSpec, Horizon, RiskyEvent, Team
-from oncall.timeutil import YEARS, generated_to_utc
+from oncall.timeutil import YEARS, generated_to_utc, local_date, wall_clock
 
 __all__ = ["MAX_OCCURRENCES", "expand_events", "parse_rrule", "slugify"]
 
@@ -55,7 +55,7 @@ def parse_rrule(
 
     def localise(match: re.Match[str]) -> str:
         until = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
-        return "UNTIL=" + until.astimezone(zone).strftime("%Y%m%dT%H%M%S")
+        return "UNTIL=" + wall_clock(until, zone).strftime("%Y%m%dT%H%M%S")
 
     value = _UNTIL_UTC.sub(localise, text.strip())
     if value.upper().startswith("RRULE:"):
@@ -80,7 +80,7 @@ def _local_rule(spec: EventSpec) -> tuple[rrule, bool]:
     """The spec's rule over naive local times, and whether it ends by itself."""
     assert spec.rrule is not None  # noqa: S101 - callers check
     zone = spec.zone
-    local_start = spec.start.astimezone(zone).replace(tzinfo=None)
+    local_start = wall_clock(spec.start, zone)
     try:
         rule = parse_rrule(spec.rrule, local_start, zone)
     except InputError as exc:
@@ -166,7 +166,7 @@ def expand_events(team: Team, horizon: Horizon | None = None) -> list[RiskyEvent
         base = spec.id or slugify(spec.title)
         fixed = spec.id is not None and spec.rrule is None
         for start in _starts(spec, horizon):
-            name = base if fixed else f"{base}-{start.astimezone(spec.zone).date().isoformat()}"
+            name = base if fixed else f"{base}-{local_date(start, spec.zone).isoformat()}"
             (written if spec.source is None else imported).append((spec, start, name, fixed))
     names = _unique_names(written)
     found: dict[Identity, list[str]] = {}  # identity -> every file the occurrence is in
@@ -227,7 +227,7 @@ def _imported_names(drafts: list[tuple[_Draft, Identity]], taken: set[str]) -> l
     """Imported occurrences' ids: unique among themselves and unlike any in ``taken``."""
 
     def clock(draft: _Draft, _identity: Identity) -> str:
-        return draft[1].astimezone(draft[0].zone).strftime("%H%M")
+        return wall_clock(draft[1], draft[0].zone).strftime("%H%M")
 
     def digest(_draft: _Draft, identity: Identity) -> str:
         return hashlib.sha256("\n".join(identity).encode()).hexdigest()[:8]
@@ -254,7 +254,7 @@ def _unique_names(drafts: Iterable[_Draft]) -> list[str]:
             for index in indexes:
                 spec, start, name, fixed = drafts[index]
                 if not fixed:
-                    names[index] = f"{name}-{start.astimezone(spec.zone).strftime('%H%M')}"
+                    names[index] = f"{name}-{wall_clock(start, spec.zone).strftime('%H%M')}"
     seen: dict[str, int] = {}
     for index, name in enumerate(names):
         if name in seen:

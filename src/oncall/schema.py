@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from pydantic_core import CoreSchema, SchemaValidator
 from pydantic_core import core_schema as cs
 
-from oncall.errors import InputError, Origin, Path, within
+from oncall.errors import InputError, Origin, Path, ends_before_start, within
 from oncall.models import (
     HOURS_ENTRY_PATTERN,
     Escalation,
@@ -62,6 +62,7 @@ from oncall.timeutil import (
     parse_date_or_datetime,
     parse_duration,
     read_instant,
+    wall_clock,
 )
 
 __all__ = [
@@ -673,11 +674,12 @@ def _event(
     if event.end is not None:
         duration = _instant(event.end, zone_name, (*path, "end")) - start
         if duration <= timedelta(0):
-            raise InputError(
-                "the end is not after the start, found",
-                value=as_written(event.end),
+            raise ends_before_start(
+                "the event",
+                as_written(event.end),
+                as_written(event.start),
+                also=", or a duration",
                 path=(*path, "end"),
-                hint=f"the start is {as_written(event.start)}: give a later end, or a duration",
             )
     else:
         assert event.duration is not None  # noqa: S101 - the model requires one of them
@@ -685,7 +687,7 @@ def _event(
         if duration <= timedelta(0):
             raise InputError("must be longer than zero", value="0", path=(*path, "duration"))
     if event.rrule is not None:
-        local_start = start.astimezone(get_zone(zone_name)).replace(tzinfo=None)
+        local_start = wall_clock(start, get_zone(zone_name))
         parse_rrule(event.rrule, local_start, get_zone(zone_name), path=(*path, "rrule"))
     return EventSpec(
         title=event.title,
@@ -715,11 +717,8 @@ def _time_off(index: int, entry: TimeOffFile, zones: dict[str, str]) -> TimeOff:
     with within(*path, "end"):
         end = read_instant(end_value, zone, end_of_date=True)
     if end <= start:
-        raise InputError(
-            "time off ends before it starts, found",
-            value=as_written(end_value),
-            path=(*path, "end"),
-            hint=f"the start is {as_written(entry.start)}: give a later end",
+        raise ends_before_start(
+            "time off", as_written(end_value), as_written(entry.start), path=(*path, "end")
         )
     return TimeOff(entry.person, start, end, entry.note)
 
@@ -752,11 +751,11 @@ def _horizon(horizon: HorizonFile, zone: ZoneInfo) -> Horizon:
     if start is not None and end is not None and end <= start:
         assert horizon.start is not None  # noqa: S101 - as the bounds
         assert horizon.end is not None  # noqa: S101 - as the bounds
-        raise InputError(
-            "the horizon ends before it starts, found",
-            value=as_written(horizon.end),
+        raise ends_before_start(
+            "the horizon",
+            as_written(horizon.end),
+            as_written(horizon.start),
             path=("horizon", "end"),
-            hint=f"the start is {as_written(horizon.start)}: give a later end",
         )
     return Horizon(start, end)
 
@@ -882,11 +881,8 @@ def build_rotation(
         start = _instant(shift.start, team.timezone, (*path, "start"))
         end = _instant(shift.end, team.timezone, (*path, "end"))
         if end <= start:
-            raise InputError(
-                "the shift ends before it starts, found",
-                value=as_written(shift.end),
-                path=(*path, "end"),
-                hint=f"the start is {as_written(shift.start)}: give a later end",
+            raise ends_before_start(
+                "the shift", as_written(shift.end), as_written(shift.start), path=(*path, "end")
             )
         shifts.append(Shift(start, end, tuple(shift.people), tuple(shift.events), place(path)))
     return Rotation(tuple(shifts))

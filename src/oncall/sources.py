@@ -40,7 +40,7 @@ from oncall.models import (
 )
 from oncall.recurrence import MAX_OCCURRENCES, parse_rrule
 from oncall.text import quoted
-from oncall.timeutil import check_year, generated_to_utc, start_of_day
+from oncall.timeutil import check_year, generated_to_utc, start_of_day, wall_clock
 
 __all__ = ["MAX_TITLE", "CalendarSource", "Imported", "compile_match", "resolve_sources"]
 
@@ -190,7 +190,7 @@ def _check_rule_sizes(source: CalendarSource, end: datetime, zone: tzinfo) -> No
         for one in rule if isinstance(rule, list) else [rule]:
             first = component["DTSTART"].dt
             local = (
-                first.replace(tzinfo=None)
+                wall_clock(first, first.tzinfo or zone)
                 if isinstance(first, datetime)
                 else datetime.combine(first, datetime.min.time())
             )
@@ -199,7 +199,7 @@ def _check_rule_sizes(source: CalendarSource, end: datetime, zone: tzinfo) -> No
                 series = parse_rrule(one.to_ical().decode(), local, there)
             except InputError:
                 continue  # recurring-ical-events reports what it cannot read
-            if _more_than_cap(series, end.replace(tzinfo=None) + timedelta(days=1)):
+            if _more_than_cap(series, wall_clock(end, there) + timedelta(days=1)):
                 raise source.origin.error(
                     f"{source.name}: the event {_uid(component)} repeats more than "
                     f"{MAX_OCCURRENCES:,} times in the horizon",

@@ -52,6 +52,7 @@ __all__ = [
     "read_instant",
     "start_of_day",
     "to_local",
+    "wall_clock",
     "wall_clock_pieces",
 ]
 
@@ -385,6 +386,11 @@ def read_instant(value: DateOrTime, zone: ZoneInfo, *, end_of_date: bool = False
     if isinstance(value, datetime):
         return local_to_utc(value, zone)
     return start_of_day(value + timedelta(days=1) if end_of_date else value, zone)
+
+
+def wall_clock(instant: datetime, zone: tzinfo) -> datetime:
+    """The naive wall-clock time that ``instant`` shows in ``zone`` (what RRULEs count in)."""
+    return instant.astimezone(zone).replace(tzinfo=None)
 
 
 def to_local(instant: datetime, zone: tzinfo) -> datetime:

@@ -1,9 +1,9 @@
 """Risky events -> coverage windows.
 
 Each event at or above the policy's risk threshold needs people on call over
-``[start - lead, end + lag)``. Windows that overlap, touch, or lie at most ``merge_gap``
-apart merge into one window, which lists every event it covers. All of it is elapsed-time
-arithmetic on UTC instants.
+``[start - lead, end + lag)`` (`oncall.models.Policy.coverage`). Windows that overlap,
+touch, or lie at most ``merge_gap`` apart merge into one window, which lists every event it
+covers. All of it is elapsed-time arithmetic on UTC instants.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def merge_windows(events: Iterable[RiskyEvent], policy: Policy) -> list[Window]:
     current: list[RiskyEvent] = []
     start = end = None
     for event in risky:
-        event_start, event_end = event.start - policy.lead, event.end + policy.lag
+        event_start, event_end = policy.coverage(event)
         if start is None or end is None or event_start > end + policy.merge_gap:
             if start is not None and end is not None:
                 windows.append(Window(start, end, tuple(sorted(current, key=EVENT_ORDER))))

@@ -121,12 +121,8 @@ def _events_of(shift: Shift, options: _Options) -> list[RiskyEvent]:
     index = max(bisect_right(options.window_starts, shift.start) - 1, 0)
     found = []
     for window in options.windows[index : index + 2]:  # windows are disjoint: at most two
-        if window.start < shift.end and shift.start < window.end:
-            found += [
-                e
-                for e in window.events
-                if e.start - policy.lead < shift.end and shift.start < e.end + policy.lag
-            ]
+        if shift.overlaps(window.start, window.end):
+            found += [e for e in window.events if shift.overlaps(*policy.coverage(e))]
     return found
 
 
