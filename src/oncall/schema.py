@@ -30,7 +30,9 @@ from zoneinfo import ZoneInfo
 from pydantic_core import CoreSchema, SchemaValidator
 from pydantic_core import core_schema as cs
 
+from oncall import grammar
 from oncall.errors import InputError, Origin, Path, ends_before_start, within
+from oncall.grammar import MAX_TEXT, SHIFT_YEARS, YEARS, json_pattern
 from oncall.models import (
     HOURS_ENTRY_PATTERN,
     Escalation,
@@ -51,9 +53,7 @@ from oncall.models import (
 )
 from oncall.recurrence import parse_rrule
 from oncall.sources import compile_match
-from oncall.text import UNSAFE_TEXT
 from oncall.timeutil import (
-    SHIFT_YEARS,
     DateOrTime,
     as_written,
     format_duration,
@@ -63,6 +63,7 @@ from oncall.timeutil import (
     parse_duration,
     read_instant,
     wall_clock,
+    when_pattern,
 )
 
 __all__ = [
@@ -84,9 +85,6 @@ MAX_PEOPLE: Final = 10_000
 """More people than this in one team file is refused (no team is that large)."""
 MAX_ENTRIES: Final = 500_000
 """More events, time off entries or shifts than this in one file is refused."""
-SLUG: Final = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
-_EMAIL: Final = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+")
-_PAGERDUTY_ID: Final = re.compile(r"[A-Z0-9]{2,32}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,8 +163,13 @@ def key(
     return field(default=default, metadata=metadata)
 
 
+def _matching(pattern: re.Pattern[str], check: Callable[[Any], object], description: str) -> Kind:
+    """Text that ``pattern`` matches whole, read by ``check``: JSON Schema says the same."""
+    return _checked(check, description, pattern=json_pattern(pattern))
+
+
 def _slug(value: object) -> str:
-    if not isinstance(value, str) or not SLUG.fullmatch(value):
+    if not isinstance(value, str) or not grammar.SLUG.fullmatch(value):
         raise InputError(
             "expected an id of lowercase letters, digits, '.', '_' and '-', found",
             value=value,
@@ -178,20 +181,21 @@ def _slug(value: object) -> str:
 def _text(value: object) -> str:
     if not isinstance(value, str):
         raise InputError("expected text, found", value=value, hint="put it in quotes")
-    text = value.strip()
-    if not text or UNSAFE_TEXT.search(text) or len(text) > 500:
-        raise InputError("expected one line of text (at most 500 characters), found", value=value)
-    return text
+    if not grammar.TEXT.fullmatch(value):
+        raise InputError(
+            f"expected one line of text (at most {MAX_TEXT} characters), found", value=value
+        )
+    return value.strip()
 
 
 def _email(value: object) -> str:
-    if not isinstance(value, str) or not _EMAIL.fullmatch(value.strip()):
+    if not isinstance(value, str) or not grammar.EMAIL.fullmatch(value):
         raise InputError("expected an email address, found", value=value)
     return value.strip()
 
 
 def _pagerduty_id(value: object) -> str:
-    if not isinstance(value, str) or not _PAGERDUTY_ID.fullmatch(value):
+    if not isinstance(value, str) or not grammar.PAGERDUTY_ID.fullmatch(value):
         raise InputError("expected a PagerDuty id such as 'PABC123', found", value=value)
     return value
 
@@ -199,7 +203,7 @@ def _pagerduty_id(value: object) -> str:
 def _notify(value: object) -> str:
     if isinstance(value, str) and value.startswith("schedule:"):
         schedule = value.removeprefix("schedule:")
-        if _PAGERDUTY_ID.fullmatch(schedule):
+        if grammar.PAGERDUTY_ID.fullmatch(schedule):
             return value
         raise InputError("malformed PagerDuty schedule id, found", value=schedule)
     try:
@@ -237,40 +241,57 @@ def _choice(kind: type[StrEnum], description: str) -> Kind:
 
 RISK: Final = _choice(Risk, "low < moderate < high")
 EVENT_KIND: Final = _choice(EventKind, "what sort of change")
-ID: Final = _checked(_slug, "lowercase letters, digits, '.', '_', '-'", pattern=f"^{SLUG.pattern}$")
-TEXT: Final = _checked(_text, "one line of text", minLength=1)
-EMAIL: Final = _checked(_email, "an email address", format="email")
-PAGERDUTY_ID: Final = _checked(_pagerduty_id, "a PagerDuty user id", examples=["PABC123"])
+ID: Final = _matching(grammar.SLUG, _slug, "lowercase letters, digits, '.', '_', '-'")
+TEXT: Final = _matching(grammar.TEXT, _text, f"one line of text, at most {MAX_TEXT} characters")
+EMAIL: Final = _matching(grammar.EMAIL, _email, "an email address")
+PAGERDUTY_ID: Final = _matching(grammar.PAGERDUTY_ID, _pagerduty_id, "a PagerDuty user id")
 ZONE: Final = _checked(
     _zone, "an IANA time zone name", examples=["America/New_York", "Europe/Berlin"]
 )
 PATTERN: Final = _checked(_pattern, "a regular expression (RE2 syntax), matched ignoring case")
-NOTIFY: Final = _checked(_notify, "a person id, or schedule:<PagerDuty schedule id>")
+NOTIFY: Final = _matching(
+    re.compile(f"{grammar.SLUG.pattern}|schedule:{grammar.PAGERDUTY_ID.pattern}"),
+    _notify,
+    "a person id, or schedule:<PagerDuty schedule id>",
+)
 DURATION: Final = Kind(
     cs.no_info_plain_validator_function(parse_duration),
     {
-        "description": "elapsed time: 90m, 1h30m, 2h, 1d (24 hours) or ISO 8601 (PT1H30M)",
+        "description": "elapsed time: 90m, 1h30m, 2h, 1d (24 hours) or ISO 8601 (PT1H30M); "
+        "each number at most ten years' worth",
         "oneOf": [
-            {"type": "string", "pattern": r"^(\d+\s*[dhms]\s*)+$|^[Pp].+$"},
-            {"const": 0},
+            {"type": "string", "pattern": json_pattern(grammar.DURATION)},
+            {"type": "number", "const": 0},
         ],
         "examples": ["1h", "90m", "PT1H30M"],
     },
 )
-WHEN: Final = _checked(
-    parse_date_or_datetime,
+
+
+def _when(years: range, description: str, *, dates: bool = True) -> Kind:
+    return _matching(
+        when_pattern(years, dates=dates),
+        lambda value: parse_date_or_datetime(value, years, dates=dates),
+        description,
+    )
+
+
+WHEN: Final = _when(
+    YEARS,
     "a date (2026-12-03), a local time (2026-12-03T20:00) or a time with an offset "
     "(2026-12-03T20:00-05:00)",
-    pattern=r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}(:\d{2})?)?)?$",
 )
-SHIFT_TIME: Final = _checked(
-    lambda value: parse_date_or_datetime(value, SHIFT_YEARS),
+EVENT_TIME: Final = _when(
+    YEARS,
     "a local time (2026-12-03T20:00) or a time with an offset (2026-12-03T20:00-05:00)",
-    pattern=WHEN.json["pattern"],
+    dates=False,
 )
-DAY: Final = _checked(
-    parse_date_or_datetime, "a date: a whole day in the team's zone", format="date"
+SHIFT_TIME: Final = _when(
+    SHIFT_YEARS,
+    "a local time (2026-12-03T20:00) or a time with an offset (2026-12-03T20:00-05:00)",
+    dates=False,
 )
+DAY: Final = _when(YEARS, "a date (a whole day in the team's zone, an end date included) or a time")
 _HOURS_ENTRY_JSON: Final = {
     "type": "string",
     "pattern": HOURS_ENTRY_PATTERN,
@@ -423,9 +444,9 @@ class EventFile:
     kind: EventKind = key(EVENT_KIND, default=EventKind.OTHER)
     risk: Risk = key(RISK, default=Risk.MODERATE)
     start: DateOrTime = key(
-        WHEN, "local time in the event's zone (else the team's), or with offset"
+        EVENT_TIME, "local time in the event's zone (else the team's), or with offset"
     )
-    end: DateOrTime | None = key(_optional(WHEN), default=None)
+    end: DateOrTime | None = key(_optional(EVENT_TIME), default=None)
     duration: timedelta | None = key(_optional(DURATION), default=None)
     timezone: str | None = key(_optional(ZONE), default=None)
     rrule: str | None = key(
