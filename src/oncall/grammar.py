@@ -3,7 +3,7 @@
 The loader accepts a text value exactly when its kind's pattern matches the whole of it
 (then reads it, which cannot fail), and ``oncall schema`` writes the same patterns into
 the JSON Schema (`json_pattern`), so the two cannot disagree. Limits are part of the
-patterns: the years a date may have, the ten years a duration's number may count, the
+patterns: the years a date may have, the digits a duration's number may have, the
 length of a line of text. Patterns are written for both Python's ``re`` and JSON
 Schema's ECMA-262 regular expressions: no flags (case is spelled out, ``[dD]``), explicit
 character classes (``[0-9]`` for digits), no named groups.
@@ -12,15 +12,15 @@ character classes (``[0-9]`` for digits), no named groups.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import Final
 
 __all__ = [
     "DURATION",
+    "DURATION_DIGITS",
     "DURATION_PART",
     "EMAIL",
-    "MAX_DURATION_PART",
     "MAX_TEXT",
     "PAGERDUTY_ID",
     "SHIFT_YEARS",
@@ -31,16 +31,15 @@ __all__ = [
     "date_pattern",
     "datetime_pattern",
     "json_pattern",
-    "number_at_most",
 ]
 
 YEARS: Final = range(1900, 3000)
 """The years of the dates people write: team files, calendar sources, ``--from``/``--to``."""
-SHIFT_YEARS: Final = range(1850, 3150)
+SHIFT_YEARS: Final = range(1800, 3200)
 """The years of shift times (rotation files, earlier exports). Wider, because a window
-reaches beyond its events by up to 150 years (of lead, duration and lag, each at most 50
-years: `MAX_DURATION_PART` for each of its five parts) and oncall reads back what it
-writes. Both ranges are far from the ends of `datetime` (years 1 and 9999): no lead, lag,
+reaches beyond its events by lead, duration and lag (each at most some 63 years: see
+`DURATION_DIGITS`) and oncall reads back what it writes. Both ranges are far from the
+ends of `datetime` (years 1 and 9999): no lead, lag,
 rest or zone offset added to a time in them can overflow."""
 
 SPACE: Final = "[ \t]*"
@@ -66,32 +65,14 @@ TEXT: Final = re.compile(
 """One line of text: at most `MAX_TEXT` characters once the spaces around are stripped,
 none of them unsafe."""
 
-MAX_DURATION_PART: Final = timedelta(days=3660)
-"""The most that one number of a duration may count: ten years (3660d, 87840h, ...)."""
-_UNITS: Final = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
+DURATION_DIGITS: Final = {"w": 3, "d": 4, "h": 5, "m": 6, "s": 8}
+"""The most digits (leading zeros aside) each unit's number may have: 999w, 9999d, 99999h,
+999999m, 99999999s; a duration is then at most some 63 years (typing mistakes aside, no
+one means more than a few weeks)."""
 
 
-def number_at_most(limit: int) -> str:
-    """A pattern of the decimal numbers from 0 to ``limit`` (leading zeros allowed)."""
-    digits = str(limit)
-    width = len(digits)
-    if width == 1:
-        return f"0*[0-{limit}]"
-    choices = ["[0-9]"] + [f"[1-9][0-9]{{{n - 1}}}" for n in range(2, width)]
-    for index, digit in enumerate(digits):
-        low = 1 if index == 0 else 0
-        if int(digit) > low:
-            rest = width - index - 1
-            top = int(digit) - 1
-            span = str(low) if top == low else f"[{low}-{top}]"
-            choices.append(digits[:index] + span + (f"[0-9]{{{rest}}}" if rest else ""))
-    choices.append(digits)
-    return "0*(?:" + "|".join(dict.fromkeys(choices)) + ")"
-
-
-def _part(unit: str) -> str:
-    count = number_at_most(int(MAX_DURATION_PART.total_seconds()) // _UNITS[unit])
-    return f"{count}{SPACE}[{unit}{unit.upper()}]"
+def _number(unit: str) -> str:
+    return f"0*[0-9]{{1,{DURATION_DIGITS[unit]}}}"
 
 
 def _some_in_order(parts: Sequence[str], between: str = "") -> str:
@@ -103,67 +84,57 @@ def _some_in_order(parts: Sequence[str], between: str = "") -> str:
     return "(?:" + "|".join(choices) + ")"
 
 
-def _iso_part(unit: str) -> str:
-    count = number_at_most(int(MAX_DURATION_PART.total_seconds()) // _UNITS[unit])
-    return f"{count}[{unit}{unit.upper()}]"
-
-
-_COMPACT = _some_in_order([_part(u) for u in "dhms"], SPACE)
-_TIME = "[tT]" + _some_in_order([_iso_part(u) for u in "hms"])
-_ISO = f"[pP](?:{_some_in_order([_iso_part(u) for u in 'wd'])}(?:{_TIME})?|{_TIME})"
+_COMPACT = _some_in_order([f"{_number(u)}{SPACE}[{u}{u.upper()}]" for u in "dhms"], SPACE)
+_TIME = "[tT]" + _some_in_order([f"{_number(u)}[{u}{u.upper()}]" for u in "hms"])
+_ISO = (
+    f"[pP](?:{_some_in_order([f'{_number(u)}[{u}{u.upper()}]' for u in 'wd'])}(?:{_TIME})?|{_TIME})"
+)
 _ZERO = r"[+-]?0+(?:\.0*)?"
 DURATION: Final = re.compile(f"{SPACE}(?:{_COMPACT}|{_ISO}|{_ZERO}){SPACE}")
 """Elapsed time: ``90m``, ``1h 30m``, ``2H``, ``1d`` (24 hours), ``PT1H30M``, ``P1W`` or
-zero; units in the order d, h, m, s (ISO 8601: W, D, T, H, M, S), each number at most
-ten years' worth."""
+zero; units in the order d, h, m, s (ISO 8601: W, D, T, H, M, S), each number with at
+most `DURATION_DIGITS` digits."""
 DURATION_PART: Final = re.compile(r"([0-9]+)[ \t]*([a-zA-Z])")
 """A number and its unit, inside a duration that `DURATION` accepted."""
 
 
-def _digits(numbers: Iterable[int], width: int) -> str:
-    """A pattern matching exactly ``numbers``, written with ``width`` digits (a trie)."""
-    strings = sorted(str(n).zfill(width) for n in numbers)
-
-    def branch(group: list[str], depth: int) -> str:
-        if depth == width:
-            return ""
-        heads: dict[str, list[str]] = {}
-        for text in group:
-            heads.setdefault(text[depth], []).append(text)
-        tails: dict[str, list[str]] = {}
-        for head, members in heads.items():
-            tails.setdefault(branch(members, depth + 1), []).append(head)
-        choices = [_digit_class(chars) + tail for tail, chars in tails.items()]
-        return choices[0] if len(choices) == 1 else "(?:" + "|".join(choices) + ")"
-
-    return branch(strings, 0)
-
-
-def _digit_class(chars: list[str]) -> str:
-    if len(chars) == 1:
-        return chars[0]
-    values = sorted(int(c) for c in chars)
-    if values == list(range(values[0], values[-1] + 1)):
-        return f"[{values[0]}-{values[-1]}]"
-    return "[" + "".join(str(v) for v in values) + "]"
+def _between(low: str, high: str) -> str:
+    """A pattern of the numbers from ``low`` to ``high``, both written with as many digits."""
+    width = len(low)
+    if low == high:
+        return low
+    if low == "0" * width and high == "9" * width:
+        return f"[0-9]{{{width}}}" if width > 1 else "[0-9]"
+    if width == 1:
+        return f"[{low}-{high}]"
+    if low[0] == high[0]:
+        return f"{low[0]}(?:{_between(low[1:], high[1:])})"
+    choices = [f"{low[0]}(?:{_between(low[1:], '9' * (width - 1))})"]
+    first, last = int(low[0]) + 1, int(high[0]) - 1
+    if first <= last:
+        middle = str(first) if first == last else f"[{first}-{last}]"
+        choices.append(f"{middle}[0-9]{{{width - 1}}}")
+    choices.append(f"{high[0]}(?:{_between('0' * (width - 1), high[1:])})")
+    return "(?:" + "|".join(choices) + ")"
 
 
-def _is_leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+_LEAP_YEAR = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+"""The years (four digits) with a February 29th."""
 
 
+@lru_cache(maxsize=8)
 def date_pattern(years: range) -> str:
     """The calendar dates ``YYYY-MM-DD`` of ``years`` (February 29th in leap years only)."""
-    year = _digits(years, 4)
-    leap = _digits((y for y in years if _is_leap(y)), 4)
+    year = _between(f"{years.start:04d}", f"{years.stop - 1:04d}")
     day = (
         "(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
         "|(?:0[13-9]|1[0-2])-(?:29|30)"
         "|(?:0[13578]|1[02])-31"
     )
-    return f"(?:{year}-(?:{day})|{leap}-02-29)"
+    return f"(?={year}-)(?:[0-9]{{4}}-(?:{day})|{_LEAP_YEAR}-02-29)"
 
 
+@lru_cache(maxsize=8)
 def datetime_pattern(years: range) -> str:
     """A date of ``years`` and a time, ``T`` or a space between, with or without an offset.
 

@@ -258,7 +258,7 @@ DURATION: Final = Kind(
     cs.no_info_plain_validator_function(parse_duration),
     {
         "description": "elapsed time: 90m, 1h30m, 2h, 1d (24 hours) or ISO 8601 (PT1H30M); "
-        "each number at most ten years' worth",
+        "each number of at most 3 (w), 4 (d), 5 (h), 6 (m) or 8 (s) digits",
         "oneOf": [
             {"type": "string", "pattern": json_pattern(grammar.DURATION)},
             {"type": "number", "const": 0},

@@ -208,7 +208,7 @@ def _duration(value: object) -> timedelta:
     raise InputError(
         "invalid duration",
         value=value,
-        hint=_DURATION_HINT + "; each number at most ten years' worth (3660d)",
+        hint=_DURATION_HINT + "; at most 999w, 9999d, 99999h, 999999m, 99999999s",
     )
 
 
