@@ -34,6 +34,8 @@ from oncall.timeutil import (
     check_year,
     format_duration,
     format_span,
+    local_date,
+    to_local,
 )
 from oncall.windows import coverage_windows
 
@@ -323,7 +325,7 @@ def _moment(instant: datetime, zone: tzinfo) -> datetime:
     first is meant; libical and ical.js take the second. UTC is the one form every client
     reads the same way.
     """
-    local = instant.astimezone(zone)
+    local = to_local(instant, zone)
     other = local.replace(fold=1 - local.fold)
     if other.utcoffset() != local.utcoffset():
         return instant.astimezone(UTC)
@@ -464,9 +466,7 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
         ]
     timezone = icalendar.Timezone.from_ical(
         "\r\n".join(
-            vtimezone_lines(
-                zone, min(moments).astimezone(zone).date(), max(moments).astimezone(zone).date()
-            )
+            vtimezone_lines(zone, local_date(min(moments), zone), local_date(max(moments), zone))
         )
     )
     calendar.add_component(timezone)
