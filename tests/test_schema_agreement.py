@@ -9,6 +9,9 @@ end comes after its start): the documents keep those valid.
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
 from typing import Any
 
 import jsonschema
@@ -144,3 +147,99 @@ def test_the_schema_and_the_loader_accept_the_same_shift_times(value: str) -> No
 def test_the_values_that_once_disagreed(field: str, value: object) -> None:
     document = place(base(), field, value)
     assert TEAM.is_valid(document) == (loads(document) is not None)
+
+
+SAMPLES = [
+    "1h",
+    " 2h ",
+    "1H",
+    "1h 30m",
+    "1h\t30m",
+    "1h\n",
+    "1m1h",
+    "P1Y",
+    "PT1H30M",
+    "p1w2d",
+    "P1DT",
+    "PT",
+    "0",
+    "0.0",
+    "-0",
+    "90",
+    "9999d",
+    "10000d",
+    "99999999s",
+    "\u0663h",
+    "2026-12-03",
+    "2026-12-03T20:00",
+    "2026-12-03t20:00",
+    "2026-12-03 20:00:00.123456",
+    "2026-12-03T20:00-0500",
+    "2026-12-03T20:00-05:00:00",
+    "2026-02-29",
+    "2024-02-29",
+    "2000-02-29",
+    "2100-02-29",
+    "1899-12-31",
+    "3000-01-01",
+    "2026-12-03T24:00",
+    "\u0662026-12-03",
+    "apark",
+    "APark",
+    "a" * 64,
+    "a" * 65,
+    "PABC123",
+    "P",
+    "schedule:PABC123",
+    "ada@example.org",
+    " ada@example.org ",
+    "a\u00a0b@example.org",
+    'a"b@example.org',
+    "Release",
+    " Release ",
+    "x" * 500,
+    "x" * 501,
+    " ",
+    "a\nb",
+    "a\u202eb",
+    "\u3000ok\u3000",
+]
+
+
+NODE = shutil.which("node")
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_schema_patterns_mean_the_same_to_editors() -> None:
+    """Editors run the patterns as ECMA-262 regular expressions (with the ``u`` flag)."""
+    patterns = sorted(
+        {
+            value
+            for schema in (json_schema(TeamFile), json_schema(RotationFile))
+            for value in _patterns(schema)
+        }
+    )
+    script = (
+        "const [patterns, samples] = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "console.log(JSON.stringify(patterns.map(p => samples.map(s => new RegExp(p, 'u').test(s)))));"
+    )
+    result = subprocess.run(
+        [str(NODE), "-e", script],
+        input=json.dumps([patterns, SAMPLES]),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    in_ecma = json.loads(result.stdout)
+    in_python = [[re.search(p, s) is not None for s in SAMPLES] for p in patterns]
+    assert in_ecma == in_python
+
+
+def _patterns(node: object) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
+        return found + [p for value in node.values() for p in _patterns(value)]
+    if isinstance(node, list):
+        return [p for value in node for p in _patterns(value)]
+    return []

@@ -47,7 +47,6 @@ SPACE: Final = "[ \t]*"
 
 SLUG: Final = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 """An id: a person's, an event's."""
-EMAIL: Final = re.compile(SPACE + r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+" + SPACE)
 PAGERDUTY_ID: Final = re.compile(r"[A-Z0-9]{2,32}")
 """A PagerDuty user, schedule or escalation policy id (``PABC123``)."""
 
@@ -59,6 +58,9 @@ _UNSAFE = "\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
 """`oncall.text.UNSAFE_TEXT`: control characters and bidirectional overrides."""
 _SAFE = f"[^{_UNSAFE}]"
 _SOLID = f"[^{_UNSAFE}{_WHITESPACE}]"
+_ADDRESS_PART = f"[^@<>\"'{_WHITESPACE}]+"
+EMAIL: Final = re.compile(f"{SPACE}{_ADDRESS_PART}@{_ADDRESS_PART}\\.{_ADDRESS_PART}{SPACE}")
+"""An email address (roughly: no spaces, one ``@``, a dot in the domain)."""
 TEXT: Final = re.compile(
     f"[{_WHITESPACE}]*{_SOLID}(?:{_SAFE}{{0,{MAX_TEXT - 2}}}{_SOLID})?[{_WHITESPACE}]*"
 )
