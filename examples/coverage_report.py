@@ -21,12 +21,7 @@ verdict = "OK" if result.ok else "FAILING"
 print(f"{team.name}: {verdict}, {result.summary.staffing_ratio:.0%} ideally staffed")
 hours: Counter[str] = Counter()
 for window in result.windows:
-    on_call = {
-        p
-        for s in rotation.shifts
-        if s.start < window.end and window.start < s.end
-        for p in s.people
-    }
+    on_call = {p for s in rotation.overlapping(window.start, window.end) for p in s.people}
     people = [team.person(p) for p in sorted(on_call)]
     names = ", ".join(person.name for person in people if person is not None)
     local = window.start.astimezone(team.zone)

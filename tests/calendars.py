@@ -27,8 +27,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import recurring_ical_events  # type: ignore[import-untyped]
 
-from oncall import load_team
-from oncall.sources import MAX_TITLE, resolve_sources
+from oncall import expand_events, load_team
+from oncall.sources import MAX_TITLE
 from oncall.text import quoted
 
 Span = tuple[datetime, datetime, str]
@@ -71,10 +71,11 @@ def import_calendar(folder: Path, ics: str | bytes, **options: Unpack[Reading]) 
         f"people: [{{id: ada, name: Ada}}]\nsources: {{{source}}}\n",
         encoding="utf-8",
     )
-    team = resolve_sources(load_team(folder / "team.yaml"))
+    team = load_team(folder / "team.yaml")
     if pto:
         return sorted({(o.start, o.end, o.note or "") for o in team.time_off})
-    return sorted((e.start, e.start + e.duration, e.title) for e in team.events)
+    # The events as every command sees them: named, and each occurrence counted once.
+    return sorted((e.start, e.end, e.title) for e in expand_events(team))
 
 
 def _instant(value: date | datetime, zone: ZoneInfo) -> datetime:
@@ -127,6 +128,7 @@ def reference_import(ics: str | bytes, **options: Unpack[Reading]) -> list[Span]
     for index, component in enumerate(sources):
         component[_TAG] = str(index)
     found: set[Span] = set()
+    identities: set[tuple[object, ...]] = set()
     spans: list[Span] = []
     margin = timedelta(days=2)
     for occurrence in recurring_ical_events.of(calendar).between(first - margin, last + margin):
@@ -147,8 +149,15 @@ def reference_import(ics: str | bytes, **options: Unpack[Reading]) -> list[Span]
                 found.add((at, until, summary))
             continue
         span = (at, until, summary or "(untitled event)")
-        if first <= at < last and span not in found:
-            found.add(span)
+        # One occurrence is its UID and RECURRENCE-ID (or start), as oncall identifies it;
+        # without a UID, the same title and times are the same event.
+        uid = str(occurrence.get("UID", ""))
+        recurrence = occurrence.get("RECURRENCE-ID")
+        ranged = recurrence is not None and recurrence.params.get("RANGE") == "THISANDFUTURE"
+        when = _instant(recurrence.dt, zone) if recurrence is not None and not ranged else at
+        key: tuple[object, ...] = ("uid", uid, when) if uid else span
+        if first <= at < last and key not in identities:
+            identities.add(key)
             spans.append(span)
     return sorted(found) if pto else sorted(spans)
 

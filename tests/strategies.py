@@ -224,3 +224,81 @@ def aware_instants(draw: st.DrawFn) -> datetime:
         st.datetimes(min_value=datetime(1901, 1, 1), max_value=datetime(2999, 12, 31))  # noqa: DTZ001 - naive bounds are what st.datetimes takes
     )
     return local.replace(microsecond=0, tzinfo=zone, fold=draw(st.integers(0, 1)))
+
+
+# Values as people type them, drawn from the grammars of oncall.grammar (and just
+# outside them): case, spaces, units in any order, ISO forms, limits.
+
+_spaces = st.sampled_from(["", "", " ", "  ", "\t", "\n", "\u00a0"])
+
+
+def _any_case(draw: st.DrawFn, text: str) -> str:
+    return "".join(c.upper() if draw(st.booleans()) else c for c in text)
+
+
+_numbers = st.one_of(
+    st.integers(0, 120),
+    st.integers(0, 10**10),
+    st.sampled_from([522, 523, 3660, 3661, 87840, 87841, 5270400, 5270401]),
+).map(str) | st.sampled_from(["007", "0", "00", "1.5", "-1"])
+
+
+@st.composite
+def duration_texts(draw: st.DrawFn) -> object:
+    """A duration as written: compact or ISO, any case and spacing, any unit order."""
+    form = draw(st.sampled_from(["compact", "iso", "zero", "number", "junk"]))
+    if form == "zero":
+        return draw(st.sampled_from([0, 0.0, "0", "00", "0.0", "+0", "-0", "0.", False]))
+    if form == "number":
+        return draw(st.sampled_from([5, 90, 1.5, -1, "90", " 5 ", "1e3"]))
+    if form == "junk":
+        return draw(st.text(max_size=6))
+    if form == "compact":
+        units = draw(st.lists(st.sampled_from("dhmsw"), max_size=4))
+        text = ""
+        for unit in units:
+            text += draw(_numbers) + draw(_spaces) + unit + draw(_spaces)
+    else:
+        dates = draw(st.lists(st.sampled_from("WDYM"), max_size=2, unique=True))
+        times = draw(st.lists(st.sampled_from("HMS"), max_size=3, unique=True))
+        text = "P" + "".join(draw(_numbers) + unit for unit in dates)
+        with_t: bool = draw(st.booleans())
+        if times or with_t:
+            text += "T" + "".join(draw(_numbers) + unit for unit in times)
+    return draw(_spaces) + _any_case(draw, text) + draw(_spaces)
+
+
+@st.composite
+def when_texts(draw: st.DrawFn) -> str:
+    """A date, or a date and time, as written: ``T``/``t``/space, offsets, fractions."""
+    year = draw(st.sampled_from([1849, 1850, 1899, 1900, 2000, 2024, 2026, 2100, 2999, 3000]))
+    month = draw(st.integers(0, 13))
+    day = draw(st.integers(0, 32))
+    text = f"{year:04d}-{month:02d}-{day:02d}"
+    if draw(st.booleans()):
+        text += draw(st.sampled_from(["T", "t", " ", "_"]))
+        text += f"{draw(st.integers(0, 24)):02d}:{draw(st.integers(0, 60)):02d}"
+        if draw(st.booleans()):
+            text += f":{draw(st.integers(0, 60)):02d}"
+            if draw(st.booleans()):
+                text += "." + "7" * draw(st.integers(0, 8))
+        text += draw(
+            st.sampled_from(
+                ["", "Z", "z", "-05:00", "+0530", "-10:29:20", "+24:00", "-05", "+05:7"]
+            )
+        )
+    return draw(_spaces) + text + draw(_spaces)
+
+
+line_texts = st.one_of(
+    st.text(max_size=20),
+    st.tuples(st.integers(490, 510), _spaces, _spaces).map(lambda t: t[1] + "x" * t[0] + t[2]),
+    st.sampled_from([" ", "a\u202eb", "a\nb", " \u00a0ok\u2003", "tab\there"]),
+)
+"""A title, name or note: sometimes too long, blank, or holding an unsafe character."""
+
+id_texts = st.text(alphabet="abzAZ09._- @", max_size=8) | st.just("a" * 64 + "b")
+pagerduty_texts = st.text(alphabet="PABZ09a -", max_size=6) | st.just("P" * 33)
+email_texts = st.sampled_from(
+    ["ada@example.org", " ada@example.org ", "ada@example", "a da@example.org", "@x.org", "x"]
+)

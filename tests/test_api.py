@@ -60,7 +60,7 @@ def test_dir_and_help_show_every_public_name_without_importing_them() -> None:
     import pydoc  # noqa: PLC0415 - only this test renders help
 
     text = pydoc.plain(pydoc.render_doc(oncall))
-    for name in ("load_team", "plan", "to_ics", "CalendarSource", "read_previous"):
+    for name in ("load_team", "plan", "to_ics", "Origin", "read_previous"):
         assert name in text
 
 

@@ -186,7 +186,7 @@ ERROR_CASES = [
     ),
     (
         BASE + "events:\n  - title: x\n    start: 2026-12-03T20:00\n    end: 2026-12-03T19:00\n",
-        "team.yaml:8: events[0].end: the end is not after the start, found '2026-12-03T19:00' (the start is 2026-12-03T20:00: give a later end, or a duration)",
+        "team.yaml:8: events[0].end: the event ends before it starts, found '2026-12-03T19:00' (the start is 2026-12-03T20:00: give a later end, or a duration)",
     ),
     (
         BASE + "events:\n  - title: x\n    start: 2026-12-03\n    duration: 1h\n",

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from oncall import InputError, coverage_windows, load_team, make_plan
 from oncall.cli import main
-from oncall.sources import resolve_sources
 
 from .conftest import EXAMPLES, Golden
 
@@ -52,7 +51,7 @@ def test_google_weekly_series_with_exdate_moved_and_cancelled_instances(
 
 
 def test_categories_set_risk_and_a_low_all_day_event_needs_nobody() -> None:
-    team = resolve_sources(load_team(TEAM))
+    team = load_team(TEAM)
     notes = [e for e in team.events if e.title == "Release notes published"]
     assert [(e.risk, e.duration) for e in notes] == [("low", timedelta(hours=24))]
     assert notes[0].start == datetime(2026, 12, 10, 5, tzinfo=UTC)  # midnight in New York
@@ -71,7 +70,7 @@ def test_outlook_windows_zone_names_match_and_a_dst_night(team_events: dict[str,
 
 
 def test_time_off_from_every_kind_of_feed() -> None:
-    team = resolve_sources(load_team(TEAM))
+    team = load_team(TEAM)
     offs = sorted((o.person, o.start, o.end, o.note) for o in team.time_off)
     assert offs == [
         # Ada's Apple Calendar: all-day (DTEND exclusive) in her zone, and an exact dentist slot;
@@ -122,7 +121,7 @@ def test_the_plan_respects_imported_time_off() -> None:
     team = load_team(TEAM)
     result = make_plan(team)
     for shift in result.rotation.shifts:
-        for off in resolve_sources(team).time_off:
+        for off in team.time_off:
             if off.person in shift.people:
                 assert off.end <= shift.start or shift.end <= off.start
 
@@ -214,7 +213,7 @@ def test_a_series_keeps_its_elapsed_length_across_dst(tmp_path: Path) -> None:
         "DTEND;TZID=America/New_York:20261025T023000\r\nRRULE:FREQ=WEEKLY;COUNT=2\r\nEND:VEVENT\r\n"
     )
     write(tmp_path, "cal.ics", CALENDAR.format(events=weekly))
-    team = resolve_sources(load_team(tmp_path / "team.yaml"))
+    team = load_team(tmp_path / "team.yaml")
     assert [e.duration for e in team.events] == [timedelta(hours=1)] * 2
     # 01:30 on 2026-11-01 happens twice: the first (EDT) is meant, as RFC 5545 says.
     assert team.events[1].start == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)

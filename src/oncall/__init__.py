@@ -31,7 +31,7 @@ Exports:
 The domain:
     Team, Person, TimeOff, EventSpec, RiskyEvent, Window, Policy, Horizon, Shift,
     Rotation, Finding, Code, Severity, Risk, EventKind, Escalation, EscalationStep,
-    CalendarSource, Origin
+    Origin
 Errors:
     OncallError, InputError, AmbiguousTimeError, NonexistentTimeError
 """
@@ -53,7 +53,6 @@ if TYPE_CHECKING:
     from oncall.export.pagerduty import escalation_policy, to_pagerduty
     from oncall.load import load_rotation, load_team, parse_rotation, parse_team
     from oncall.models import (
-        CalendarSource,
         Code,
         Escalation,
         EscalationStep,
@@ -87,7 +86,6 @@ _LAZY = {
     "validate": "oncall.checker",
     "would_page_wrong_person": "oncall.checker",
     "Origin": "oncall.errors",
-    "CalendarSource": "oncall.models",
     "Previous": "oncall.export.ics",
     "read_previous": "oncall.export.ics",
     "AmbiguousTimeError": "oncall.errors",
@@ -146,7 +144,6 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "AmbiguousTimeError",
-    "CalendarSource",
     "Code",
     "Decision",
     "Escalation",

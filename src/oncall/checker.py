@@ -33,7 +33,6 @@ from oncall.models import (
     Team,
     Window,
 )
-from oncall.sources import resolve_sources
 from oncall.timeutil import format_duration, format_span
 from oncall.windows import coverage_windows
 
@@ -142,7 +141,8 @@ class _Context:
             if window.start >= end:
                 break
             for event in window.events:
-                if event.start - policy.lead < end and event.end + policy.lag > start:
+                cover_start, cover_end = policy.coverage(event)
+                if cover_start < end and cover_end > start:
                     found.append(event.id)
         return tuple(found)
 
@@ -172,7 +172,6 @@ def check(
         windows: the coverage windows, when the caller has them already.
     """
     horizon = team.horizon_for(horizon)
-    team = resolve_sources(team, horizon)
     windows = coverage_windows(team, horizon) if windows is None else windows
     context = _Context(team, rotation, windows)
     relevant = _relevant_shifts(rotation, horizon, windows)
@@ -202,9 +201,7 @@ def _relevant_shifts(
     starts = [w.start for w in windows]
     relevant = []
     for index, shift in enumerate(rotation.shifts):
-        inside = (horizon.start is None or shift.end > horizon.start) and (
-            horizon.end is None or shift.start < horizon.end
-        )
+        inside = shift.overlaps(horizon.start, horizon.end)
         if not inside:
             near = bisect_left(starts, shift.end)
             inside = near > 0 and windows[near - 1].end > shift.start
@@ -512,7 +509,7 @@ def _rest_violations(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> 
                 blocks.append((start, end, [index]))
         for (_, first_end, first), (second_start, _, second) in itertools.pairwise(blocks):
             rest = second_start - first_end
-            if rest < min_rest:
+            if context.team.policy.rest_broken(rest):
                 findings.append(
                     Finding(
                         Code.REST_VIOLATION,
@@ -634,7 +631,6 @@ def validate(
 ) -> Validation:
     """Check ``rotation`` for ``team`` and summarise: the verdict of ``oncall validate``."""
     horizon = team.horizon_for(horizon)
-    team = resolve_sources(team, horizon)
     windows = tuple(coverage_windows(team, horizon))
     findings = tuple(check(team, rotation, horizon, windows=windows))
     return Validation(team, rotation, windows, findings, summarize(findings, windows), strict)

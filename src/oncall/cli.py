@@ -15,12 +15,13 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from oncall import __version__
 from oncall.checker import Validation, check, validate, would_page_wrong_person
 from oncall.errors import InputError, OncallError, within
 from oncall.formats import format_for
-from oncall.load import load_previous_export, load_rotation, load_team
+from oncall.load import load_previous_export, load_rotation, read_team
 from oncall.models import Code, Finding, Horizon, Rotation, Severity, Team
 from oncall.render import dump_rotation, dumps, plan_json, plan_text, windows_json, windows_text
 from oncall.report import (
@@ -30,7 +31,6 @@ from oncall.report import (
     validation_text,
 )
 from oncall.schema import RotationFile, TeamFile, json_schema
-from oncall.sources import resolve_sources
 from oncall.timeutil import (
     DateOrTime,
     as_written,
@@ -38,6 +38,7 @@ from oncall.timeutil import (
     parse_date_or_datetime,
     parse_duration,
     read_instant,
+    to_local,
 )
 from oncall.windows import coverage_windows
 
@@ -57,37 +58,37 @@ def _when(text: str) -> DateOrTime:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
-def horizon_from(args: argparse.Namespace, team: Team) -> Horizon:
-    """The team's horizon with ``--from``/``--to`` put in place of its bounds.
+def horizon_from(args: argparse.Namespace, zone: ZoneInfo, horizon: Horizon) -> Horizon:
+    """The team file's ``horizon`` with ``--from``/``--to`` put in place of its bounds.
 
-    Dates are whole days in the team's zone, ``--to`` included; times are exact and read
-    in the team's zone when they have no offset.
+    Dates are whole days in the team's ``zone``, ``--to`` included; times are exact and
+    read in the team's zone when they have no offset.
     """
     start = end = None
     if args.start is not None:
         with within("--from"):
-            start = read_instant(args.start, team.zone)
+            start = read_instant(args.start, zone)
     if args.end is not None:
         with within("--to"):
-            end = read_instant(args.end, team.zone, end_of_date=True)
-    start = start if start is not None else team.horizon.start
-    end = end if end is not None else team.horizon.end
+            end = read_instant(args.end, zone, end_of_date=True)
+    start = start if start is not None else horizon.start
+    end = end if end is not None else horizon.end
     if start is not None and end is not None and end <= start:
-        raise _empty_horizon(args, team, start, end)
+        raise _empty_horizon(args, zone, start, end)
     return Horizon(start, end)
 
 
-def _horizon_end(end: datetime, team: Team) -> str:
+def _horizon_end(end: datetime, zone: ZoneInfo) -> str:
     """``the end of Thu 2026-12-31`` for an inclusive end date, else the local time."""
-    local = end.astimezone(team.zone)
+    local = to_local(end, zone)
     if local.time() == datetime.min.time():
         day = local.date() - timedelta(days=1)
         return f"the end of {day:%a %Y-%m-%d}"
-    return format_local(end, team.zone)
+    return format_local(end, zone)
 
 
 def _empty_horizon(
-    args: argparse.Namespace, team: Team, start: datetime, end: datetime
+    args: argparse.Namespace, zone: ZoneInfo, start: datetime, end: datetime
 ) -> InputError:
     """``--from`` at or after the end, in the words typed and saying where the end came from."""
     if args.start is not None and args.end is not None:
@@ -98,26 +99,24 @@ def _empty_horizon(
     if args.start is not None:
         return InputError(
             f"--from {as_written(args.start)} is not before the end of the team file's "
-            f"horizon ({_horizon_end(end, team)}, from horizon.end)",
+            f"horizon ({_horizon_end(end, zone)}, from horizon.end)",
             hint="give --to as well, or a later horizon.end",
         )
     return InputError(
         f"--to {as_written(args.end)} is not after the start of the team file's horizon "
-        f"({format_local(start, team.zone)}, from horizon.start)",
+        f"({format_local(start, zone)}, from horizon.start)",
         hint="give --from as well, or an earlier horizon.start",
     )
 
 
 def _team_and_horizon(args: argparse.Namespace) -> tuple[Team, Horizon]:
-    """The team, its horizon (with ``--from``/``--to``), its iCalendar sources expanded."""
-    team = _load_team(args)
-    horizon = horizon_from(args, team)
-    return resolve_sources(team, horizon), horizon
-
-
-def _load_team(args: argparse.Namespace) -> Team:
-    """The TEAM argument's team; its sources read from its folder or an allowed one."""
-    return load_team(args.team, allow_source_dirs=args.allow_source_dir)
+    """The team loaded for its horizon with ``--from``/``--to``, and that horizon."""
+    team = read_team(
+        args.team,
+        lambda zone, horizon: horizon_from(args, zone, horizon),
+        allow_source_dirs=args.allow_source_dir,
+    )
+    return team, team.horizon
 
 
 def _add_team(parser: argparse.ArgumentParser) -> None:
@@ -240,13 +239,7 @@ def _rotation_to_export(args: argparse.Namespace) -> Validation:
     team, horizon = _team_and_horizon(args)
     if args.rotation:
         rotation = load_rotation(args.rotation, team)
-        shifts = tuple(
-            s
-            for s in rotation.shifts
-            if (horizon.start is None or s.end > horizon.start)
-            and (horizon.end is None or s.start < horizon.end)
-        )
-        rotation = Rotation(shifts)
+        rotation = Rotation(rotation.overlapping(horizon.start, horizon.end))
     else:
         from oncall.planner import plan  # noqa: PLC0415 - kept out of validate's start-up
 
@@ -385,7 +378,12 @@ def _cmd_export_pagerduty(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_export_escalation(args: argparse.Namespace, out: TextIO) -> int:
     from oncall.export.pagerduty import escalation_policy  # noqa: PLC0415 - only this command
 
-    team = _load_team(args)
+    team = read_team(
+        args.team,
+        lambda _zone, horizon: horizon,
+        calendars=False,
+        allow_source_dirs=args.allow_source_dir,
+    )
     try:
         document = escalation_policy(team)
     except InputError as exc:
@@ -421,7 +419,7 @@ def _cmd_sync_pagerduty(args: argparse.Namespace, out: TextIO) -> int:
             policy_body(team)
         except InputError as exc:
             raise exc.located(args.team, None) from exc
-    horizon = horizon_from(args, team)
+    horizon = team.horizon  # the file's, with --from/--to in place
     now = datetime.fromtimestamp(time.time(), tz=UTC)  # never SOURCE_DATE_EPOCH: this is live
     if horizon.end is None:
         raise InputError("sync needs the end of the range", path=("--to",), hint="give --to")

@@ -31,6 +31,7 @@ __all__ = [
     "Origin",
     "Path",
     "closest",
+    "ends_before_start",
     "foreign_problem",
     "format_path",
     "within",
@@ -164,6 +165,32 @@ def closest(value: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str |
 
     found = difflib.get_close_matches(value, list(choices), n=1, cutoff=cutoff)
     return found[0] if found else None
+
+
+def ends_before_start(  # noqa: PLR0913 - the parts of one message
+    what: str,
+    end: object,
+    start: object,
+    *,
+    also: str = "",
+    path: Path = (),
+    origin: Origin | None = None,
+) -> InputError:
+    """The one error for an end that is not after its start: every such check raises it.
+
+    ``what`` names the thing (``the event``, ``time off``, ``the horizon``, ``the shift``);
+    ``end`` and ``start`` are shown as written; ``also`` adds another way out to the hint.
+    ``path`` is put after ``origin``'s, which also gives the file and line.
+    """
+    where = origin or Origin()
+    return InputError(
+        f"{what} ends before it starts, found",
+        value=end,
+        hint=f"the start is {start}: give a later end{also}",
+        path=(*where.path, *path),
+        file=where.file,
+        line=where.line,
+    )
 
 
 @contextmanager

@@ -17,12 +17,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
+from zoneinfo import ZoneInfo
 
 from pydantic_core import ValidationError
 
 from oncall.errors import InputError, Origin, Path, closest, foreign_problem
 from oncall.formats import Document, format_for, parse_document
-from oncall.models import CalendarSource, Rotation, Team, check_known_person
+from oncall.models import EventSpec, Horizon, Rotation, Team, TimeOff, check_known_person
 from oncall.schema import (
     RotationFile,
     SourcesFile,
@@ -30,8 +31,11 @@ from oncall.schema import (
     build_rotation,
     build_team,
     fields_at,
+    team_horizon,
     validator,
 )
+from oncall.sources import CalendarSource, resolve_sources
+from oncall.timeutil import get_zone
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -41,6 +45,7 @@ __all__ = [
     "parse_rotation",
     "parse_team",
     "read_bytes",
+    "read_team",
     "read_text",
     "validate",
 ]
@@ -217,40 +222,71 @@ def _placed(document: Document, name: str, build: Callable[[], T]) -> T:
         raise replace(exc, more=more).located(name, document.line_of(exc.path)) from exc
 
 
+HorizonChoice = Callable[[ZoneInfo, Horizon], Horizon]
+"""Chooses the horizon to load a team for, given its zone and its file's horizon."""
+
+
 def parse_team(
     text: str,
     *,
     name: str = "team.yaml",
     folder: str | os.PathLike[str] | None = None,
+    horizon: Horizon | None = None,
     allow_source_dirs: Iterable[str | os.PathLike[str]] = (),
 ) -> Team:
     """Read a team from the text of a file called ``name`` (its extension picks the format).
 
     iCalendar ``sources`` are read from ``folder`` (default: the folder of ``name``) and
-    parsed, but not expanded: that needs the horizon (`oncall.sources.resolve_sources`).
-    A source must lie inside ``folder``, or inside one of ``allow_source_dirs``: a team
-    file cannot make oncall read a file elsewhere (docs/explanation/security.md).
+    expanded within ``horizon`` (default: the file's), which becomes the team's: the
+    team holds their events and time off. A source must lie inside ``folder``, or inside
+    one of ``allow_source_dirs``: a team file cannot make oncall read a file elsewhere
+    (docs/explanation/security.md).
 
     Raises:
         InputError: naming ``name``, the line, the field and the value; or an iCalendar
-            source that cannot be read or parsed.
+            source that cannot be read, parsed or expanded.
     """
+    return _parse_team(
+        text,
+        name,
+        folder,
+        lambda _zone, found: found if horizon is None else horizon,
+        allowed=tuple(FilePath(d) for d in allow_source_dirs),
+    )
+
+
+def _parse_team(  # noqa: PLR0913 - the parts of one reading
+    text: str,
+    name: str,
+    folder: str | os.PathLike[str] | None,
+    choose: HorizonChoice,
+    *,
+    calendars: bool = True,
+    allowed: tuple[FilePath, ...] = (),
+) -> Team:
     fmt = _placed(Document(None), name, lambda: format_for(name))
     document = _placed(Document(None), name, lambda: parse_document(text, fmt))
     data = _placed(document, name, lambda: validate(document, TeamFile))
-    # Events are expanded later (the horizon may come from the command line): they
-    # remember where they were written, for the errors that expansion can raise.
-    team = _placed(document, name, lambda: build_team(data, _placer(name, document)))
-    if data.sources is not None:
-        base = FilePath(folder) if folder is not None else FilePath(name).parent
-        allowed = tuple(FilePath(d) for d in allow_source_dirs)
-        sources = _placed(
-            document,
-            name,
-            lambda: _read_sources(data.sources, base, team, name, document, allowed=allowed),
-        )
-        team = replace(team, sources=sources)
-    return team
+    found = _placed(document, name, lambda: team_horizon(data))
+    horizon = choose(get_zone(data.timezone), found)
+    base = FilePath(folder) if folder is not None else FilePath(name).parent
+
+    def imports(team: Team) -> tuple[tuple[EventSpec, ...], tuple[TimeOff, ...], list[str]]:
+        calendars = _read_sources(data.sources, base, team, name, document, allowed=allowed)
+        imported = resolve_sources(team, calendars, horizon)
+        return imported.events, imported.time_off, [c.name for c in calendars]
+
+    return _placed(
+        document,
+        name,
+        lambda: build_team(
+            data,
+            # Events are expanded later: they remember where they were written.
+            place=_placer(name, document),
+            horizon=horizon,
+            imports=imports if calendars and data.sources is not None else None,
+        ),
+    )
 
 
 def _read_sources(  # noqa: PLR0913 - the parts of one reading
@@ -279,10 +315,11 @@ def _read_sources(  # noqa: PLR0913 - the parts of one reading
                 origin=origin,
             )
         )
+    known = {p.id for p in team.people}
     for index, pto in enumerate(sources.pto):
         origin = _origin(("sources", "pto", index), name, document)
         if pto.person is not None:
-            check_known_person(pto.person, {p.id for p in team.people}, (*origin.path, "person"))
+            check_known_person(pto.person, known, (*origin.path, "person"))
         calendar = _read_calendar(base, pto.file, origin, allowed)
         found.append(
             CalendarSource(
@@ -385,9 +422,16 @@ def _ics_line(data: bytes, error: Exception) -> int | None:
 
 
 def load_team(
-    path: str | os.PathLike[str], *, allow_source_dirs: Iterable[str | os.PathLike[str]] = ()
+    path: str | os.PathLike[str],
+    *,
+    horizon: Horizon | None = None,
+    allow_source_dirs: Iterable[str | os.PathLike[str]] = (),
 ) -> Team:
-    """Read a team file (YAML, TOML or JSON, by its extension).
+    """Read a team file (YAML, TOML or JSON, by its extension), calendar sources included.
+
+    The team's iCalendar ``sources`` are read and expanded within ``horizon`` (default:
+    the file's ``horizon``), which becomes the team's; every function that takes the
+    team then sees their events and time off. Load it again for another horizon.
 
     Its iCalendar ``sources`` are read from the team file's folder only, or from one of
     ``allow_source_dirs`` (the command line's ``--allow-source-dir``).
@@ -401,13 +445,35 @@ def load_team(
     Raises:
         InputError: naming the file, the line, the field and the value.
     """
+    return read_team(
+        path,
+        lambda _zone, found: found if horizon is None else horizon,
+        allow_source_dirs=allow_source_dirs,
+    )
+
+
+def read_team(
+    path: str | os.PathLike[str],
+    choose: HorizonChoice,
+    *,
+    calendars: bool = True,
+    allow_source_dirs: Iterable[str | os.PathLike[str]] = (),
+) -> Team:
+    """`load_team`, for the horizon that ``choose`` picks from the team's zone and file.
+
+    The command line uses it: ``--from``/``--to`` are read in the team's zone. Without
+    ``calendars`` the sources are not read (the team then has none): for commands that
+    use no events or time off.
+    """
     name = os.fspath(path)
     _placed(Document(None), name, lambda: format_for(name))
-    return parse_team(
+    return _parse_team(
         read_text(path),
-        name=name,
-        folder=FilePath(path).parent,
-        allow_source_dirs=allow_source_dirs,
+        name,
+        FilePath(path).parent,
+        choose,
+        calendars=calendars,
+        allowed=tuple(FilePath(d) for d in allow_source_dirs),
     )
 
 

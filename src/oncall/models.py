@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from oncall.errors import InputError, Origin, closest
+from oncall.errors import InputError, Origin, closest, ends_before_start
 from oncall.timeutil import (
     as_duration,
     as_instant,
@@ -27,12 +27,12 @@ from oncall.timeutil import (
     floating_day,
     get_zone,
     read_instant,
+    wall_clock,
 )
 
 __all__ = [
     "EVENT_ORDER",
     "HOURS_ENTRY_PATTERN",
-    "CalendarSource",
     "Code",
     "Escalation",
     "EscalationStep",
@@ -108,13 +108,9 @@ def _place(value: datetime | None, zone: ZoneInfo) -> datetime | None:
     return read_instant(value, zone)
 
 
-def _check_order(start: datetime, end: datetime, what: str) -> None:
+def _check_order(start: datetime, end: datetime, what: str, origin: Origin | None = None) -> None:
     if end <= start:
-        raise InputError(
-            f"{what} ends before it starts",
-            value=f"{start.isoformat()} .. {end.isoformat()}",
-            hint="the end must come after the start",
-        )
+        raise ends_before_start(what, end.isoformat(), start.isoformat(), origin=origin)
 
 
 DAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -328,6 +324,17 @@ class Policy:
                 "or lower min_staff",
             )
 
+    def coverage(self, event: RiskyEvent) -> tuple[datetime, datetime]:
+        """The stretch ``[start - lead, end + lag)`` that ``event`` needs people on call."""
+        return event.start - self.lead, event.end + self.lag
+
+    def rest_broken(self, gap: timedelta) -> bool:
+        """Whether ``gap`` between two duties of one person breaks ``min_rest``.
+
+        Duties back to back (no gap) or overlapping are one continuous duty, not a break.
+        """
+        return self.min_rest is not None and timedelta(0) < gap < self.min_rest
+
 
 @dataclass(frozen=True, slots=True)
 class Person:
@@ -421,7 +428,10 @@ class EventSpec:
             aware datetime is turned into the event zone's wall-clock time.
         origin: where the event was written, for messages.
         source: the iCalendar file it was imported from, if any.
-        source_uid: its UID in that file.
+        source_uid: its iCalendar UID: in that file, or the team file's ``uid`` (the same
+            event in a calendar source then counts once).
+        recurrence_id: for an imported occurrence, the instant its RECURRENCE-ID names
+            (the start it has in its series, even when it was moved); ``None`` otherwise.
     """
 
     title: str
@@ -436,23 +446,26 @@ class EventSpec:
     origin: Origin = field(default_factory=Origin, repr=False)
     source: str | None = None
     source_uid: str | None = None
+    recurrence_id: datetime | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "start", _utc(self.start, "event start"))
         object.__setattr__(self, "duration", as_duration(self.duration))
         object.__setattr__(self, "timezone", as_zone_name(self.timezone))
+        if self.recurrence_id is not None:
+            object.__setattr__(self, "recurrence_id", _utc(self.recurrence_id, "recurrence id"))
         zone = get_zone(self.timezone)
         exdates = tuple(
-            _utc(d, "exdate").astimezone(zone).replace(tzinfo=None)
+            wall_clock(_utc(d, "exdate"), zone)
             if isinstance(d, datetime) and d.tzinfo is not None
             else d
             for d in self.exdates
         )
         object.__setattr__(self, "exdates", exdates)
         if self.duration <= timedelta(0):
-            raise self.origin.error(
-                f"event {self.title!r} ends before it starts",
-                hint="the end must come after the start",
+            end = (self.start + self.duration).isoformat()
+            raise ends_before_start(
+                f"the event {self.title!r}", end, self.start.isoformat(), origin=self.origin
             )
 
     @property
@@ -463,7 +476,12 @@ class EventSpec:
 
 @dataclass(frozen=True, slots=True, order=True)
 class RiskyEvent:
-    """One occurrence of a risky event, ``[start, end)``, ordered by time then id."""
+    """One occurrence of a risky event, ``[start, end)``, ordered by time then id.
+
+    ``source`` and ``source_uid`` say where it was read (``None``: the team file);
+    ``sources`` lists every file the same occurrence was found in (same UID and
+    RECURRENCE-ID or start), the one it was read from first.
+    """
 
     start: datetime
     end: datetime
@@ -475,6 +493,7 @@ class RiskyEvent:
     origin: Origin = field(default_factory=Origin, compare=False, repr=False)
     source: str | None = field(default=None, compare=False)
     source_uid: str | None = field(default=None, compare=False)
+    sources: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         if type(self.timezone) is not str:
@@ -483,7 +502,7 @@ class RiskyEvent:
             return  # built by oncall itself: already valid, and there can be 100,000s
         object.__setattr__(self, "start", _utc(self.start, "event start"))
         object.__setattr__(self, "end", _utc(self.end, "event end"))
-        _check_order(self.start, self.end, f"event {self.id!r}")
+        _check_order(self.start, self.end, f"the event {self.id!r}")
 
 
 EVENT_ORDER: Final[Callable[[RiskyEvent], tuple[datetime, datetime, str]]] = attrgetter(
@@ -550,42 +569,19 @@ class Horizon:
             self.end is None or instant < self.end
         )
 
+    def covers(self, other: Horizon) -> bool:
+        """Whether ``other`` lies inside this horizon (an open bound covers everything)."""
+        starts_inside = self.start is None or (
+            other.start is not None and other.start >= self.start
+        )
+        ends_inside = self.end is None or (other.end is not None and other.end <= self.end)
+        return starts_inside and ends_inside
+
     def replace(self, start: datetime | None = None, end: datetime | None = None) -> Horizon:
         """This horizon with the given bounds replaced (``None`` keeps a bound)."""
         return Horizon(
             start if start is not None else self.start, end if end is not None else self.end
         )
-
-
-@dataclass(frozen=True, slots=True)
-class CalendarSource:
-    """An iCalendar file of risky events or of time off, read but not yet expanded.
-
-    Its events are expanded within a horizon by `oncall.sources.resolve_sources`.
-
-    Attributes:
-        name: the file as the team file names it (relative to the team file).
-        calendar: the parsed calendar (an ``icalendar.Calendar``).
-        pto: whether it holds time off (else risky events).
-        kind: the kind of every event (events sources); else from CATEGORIES.
-        risk: the risk of every event (events sources); else from CATEGORIES.
-        match: only events whose SUMMARY matches this regular expression.
-        person: whose time off every event is (PTO sources).
-        match_attendee: time off for the people whose email is an ATTENDEE or ORGANIZER.
-        match_name: time off for the people whose name is in the SUMMARY.
-        origin: where the team file names the source.
-    """
-
-    name: str
-    calendar: object = field(compare=False, repr=False)
-    pto: bool = False
-    kind: EventKind | None = None
-    risk: Risk | None = None
-    match: str | None = None
-    person: str | None = None
-    match_attendee: bool = False
-    match_name: bool = False
-    origin: Origin = field(default_factory=Origin, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -633,7 +629,9 @@ class Team:
         email: the team's address, the calendar's ORGANIZER.
         history: on-call time already served per person id, for fairness.
         escalation: how incidents escalate (for the PagerDuty escalation policy).
-        sources: iCalendar files of events and time off, not yet expanded.
+        sources: the iCalendar files whose events and time off are included, read for
+            ``horizon`` (`oncall.load_team` reads them); an event or a time off that
+            came from one says which (``source``).
     """
 
     name: str
@@ -646,7 +644,7 @@ class Team:
     email: str | None = None
     history: Mapping[str, timedelta] = field(default_factory=lambda: MappingProxyType({}))
     escalation: Escalation | None = None
-    sources: tuple[CalendarSource, ...] = ()
+    sources: tuple[str, ...] = ()
     _by_id: Mapping[str, Person] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -660,6 +658,7 @@ class Team:
         object.__setattr__(self, "events", tuple(self.events))
         history = {person: as_duration(served) for person, served in self.history.items()}
         object.__setattr__(self, "history", MappingProxyType(history))
+        object.__setattr__(self, "sources", tuple(self.sources))
         by_id: dict[str, Person] = {}
         for index, person in enumerate(self.people):
             if person.id in by_id:
@@ -732,16 +731,16 @@ class Shift:
         object.__setattr__(self, "end", _utc(self.end, "shift end"))
         object.__setattr__(self, "people", tuple(self.people))
         object.__setattr__(self, "events", tuple(self.events))
-        if self.end <= self.start:
-            raise self.origin.error(
-                "the shift ends before it starts",
-                f"{self.start.isoformat()} .. {self.end.isoformat()}",
-            )
+        _check_order(self.start, self.end, "the shift", self.origin)
 
     @property
     def duration(self) -> timedelta:
         """How long the shift lasts."""
         return self.end - self.start
+
+    def overlaps(self, start: datetime | None, end: datetime | None) -> bool:
+        """Whether the shift shares an instant with ``[start, end)`` (``None``: open)."""
+        return (start is None or self.end > start) and (end is None or self.start < end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -752,6 +751,10 @@ class Rotation:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "shifts", tuple(self.shifts))
+
+    def overlapping(self, start: datetime | None, end: datetime | None) -> tuple[Shift, ...]:
+        """The shifts that share an instant with ``[start, end)`` (``None``: open), in order."""
+        return tuple(shift for shift in self.shifts if shift.overlaps(start, end))
 
 
 class Severity(StrEnum):

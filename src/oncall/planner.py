@@ -39,9 +39,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from oncall.availability import Availability
-from oncall.intervals import Interval, subtract
+from oncall.intervals import Interval, overlap, subtract
 from oncall.models import Horizon, Rotation, Shift, Team, Window
-from oncall.sources import resolve_sources
 from oncall.timeutil import as_instant, format_duration, format_local
 from oncall.windows import coverage_windows
 
@@ -181,7 +180,6 @@ def make_plan(
     nearest to being picked were passed over.
     """
     horizon = team.horizon_for(horizon)
-    team = resolve_sources(team, horizon)
     windows = tuple(coverage_windows(team, horizon))
     kept = kept_shifts(team, keep, windows) if keep is not None else []
     return _Planner(team, windows, kept).run(explain=explain)
@@ -262,8 +260,7 @@ class _Planner:
                         events = tuple(
                             e.id
                             for e in window.events
-                            if e.start - policy.lead < piece_end
-                            and e.end + policy.lag > piece_start
+                            if overlap(policy.coverage(e), (piece_start, piece_end)) is not None
                         )
                         minutes = (piece_end - piece_start) // timedelta(minutes=1)
                         units.append(_Unit(piece_start, piece_end, events, part, minutes))
@@ -350,7 +347,7 @@ class _Planner:
         if self.min_rest is not None:
             for duty_start, duty_end in near:
                 gap = start - duty_end if duty_end <= start else duty_start - end
-                if timedelta(0) < gap < self.min_rest:
+                if self.policy.rest_broken(gap):
                     return ("rest", (duty_start, duty_end))
         return None
 
@@ -367,7 +364,7 @@ class _Planner:
             if duty_start > limit:
                 break
             if block_end is not None and duty_start > block_end:
-                count += duty_start - block_end < self.min_rest
+                count += self.policy.rest_broken(duty_start - block_end)
             block_end = duty_end if block_end is None else max(block_end, duty_end)
         return count
 

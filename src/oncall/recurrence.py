@@ -11,9 +11,10 @@ Ids: an event with an ``id`` and no rule keeps it; every other occurrence is
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, tzinfo
 
@@ -21,7 +22,7 @@ from dateutil.rrule import rrule, rrulestr
 
 from oncall.errors import InputError
 from oncall.models import EVENT_ORDER, EventSpec, Horizon, RiskyEvent, Team
-from oncall.timeutil import YEARS, generated_to_utc, wall_clock
+from oncall.timeutil import YEARS, generated_to_utc, local_date, wall_clock
 
 __all__ = ["MAX_OCCURRENCES", "expand_events", "parse_rrule", "slugify"]
 
@@ -54,7 +55,7 @@ def parse_rrule(
 
     def localise(match: re.Match[str]) -> str:
         until = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
-        return "UNTIL=" + until.astimezone(zone).strftime("%Y%m%dT%H%M%S")
+        return "UNTIL=" + wall_clock(until, zone).strftime("%Y%m%dT%H%M%S")
 
     value = _UNTIL_UTC.sub(localise, text.strip())
     if value.upper().startswith("RRULE:"):
@@ -79,7 +80,7 @@ def _local_rule(spec: EventSpec) -> tuple[rrule, bool]:
     """The spec's rule over naive local times, and whether it ends by itself."""
     assert spec.rrule is not None  # noqa: S101 - callers check
     zone = spec.zone
-    local_start = spec.start.astimezone(zone).replace(tzinfo=None)
+    local_start = wall_clock(spec.start, zone)
     try:
         rule = parse_rrule(spec.rrule, local_start, zone)
     except InputError as exc:
@@ -201,25 +202,68 @@ def _starts(spec: EventSpec, horizon: Horizon) -> Iterator[datetime]:
     exdates.check()
 
 
+_Draft = tuple[EventSpec, datetime, str, bool]
+"""An occurrence before it is named: its event, start, id so far, whether the id is fixed."""
+
+
+Identity = tuple[str, ...]
+"""What makes two occurrences the same: the iCalendar UID and the RECURRENCE-ID (or start)."""
+
+
 def expand_events(team: Team, horizon: Horizon | None = None) -> list[RiskyEvent]:
     """Every occurrence of the team's events that starts inside ``horizon``, sorted.
 
     ``horizon`` defaults to the team's. Ids are derived over every occurrence up to the
     horizon's end, so moving the horizon's start never renames an event.
 
+    An occurrence imported from a calendar is one event per UID and RECURRENCE-ID (or
+    start): found again in another calendar, or in the team file (an event with that
+    ``uid``), it counts once, and `RiskyEvent.sources` lists every file it is in. Its id
+    is derived from its title and local date; where that is taken, the local time is
+    added, then a short digest of its UID and RECURRENCE-ID. Ids written in the team
+    file are never changed.
+
     Raises:
         InputError: an endless rule without a horizon end, a rule that yields too many
-            occurrences, or two events that end up with the same id.
+            occurrences, two team-file events that end up with the same id, or a
+            horizon beyond the one the team's calendar sources were read for.
     """
     horizon = team.horizon_for(horizon)
-    drafts: list[tuple[EventSpec, datetime, str, bool]] = []
+    if team.sources and not team.horizon.covers(horizon):
+        raise InputError(
+            "the team's calendar sources were read for a shorter horizon than",
+            value=_describe(horizon),
+            hint=f"they were read for {_describe(team.horizon)}; load the team again with "
+            "this horizon: load_team(path, horizon=...)",
+        )
+    written: list[_Draft] = []
+    imported: list[_Draft] = []
     for spec in team.events:
         base = spec.id or slugify(spec.title)
         fixed = spec.id is not None and spec.rrule is None
         for start in _starts(spec, horizon):
-            name = base if fixed else f"{base}-{start.astimezone(spec.zone).date().isoformat()}"
-            drafts.append((spec, start, name, fixed))
-    names = _unique_names(drafts)
+            name = base if fixed else f"{base}-{local_date(start, spec.zone).isoformat()}"
+            (written if spec.source is None else imported).append((spec, start, name, fixed))
+    names = _unique_names(written)
+    found: dict[Identity, list[str]] = {}  # identity -> every file the occurrence is in
+    kept: list[tuple[_Draft, Identity | None]] = []
+    for draft in written:
+        spec, start = draft[0], draft[1]
+        identity = (spec.source_uid, start.isoformat()) if spec.source_uid else None
+        if identity is not None and identity not in found:
+            found[identity] = [spec.origin.file or "team file"]
+        kept.append((draft, identity))
+    fresh: list[tuple[_Draft, Identity]] = []
+    for draft in imported:
+        key = _identity(draft[0])
+        if key in found:  # the same occurrence again: counted once
+            if draft[0].source not in found[key]:
+                found[key].append(str(draft[0].source))
+            continue
+        found[key] = [str(draft[0].source)]
+        fresh.append((draft, key))
+    names += _imported_names(fresh, taken=set(names))
+    kept += fresh
     events = [
         RiskyEvent(
             start=start,
@@ -232,15 +276,49 @@ def expand_events(team: Team, horizon: Horizon | None = None) -> list[RiskyEvent
             origin=spec.origin,
             source=spec.source,
             source_uid=spec.source_uid,
+            sources=tuple(found[identity]) if identity is not None else (),
         )
-        for (spec, start, _, _), name in zip(drafts, names, strict=True)
+        for ((spec, start, _, _), identity), name in zip(kept, names, strict=True)
         if horizon.contains(start)
     ]
     events.sort(key=EVENT_ORDER)
     return events
 
 
-def _unique_names(drafts: Iterable[tuple[EventSpec, datetime, str, bool]]) -> list[str]:
+def _describe(horizon: Horizon) -> str:
+    start = horizon.start.isoformat() if horizon.start else "the beginning"
+    end = horizon.end.isoformat() if horizon.end else "no end"
+    return f"{start} .. {end}"
+
+
+def _identity(spec: EventSpec) -> Identity:
+    """An imported occurrence's identity: UID and RECURRENCE-ID, else its file and content."""
+    moment = (spec.recurrence_id or spec.start).isoformat()
+    if spec.source_uid:
+        return (spec.source_uid, moment)
+    return (str(spec.source), spec.title, moment, str(spec.duration))
+
+
+def _imported_names(drafts: list[tuple[_Draft, Identity]], taken: set[str]) -> list[str]:
+    """Imported occurrences' ids: unique among themselves and unlike any in ``taken``."""
+
+    def clock(draft: _Draft, _identity: Identity) -> str:
+        return wall_clock(draft[1], draft[0].zone).strftime("%H%M")
+
+    def digest(_draft: _Draft, identity: Identity) -> str:
+        return hashlib.sha256("\n".join(identity).encode()).hexdigest()[:8]
+
+    names = [draft[2] for draft, _ in drafts]
+    for suffix in (clock, digest):
+        count = Counter(names)
+        names = [
+            f"{name}-{suffix(draft, identity)}" if count[name] > 1 or name in taken else name
+            for name, (draft, identity) in zip(names, drafts, strict=True)
+        ]
+    return names
+
+
+def _unique_names(drafts: Iterable[_Draft]) -> list[str]:
     """Add ``-HHMM`` to derived ids that collide; refuse ids that still collide."""
     drafts = list(drafts)
     by_name: defaultdict[str, list[int]] = defaultdict(list)
@@ -252,7 +330,7 @@ def _unique_names(drafts: Iterable[tuple[EventSpec, datetime, str, bool]]) -> li
             for index in indexes:
                 spec, start, name, fixed = drafts[index]
                 if not fixed:
-                    names[index] = f"{name}-{start.astimezone(spec.zone).strftime('%H%M')}"
+                    names[index] = f"{name}-{wall_clock(start, spec.zone).strftime('%H%M')}"
     seen: dict[str, int] = {}
     for index, name in enumerate(names):
         if name in seen:

@@ -17,7 +17,7 @@ from oncall.checker import people_names
 from oncall.errors import InputError
 from oncall.models import Finding, RiskyEvent, Rotation, Shift, Team, Window
 from oncall.report import finding_json, hours
-from oncall.timeutil import format_duration, format_instant, format_span, local_date
+from oncall.timeutil import format_duration, format_instant, format_span, local_date, to_local
 from oncall.workhours import split_by_person
 
 if TYPE_CHECKING:
@@ -72,6 +72,8 @@ def event_json(event: RiskyEvent, team: Team) -> dict[str, Any]:
         "end": format_instant(event.end, team.zone),
         "source": event.source or event.origin.file,
         **({"source_uid": event.source_uid} if event.source_uid else {}),
+        # Every file holding this occurrence (same UID and RECURRENCE-ID), counted once.
+        **({"sources": list(event.sources)} if event.sources else {}),
     }
 
 
@@ -151,8 +153,8 @@ def dump_rotation(team: Team, rotation: Rotation, fmt: str) -> str:
         shifts = [
             {
                 **_shift_json(s, team),
-                "start": s.start.astimezone(team.zone),
-                "end": s.end.astimezone(team.zone),
+                "start": to_local(s.start, team.zone),
+                "end": to_local(s.end, team.zone),
             }
             for s in rotation.shifts
         ]

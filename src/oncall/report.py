@@ -221,9 +221,8 @@ def validation_markdown(result: Validation, *, name: str, now: datetime, upcomin
         lines += ["| window | events | on call |", "| --- | --- | --- |"]
         for window in coming:
             people: dict[str, None] = {}
-            for shift in rotation.shifts:
-                if shift.start < window.end and window.start < shift.end:
-                    people.update(dict.fromkeys(shift.people))
+            for shift in rotation.overlapping(window.start, window.end):
+                people.update(dict.fromkeys(shift.people))
             titles = ", ".join(dict.fromkeys(e.title for e in window.events))
             who = people_names(team, list(people)) if people else "**nobody**"
             lines.append(

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import MISSING, dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import MISSING, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, Final
@@ -30,7 +30,9 @@ from zoneinfo import ZoneInfo
 from pydantic_core import CoreSchema, SchemaValidator
 from pydantic_core import core_schema as cs
 
-from oncall.errors import InputError, Origin, Path, within
+from oncall import grammar
+from oncall.errors import InputError, Origin, Path, ends_before_start, within
+from oncall.grammar import MAX_TEXT, SHIFT_YEARS, YEARS, json_pattern
 from oncall.models import (
     HOURS_ENTRY_PATTERN,
     Escalation,
@@ -51,9 +53,7 @@ from oncall.models import (
 )
 from oncall.recurrence import parse_rrule
 from oncall.sources import compile_match
-from oncall.text import UNSAFE_TEXT
 from oncall.timeutil import (
-    SHIFT_YEARS,
     DateOrTime,
     as_written,
     format_duration,
@@ -62,6 +62,8 @@ from oncall.timeutil import (
     parse_date_or_datetime,
     parse_duration,
     read_instant,
+    wall_clock,
+    when_pattern,
 )
 
 __all__ = [
@@ -75,6 +77,7 @@ __all__ = [
     "build_team",
     "fields_at",
     "json_schema",
+    "team_horizon",
     "validator",
 ]
 
@@ -82,9 +85,6 @@ MAX_PEOPLE: Final = 10_000
 """More people than this in one team file is refused (no team is that large)."""
 MAX_ENTRIES: Final = 500_000
 """More events, time off entries or shifts than this in one file is refused."""
-SLUG: Final = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
-_EMAIL: Final = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+")
-_PAGERDUTY_ID: Final = re.compile(r"[A-Z0-9]{2,32}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,8 +163,13 @@ def key(
     return field(default=default, metadata=metadata)
 
 
+def _matching(pattern: re.Pattern[str], check: Callable[[Any], object], description: str) -> Kind:
+    """Text that ``pattern`` matches whole, read by ``check``: JSON Schema says the same."""
+    return _checked(check, description, pattern=json_pattern(pattern))
+
+
 def _slug(value: object) -> str:
-    if not isinstance(value, str) or not SLUG.fullmatch(value):
+    if not isinstance(value, str) or not grammar.SLUG.fullmatch(value):
         raise InputError(
             "expected an id of lowercase letters, digits, '.', '_' and '-', found",
             value=value,
@@ -176,20 +181,21 @@ def _slug(value: object) -> str:
 def _text(value: object) -> str:
     if not isinstance(value, str):
         raise InputError("expected text, found", value=value, hint="put it in quotes")
-    text = value.strip()
-    if not text or UNSAFE_TEXT.search(text) or len(text) > 500:
-        raise InputError("expected one line of text (at most 500 characters), found", value=value)
-    return text
+    if not grammar.TEXT.fullmatch(value):
+        raise InputError(
+            f"expected one line of text (at most {MAX_TEXT} characters), found", value=value
+        )
+    return value.strip()
 
 
 def _email(value: object) -> str:
-    if not isinstance(value, str) or not _EMAIL.fullmatch(value.strip()):
+    if not isinstance(value, str) or not grammar.EMAIL.fullmatch(value):
         raise InputError("expected an email address, found", value=value)
     return value.strip()
 
 
 def _pagerduty_id(value: object) -> str:
-    if not isinstance(value, str) or not _PAGERDUTY_ID.fullmatch(value):
+    if not isinstance(value, str) or not grammar.PAGERDUTY_ID.fullmatch(value):
         raise InputError("expected a PagerDuty id such as 'PABC123', found", value=value)
     return value
 
@@ -197,7 +203,7 @@ def _pagerduty_id(value: object) -> str:
 def _notify(value: object) -> str:
     if isinstance(value, str) and value.startswith("schedule:"):
         schedule = value.removeprefix("schedule:")
-        if _PAGERDUTY_ID.fullmatch(schedule):
+        if grammar.PAGERDUTY_ID.fullmatch(schedule):
             return value
         raise InputError("malformed PagerDuty schedule id, found", value=schedule)
     try:
@@ -235,40 +241,57 @@ def _choice(kind: type[StrEnum], description: str) -> Kind:
 
 RISK: Final = _choice(Risk, "low < moderate < high")
 EVENT_KIND: Final = _choice(EventKind, "what sort of change")
-ID: Final = _checked(_slug, "lowercase letters, digits, '.', '_', '-'", pattern=f"^{SLUG.pattern}$")
-TEXT: Final = _checked(_text, "one line of text", minLength=1)
-EMAIL: Final = _checked(_email, "an email address", format="email")
-PAGERDUTY_ID: Final = _checked(_pagerduty_id, "a PagerDuty user id", examples=["PABC123"])
+ID: Final = _matching(grammar.SLUG, _slug, "lowercase letters, digits, '.', '_', '-'")
+TEXT: Final = _matching(grammar.TEXT, _text, f"one line of text, at most {MAX_TEXT} characters")
+EMAIL: Final = _matching(grammar.EMAIL, _email, "an email address")
+PAGERDUTY_ID: Final = _matching(grammar.PAGERDUTY_ID, _pagerduty_id, "a PagerDuty user id")
 ZONE: Final = _checked(
     _zone, "an IANA time zone name", examples=["America/New_York", "Europe/Berlin"]
 )
 PATTERN: Final = _checked(_pattern, "a regular expression (RE2 syntax), matched ignoring case")
-NOTIFY: Final = _checked(_notify, "a person id, or schedule:<PagerDuty schedule id>")
+NOTIFY: Final = _matching(
+    re.compile(f"{grammar.SLUG.pattern}|schedule:{grammar.PAGERDUTY_ID.pattern}"),
+    _notify,
+    "a person id, or schedule:<PagerDuty schedule id>",
+)
 DURATION: Final = Kind(
     cs.no_info_plain_validator_function(parse_duration),
     {
-        "description": "elapsed time: 90m, 1h30m, 2h, 1d (24 hours) or ISO 8601 (PT1H30M)",
+        "description": "elapsed time: 90m, 1h30m, 2h, 1d (24 hours) or ISO 8601 (PT1H30M); "
+        "each number of at most 3 (w), 4 (d), 5 (h), 6 (m) or 8 (s) digits",
         "oneOf": [
-            {"type": "string", "pattern": r"^(\d+\s*[dhms]\s*)+$|^[Pp].+$"},
-            {"const": 0},
+            {"type": "string", "pattern": json_pattern(grammar.DURATION)},
+            {"type": "number", "const": 0},
         ],
         "examples": ["1h", "90m", "PT1H30M"],
     },
 )
-WHEN: Final = _checked(
-    parse_date_or_datetime,
+
+
+def _when(years: range, description: str, *, dates: bool = True) -> Kind:
+    return _matching(
+        when_pattern(years, dates=dates),
+        lambda value: parse_date_or_datetime(value, years, dates=dates),
+        description,
+    )
+
+
+WHEN: Final = _when(
+    YEARS,
     "a date (2026-12-03), a local time (2026-12-03T20:00) or a time with an offset "
     "(2026-12-03T20:00-05:00)",
-    pattern=r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}(:\d{2})?)?)?$",
 )
-SHIFT_TIME: Final = _checked(
-    lambda value: parse_date_or_datetime(value, SHIFT_YEARS),
+EVENT_TIME: Final = _when(
+    YEARS,
     "a local time (2026-12-03T20:00) or a time with an offset (2026-12-03T20:00-05:00)",
-    pattern=WHEN.json["pattern"],
+    dates=False,
 )
-DAY: Final = _checked(
-    parse_date_or_datetime, "a date: a whole day in the team's zone", format="date"
+SHIFT_TIME: Final = _when(
+    SHIFT_YEARS,
+    "a local time (2026-12-03T20:00) or a time with an offset (2026-12-03T20:00-05:00)",
+    dates=False,
 )
+DAY: Final = _when(YEARS, "a date (a whole day in the team's zone, an end date included) or a time")
 _HOURS_ENTRY_JSON: Final = {
     "type": "string",
     "pattern": HOURS_ENTRY_PATTERN,
@@ -412,13 +435,18 @@ class EventFile:
     """A risky event, once or recurring."""
 
     id: str | None = key(_optional(ID), "derived from the title and start if absent", default=None)
+    uid: str | None = key(
+        _optional(TEXT),
+        "its iCalendar UID, where a calendar source holds it too: it then counts once",
+        default=None,
+    )
     title: str = key(TEXT)
     kind: EventKind = key(EVENT_KIND, default=EventKind.OTHER)
     risk: Risk = key(RISK, default=Risk.MODERATE)
     start: DateOrTime = key(
-        WHEN, "local time in the event's zone (else the team's), or with offset"
+        EVENT_TIME, "local time in the event's zone (else the team's), or with offset"
     )
-    end: DateOrTime | None = key(_optional(WHEN), default=None)
+    end: DateOrTime | None = key(_optional(EVENT_TIME), default=None)
     duration: timedelta | None = key(_optional(DURATION), default=None)
     timezone: str | None = key(_optional(ZONE), default=None)
     rrule: str | None = key(
@@ -667,11 +695,12 @@ def _event(
     if event.end is not None:
         duration = _instant(event.end, zone_name, (*path, "end")) - start
         if duration <= timedelta(0):
-            raise InputError(
-                "the end is not after the start, found",
-                value=as_written(event.end),
+            raise ends_before_start(
+                "the event",
+                as_written(event.end),
+                as_written(event.start),
+                also=", or a duration",
                 path=(*path, "end"),
-                hint=f"the start is {as_written(event.start)}: give a later end, or a duration",
             )
     else:
         assert event.duration is not None  # noqa: S101 - the model requires one of them
@@ -679,7 +708,7 @@ def _event(
         if duration <= timedelta(0):
             raise InputError("must be longer than zero", value="0", path=(*path, "duration"))
     if event.rrule is not None:
-        local_start = start.astimezone(get_zone(zone_name)).replace(tzinfo=None)
+        local_start = wall_clock(start, get_zone(zone_name))
         parse_rrule(event.rrule, local_start, get_zone(zone_name), path=(*path, "rrule"))
     return EventSpec(
         title=event.title,
@@ -692,6 +721,7 @@ def _event(
         rrule=event.rrule,
         exdates=tuple(event.exdates),
         origin=place(path),
+        source_uid=event.uid,
     )
 
 
@@ -708,11 +738,8 @@ def _time_off(index: int, entry: TimeOffFile, zones: dict[str, str]) -> TimeOff:
     with within(*path, "end"):
         end = read_instant(end_value, zone, end_of_date=True)
     if end <= start:
-        raise InputError(
-            "time off ends before it starts, found",
-            value=as_written(end_value),
-            path=(*path, "end"),
-            hint=f"the start is {as_written(entry.start)}: give a later end",
+        raise ends_before_start(
+            "time off", as_written(end_value), as_written(entry.start), path=(*path, "end")
         )
     return TimeOff(entry.person, start, end, entry.note)
 
@@ -745,11 +772,11 @@ def _horizon(horizon: HorizonFile, zone: ZoneInfo) -> Horizon:
     if start is not None and end is not None and end <= start:
         assert horizon.start is not None  # noqa: S101 - as the bounds
         assert horizon.end is not None  # noqa: S101 - as the bounds
-        raise InputError(
-            "the horizon ends before it starts, found",
-            value=as_written(horizon.end),
+        raise ends_before_start(
+            "the horizon",
+            as_written(horizon.end),
+            as_written(horizon.start),
             path=("horizon", "end"),
-            hint=f"the start is {as_written(horizon.start)}: give a later end",
         )
     return Horizon(start, end)
 
@@ -770,11 +797,31 @@ def _placed_holidays(
     return dataclasses.replace(holidays, origin=origin)
 
 
-def build_team(data: TeamFile, place: Callable[[Path], Origin] = Origin) -> Team:
+Imports = Callable[[Team], tuple[Sequence[EventSpec], Sequence[TimeOff], Sequence[str]]]
+"""Given the team's people, zone and horizon: the events and time off its calendar
+sources hold within that horizon, and the sources' names (`oncall.load` reads them)."""
+
+
+def team_horizon(data: TeamFile) -> Horizon:
+    """The horizon a validated team file gives (dates whole days in the team's zone)."""
+    return _horizon(data.horizon, get_zone(data.timezone))
+
+
+def build_team(
+    data: TeamFile,
+    *,
+    place: Callable[[Path], Origin] = Origin,
+    horizon: Horizon | None = None,
+    imports: Imports | None = None,
+) -> Team:
     """Read every time in a validated team file in its zone and build the `Team`.
 
-    ``place`` makes each event's origin from its field path (the loader adds the file
-    and the line).
+    Args:
+        data: the validated file.
+        place: where the entry at a field path was written (file and line), for the
+            errors that expanding events can raise later.
+        horizon: replaces the file's horizon.
+        imports: reads the calendar sources; their events and time off join the file's.
 
     Raises:
         InputError: with the field path of the first problem: an ambiguous or
@@ -796,7 +843,8 @@ def build_team(data: TeamFile, place: Callable[[Path], Origin] = Origin) -> Team
             working_hours=policy_file.working_hours or WorkingHours(),
             holidays=_placed_holidays(policy_file.holidays, place(("policy", "holidays"))),
         )
-    horizon = _horizon(data.horizon, get_zone(team_zone))
+    if horizon is None:
+        horizon = team_horizon(data)
     people = tuple(
         Person(
             id=p.id,
@@ -815,17 +863,22 @@ def build_team(data: TeamFile, place: Callable[[Path], Origin] = Origin) -> Team
     check_known_people(
         [(entry.person, ("pto", i, "person")) for i, entry in enumerate(data.pto)], zones
     )  # every unknown person at once, before their time off is read in their zone
-    return Team(
+    # The team without its time off and events: what reading the calendars needs.
+    team = Team(data.team, team_zone, people, policy=policy, horizon=horizon, email=data.email)
+    time_off = [_time_off(i, entry, zones) for i, entry in enumerate(data.pto)]
+    events = [_event(i, event, team_zone, place) for i, event in enumerate(data.events)]
+    sources: Sequence[str] = ()
+    if imports is not None:
+        more_events, more_time_off, sources = imports(team)
+        events += more_events
+        time_off += more_time_off
+    return replace(
+        team,
         escalation=_escalation(data.escalation),
-        name=data.team,
-        timezone=team_zone,
-        email=data.email,
-        policy=policy,
-        horizon=horizon,
-        people=people,
-        time_off=tuple(_time_off(i, entry, zones) for i, entry in enumerate(data.pto)),
-        events=tuple(_event(i, e, team_zone, place) for i, e in enumerate(data.events)),
+        time_off=tuple(time_off),
+        events=tuple(events),
         history=dict(data.history),
+        sources=tuple(sources),
     )
 
 
@@ -849,11 +902,8 @@ def build_rotation(
         start = _instant(shift.start, team.timezone, (*path, "start"))
         end = _instant(shift.end, team.timezone, (*path, "end"))
         if end <= start:
-            raise InputError(
-                "the shift ends before it starts, found",
-                value=as_written(shift.end),
-                path=(*path, "end"),
-                hint=f"the start is {as_written(shift.start)}: give a later end",
+            raise ends_before_start(
+                "the shift", as_written(shift.end), as_written(shift.start), path=(*path, "end")
             )
         shifts.append(Shift(start, end, tuple(shift.people), tuple(shift.events), place(path)))
     return Rotation(tuple(shifts))

@@ -1,9 +1,10 @@
 """iCalendar sources -> risky events and time off, expanded within a horizon.
 
 Teams keep release calendars and time off in calendar programs; the team file's
-``sources`` names those exports. They are parsed when the team file is loaded (see
-`oncall.load`) and expanded here, once the horizon is known, with
-``recurring-ical-events`` (RRULE, RDATE, EXDATE, moved and cancelled instances):
+``sources`` names those exports. `oncall.load` reads and parses them and has them
+expanded here, within the horizon the team is loaded for, with ``recurring-ical-events``
+(RRULE, RDATE, EXDATE, moved and cancelled instances), so that the `Team` it returns
+holds every event and time off: nothing else in oncall sees a calendar.
 
 - times with a TZID (an IANA name, or a Windows name such as "Eastern Standard Time" with
   its VTIMEZONE) or in UTC are exact; floating times are read in the calendar's
@@ -22,16 +23,15 @@ from __future__ import annotations
 import itertools
 import re
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from oncall.errors import InputError, foreign_problem
+from oncall.errors import InputError, Origin, foreign_problem
 from oncall.models import (
-    CalendarSource,
     EventKind,
     EventSpec,
     Horizon,
@@ -42,9 +42,9 @@ from oncall.models import (
 )
 from oncall.recurrence import MAX_OCCURRENCES, parse_rrule
 from oncall.text import quoted
-from oncall.timeutil import YEARS, generated_to_utc, get_zone, start_of_day
+from oncall.timeutil import YEARS, generated_to_utc, get_zone, start_of_day, wall_clock
 
-__all__ = ["MAX_TITLE", "compile_match", "resolve_sources"]
+__all__ = ["MAX_TITLE", "CalendarSource", "Imported", "compile_match", "resolve_sources"]
 
 MAX_TITLE: Final = 500
 """Imported titles and notes are cut to this many characters, as team-file text is."""
@@ -56,23 +56,59 @@ _INSTANT = timedelta(minutes=1)
 _EMAIL = re.compile(r"^mailto:", re.IGNORECASE)
 
 
-def resolve_sources(team: Team, horizon: Horizon | None = None) -> Team:
-    """The team with its iCalendar sources expanded into events and time off.
+@dataclass(frozen=True, slots=True)
+class CalendarSource:
+    """An iCalendar file of risky events or of time off, parsed but not yet expanded.
 
-    Occurrences are those that start inside ``horizon`` (default: the team's); their
-    ids come from SUMMARY and start, as for the team file. A team without sources comes
-    back as it is.
+    Attributes:
+        name: the file as the team file names it (relative to the team file).
+        calendar: the parsed calendar (an ``icalendar.Calendar``).
+        pto: whether it holds time off (else risky events).
+        kind: the kind of every event (events sources); else from CATEGORIES.
+        risk: the risk of every event (events sources); else from CATEGORIES.
+        match: only events whose SUMMARY matches this regular expression.
+        person: whose time off every event is (PTO sources).
+        match_attendee: time off for the people whose email is an ATTENDEE or ORGANIZER.
+        match_name: time off for the people whose name is in the SUMMARY.
+        origin: where the team file names the source.
+    """
+
+    name: str
+    calendar: object = field(compare=False, repr=False)
+    pto: bool = False
+    kind: EventKind | None = None
+    risk: Risk | None = None
+    match: str | None = None
+    person: str | None = None
+    match_attendee: bool = False
+    match_name: bool = False
+    origin: Origin = field(default_factory=Origin, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What the calendar sources hold within a horizon: one event per occurrence."""
+
+    events: tuple[EventSpec, ...] = ()
+    time_off: tuple[TimeOff, ...] = ()
+
+
+def resolve_sources(team: Team, sources: Sequence[CalendarSource], horizon: Horizon) -> Imported:
+    """The events and time off of ``sources`` that start inside ``horizon``.
+
+    ``team`` gives the zone and the people (its own events and time off are not used).
+    Each occurrence becomes an event of its own, which keeps the calendar's UID and
+    RECURRENCE-ID: `oncall.recurrence.expand_events` names it and counts an occurrence
+    found in two places once.
 
     Raises:
         InputError: naming the file: an endless series without a horizon end, too many
             occurrences, or a broken component (by its UID).
     """
-    if not team.sources:
-        return team
+    events: list[EventSpec] = []
+    time_off: list[TimeOff] = []
     horizon = team.horizon_for(horizon)
-    events = list(team.events)
-    time_off = list(team.time_off)
-    for source in team.sources:
+    for source in sources:
         try:
             if source.pto:
                 time_off += _time_off(team, source, horizon)
@@ -85,7 +121,7 @@ def resolve_sources(team: Team, horizon: Horizon | None = None) -> Team:
             what = f"the event {uid}" if uid else "the calendar"
             problem = foreign_problem(exc)
             raise source.origin.error(f"{source.name}: {what} cannot be read ({problem})") from exc
-    return replace(team, events=tuple(events), time_off=tuple(time_off), sources=())
+    return Imported(tuple(events), tuple(time_off))
 
 
 def _uid(component: Any) -> str:
@@ -315,7 +351,7 @@ def _check_rule_sizes(source: CalendarSource, calendar: Any, end: datetime, zone
         for one in rule if isinstance(rule, list) else [rule]:
             first = component["DTSTART"].dt
             local = (
-                first.replace(tzinfo=None)
+                wall_clock(first, first.tzinfo or zone)
                 if isinstance(first, datetime)
                 else datetime.combine(first, datetime.min.time())
             )
@@ -326,7 +362,7 @@ def _check_rule_sizes(source: CalendarSource, calendar: Any, end: datetime, zone
                     series = parse_rrule(one.to_ical().decode(), local, there)
             except InputError:
                 continue  # recurring-ical-events reports what it cannot read
-            if _more_than_cap(series, end.replace(tzinfo=None) + timedelta(days=1)):
+            if _more_than_cap(series, wall_clock(end, there) + timedelta(days=1)):
                 raise source.origin.error(
                     f"{source.name}: {_label(component)} repeats more than "
                     f"{MAX_OCCURRENCES:,} times in the horizon",
@@ -495,9 +531,12 @@ def _events(team: Team, source: CalendarSource, horizon: Horizon) -> list[EventS
     for component in _occurrences(source, horizon, zone):
         with _naming(component):
             spec = _event(team, source, component, pattern, origins=origins, horizon=horizon)
-        if spec is None or (spec.title, spec.start, spec.duration) in seen:
-            continue  # not wanted, or the same event twice (two copies of one invitation)
-        seen.add((spec.title, spec.start, spec.duration))
+        if spec is None:
+            continue
+        if spec.source_uid is None:  # no identity: two such copies of one event are one
+            if (spec.title, spec.start, spec.duration) in seen:
+                continue
+            seen.add((spec.title, spec.start, spec.duration))
         specs.append(spec)
     return specs
 
@@ -519,6 +558,7 @@ def _event(  # noqa: PLR0913 - the parts of one occurrence's reading
     if not horizon.contains(start):
         return None  # expansion reaches beyond the horizon (see _MARGIN)
     kind, risk = _kind_and_risk(component, source)
+    recurrence = component.get("RECURRENCE-ID")
     return EventSpec(
         title=title,
         start=start,
@@ -529,7 +569,20 @@ def _event(  # noqa: PLR0913 - the parts of one occurrence's reading
         origin=source.origin,
         source=source.name,
         source_uid=str(component.get("UID", "")) or None,
+        recurrence_id=_recurrence_id(recurrence, team.zone, start),
     )
+
+
+def _recurrence_id(recurrence: Any, zone: tzinfo, start: datetime) -> datetime:
+    """Which occurrence of its series a component is: its RECURRENCE-ID, else its start.
+
+    A RECURRENCE-ID with ``RANGE=THISANDFUTURE`` moves every later occurrence too, and the
+    expansion gives each of those the same RECURRENCE-ID: there it names the change, not
+    the occurrence, whose start then tells it apart.
+    """
+    if recurrence is None or str(recurrence.params.get("RANGE", "")).upper() == "THISANDFUTURE":
+        return start
+    return _instant(recurrence.dt, zone)
 
 
 def _is_free(component: Any) -> bool:

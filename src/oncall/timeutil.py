@@ -27,6 +27,15 @@ from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from oncall.errors import AmbiguousTimeError, InputError, NonexistentTimeError, closest
+from oncall.grammar import (
+    DURATION,
+    DURATION_PART,
+    SHIFT_YEARS,
+    SPACE,
+    YEARS,
+    date_pattern,
+    datetime_pattern,
+)
 
 __all__ = [
     "SHIFT_YEARS",
@@ -55,39 +64,14 @@ __all__ = [
     "to_local",
     "wall_clock",
     "wall_clock_pieces",
+    "when_pattern",
 ]
 
 DateOrTime = date | datetime
 """A calendar date, a naive local datetime, or an aware datetime, as written."""
 
-YEARS: Final = range(1900, 3000)
-"""The years of the dates people write: team files, calendar sources, ``--from``/``--to``."""
-SHIFT_YEARS: Final = range(1850, 3050)
-"""The years of shift times (rotation files, earlier exports). Wider, because a window
-reaches up to ten years (of lead, lag or duration) beyond its events and oncall reads back
-what it writes. Both ranges are far from the ends of `datetime` (years 1 and 9999): no
-lead, lag, rest or zone offset added to a time in them can overflow."""
-
-MAX_DURATION = timedelta(days=3660)
-"""Longer durations are typing mistakes; refusing them keeps arithmetic far from overflow."""
-
 _DURATION_HINT = "write it like 90m, 1h30m, 2h, 1d or PT1H30M"
-_COMPACT = re.compile(
-    r"(?:(?P<d>\d+)\s*d)?\s*(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*m)?\s*(?:(?P<s>\d+)\s*s)?",
-    re.IGNORECASE,
-)
-_ISO = re.compile(
-    r"P(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+)S)?)?",
-    re.IGNORECASE,
-)
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DATETIME = re.compile(
-    # Offsets may carry seconds (-10:29:20): zones' local mean times before 1900-ish do,
-    # and rotation files that oncall writes must read back.
-    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?P<fraction>[.,]\d+)?)?"
-    r"(?P<offset>Z|[+-]\d{2}:?\d{2}(?::\d{2})?)?",
-    re.IGNORECASE,
-)
+_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]*)?")
 
 
 @lru_cache(maxsize=1)
@@ -217,11 +201,11 @@ def floating_day(day: date, *, end: bool = False) -> datetime:
 def parse_duration(value: object) -> timedelta:
     """Read a duration: ``90m``, ``1h30m``, ``2h``, ``1d`` (24 hours), ``PT1H30M`` or ``0``.
 
-    Durations are elapsed time. A bare number other than zero is an error, since its unit
-    would be a guess.
+    Durations are elapsed time. What is accepted is `oncall.grammar.DURATION`; a bare
+    number other than zero is an error, since its unit would be a guess.
 
     Raises:
-        InputError: for anything else, or a duration longer than ten years.
+        InputError: for anything else, or a number with too many digits for its unit.
     """
     if type(value) is str:
         return _duration_text(value)  # a large file writes the same few durations
@@ -229,31 +213,30 @@ def parse_duration(value: object) -> timedelta:
 
 
 def _duration(value: object) -> timedelta:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise InputError("expected a duration such as '1h30m', found", value=value)
-    text = str(value).strip()
-    if re.fullmatch(r"[+-]?\d+(\.\d*)?", text):
-        if float(text) == 0:
-            return timedelta(0)
+    if isinstance(value, int | float) and not isinstance(value, bool) and value == 0:
+        return timedelta(0)
+    if isinstance(value, str) and DURATION.fullmatch(value):
+        return timedelta(
+            seconds=sum(int(n) * _SECONDS[unit.lower()] for n, unit in DURATION_PART.findall(value))
+        )
+    bare = isinstance(value, int) and not isinstance(value, bool)
+    if bare or (isinstance(value, str) and _NUMBER.fullmatch(value.strip())):
+        text = str(value).strip()
         raise InputError(
             "a duration needs a unit, found",
             value=value,
             hint=f"write {text}m for minutes or {text}h for hours",
         )
-    match = _ISO.fullmatch(text) if text[:1] in "Pp" else _COMPACT.fullmatch(text)
-    if match is None or not any(match.groupdict().values()):
-        raise InputError("invalid duration", value=value, hint=_DURATION_HINT)
-    parts = {k: int(v) for k, v in match.groupdict().items() if v is not None}
-    seconds = (
-        parts.get("w", 0) * 604800
-        + parts.get("d", 0) * 86400
-        + parts.get("h", 0) * 3600
-        + parts.get("m", 0) * 60
-        + parts.get("s", 0)
+    if not isinstance(value, str):
+        raise InputError("expected a duration such as '1h30m', found", value=value)
+    raise InputError(
+        "invalid duration",
+        value=value,
+        hint=_DURATION_HINT + "; at most 999w, 9999d, 99999h, 999999m, 99999999s",
     )
-    if seconds > MAX_DURATION.total_seconds():
-        raise InputError("duration is longer than ten years", value=value)
-    return timedelta(seconds=seconds)
+
+
+_SECONDS: Final = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
 
 
 _duration_text: Final = lru_cache(maxsize=256)(_duration)
@@ -294,11 +277,26 @@ def check_year(value: DateOrTime, years: range = YEARS) -> DateOrTime:
     return value
 
 
-def parse_date_or_datetime(value: object, years: range = YEARS) -> DateOrTime:
+@lru_cache(maxsize=8)
+def when_pattern(years: range, *, dates: bool = True) -> re.Pattern[str]:
+    """What `parse_date_or_datetime` accepts, spaces and tabs around.
+
+    `oncall.grammar`'s dates and times of ``years`` (without ``dates``, times only).
+    """
+    choices = (
+        f"{datetime_pattern(years)}|{date_pattern(years)}" if dates else datetime_pattern(years)
+    )
+    return re.compile(f"{SPACE}(?:{choices}){SPACE}")
+
+
+def parse_date_or_datetime(
+    value: object, years: range = YEARS, *, dates: bool = True
+) -> DateOrTime:
     """Read ``2026-12-03``, ``2026-12-03T20:00[:00]`` or the same with ``Z``/``-05:00``.
 
     A date and time without an offset comes back naive: it is a local time whose zone the
-    caller knows. Nothing is assumed about the machine's zone.
+    caller knows. Nothing is assumed about the machine's zone. What is accepted is
+    `when_pattern` (without ``dates``, only dates with a time).
 
     Raises:
         InputError: for anything else.
@@ -306,31 +304,51 @@ def parse_date_or_datetime(value: object, years: range = YEARS) -> DateOrTime:
     if isinstance(value, datetime | date):
         if isinstance(value, datetime) and value.microsecond:  # TOML's own datetimes
             raise _fraction_error(value.isoformat())
+        if not dates and not isinstance(value, datetime):
+            raise _date_without_time(value.isoformat())
         return check_year(value, years)
     if not isinstance(value, str):
         raise InputError("expected a date or a date and time, found", value=value)
-    text = value.strip()
-    parsed: DateOrTime | None = None
-    match = _DATETIME.fullmatch(text)
-    if match is not None and match.group("fraction"):
-        raise _fraction_error(value)
-    try:
-        if _DATE.fullmatch(text):
-            parsed = date.fromisoformat(text)
-        elif match is not None:
-            offset = match.group("offset")
-            if offset and offset not in "Zz" and ":" not in offset:
-                text = text[: -len(offset)] + offset[:3] + ":" + offset[3:]
-            parsed = datetime.fromisoformat(text.upper().replace(" ", "T", 1))
-    except ValueError as exc:
-        raise InputError("invalid date or time", value=value, hint=str(exc)) from exc
-    if parsed is None:
+    if not when_pattern(years, dates=dates).fullmatch(value):
+        if re.search(r"[0-9]:[0-5][0-9][.,][0-9]", value):
+            raise _fraction_error(value)
+        if not dates and when_pattern(years).fullmatch(value):
+            raise _date_without_time(value)
+        if re.fullmatch(f"{SPACE}[0-9]{{4}}-.*", value):
+            parsed = _try_iso(value.strip(" \t"))  # well formed, but which part is wrong?
+            if parsed is not None:
+                check_year(parsed, years)
         raise InputError(
             "invalid date or time",
             value=value,
             hint="write 2026-12-03, 2026-12-03T20:00 or 2026-12-03T20:00-05:00",
         )
-    return check_year(parsed, years)
+    text = value.strip(" \t")
+    if len(text) == 10:
+        return date.fromisoformat(text)
+    return datetime.fromisoformat(_iso(text))
+
+
+def _date_without_time(value: str) -> InputError:
+    return InputError(
+        "expected a date and time, found", value=value, hint="for example 2026-12-03T20:00"
+    )
+
+
+def _iso(text: str) -> str:
+    """A date and time as `datetime.fromisoformat` reads it: ``T``, offsets with ``:``."""
+    text = text.upper().replace(" ", "T", 1)
+    if match := re.search(r"[+-][0-9]{4}$", text[10:]):
+        offset = match.group()
+        text = text[: -len(offset)] + offset[:3] + ":" + offset[3:]
+    return text
+
+
+def _try_iso(text: str) -> DateOrTime | None:
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(_iso(text))
+    except ValueError:
+        return None
 
 
 def as_written(value: DateOrTime) -> str:

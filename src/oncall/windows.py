@@ -1,9 +1,9 @@
 """Risky events -> coverage windows.
 
 Each event at or above the policy's risk threshold needs people on call over
-``[start - lead, end + lag)``. Windows that overlap, touch, or lie at most ``merge_gap``
-apart merge into one window, which lists every event it covers. All of it is elapsed-time
-arithmetic on UTC instants.
+``[start - lead, end + lag)`` (`oncall.models.Policy.coverage`). Windows that overlap,
+touch, or lie at most ``merge_gap`` apart merge into one window, which lists every event it
+covers. All of it is elapsed-time arithmetic on UTC instants.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 from oncall.models import EVENT_ORDER, Horizon, Policy, RiskyEvent, Team, Window
 from oncall.recurrence import expand_events
-from oncall.sources import resolve_sources
 
 __all__ = ["coverage_windows", "merge_windows"]
 
@@ -29,7 +28,7 @@ def merge_windows(events: Iterable[RiskyEvent], policy: Policy) -> list[Window]:
     current: list[RiskyEvent] = []
     start = end = None
     for event in risky:
-        event_start, event_end = event.start - policy.lead, event.end + policy.lag
+        event_start, event_end = policy.coverage(event)
         if start is None or end is None or event_start > end + policy.merge_gap:
             if start is not None and end is not None:
                 windows.append(Window(start, end, tuple(sorted(current, key=EVENT_ORDER))))
@@ -50,8 +49,7 @@ def coverage_windows(team: Team, horizon: Horizon | None = None) -> list[Window]
         horizon: replaces the team's horizon; windows are not clipped to it.
 
     Raises:
-        InputError: when the events or the iCalendar sources cannot be expanded (see
-            `oncall.recurrence.expand_events`, `oncall.sources.resolve_sources`).
+        InputError: when the events cannot be expanded (see
+            `oncall.recurrence.expand_events`).
     """
-    team = resolve_sources(team, horizon)
     return merge_windows(expand_events(team, horizon), team.policy)

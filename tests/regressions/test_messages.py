@@ -48,7 +48,7 @@ def oncall(tmp_path: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tu
         ),
         (
             ("duration: 1h", "end: 2026-12-03T19:00"),
-            "team.yaml:8: events[0].end: the end is not after the start, found "
+            "team.yaml:8: events[0].end: the event ends before it starts, found "
             "'2026-12-03T19:00' (the start is 2026-12-03T20:00: give a later end, or a duration)",
         ),
         (

@@ -35,6 +35,8 @@ from oncall.timeutil import (
     format_duration,
     format_span,
     generated_to_utc,
+    local_date,
+    to_local,
 )
 from oncall.windows import coverage_windows
 
@@ -128,12 +130,8 @@ def _events_of(shift: Shift, options: _Options) -> list[RiskyEvent]:
     for window in options.windows[index:]:  # disjoint and sorted: stop past the shift
         if window.start >= shift.end:
             break
-        if shift.start < window.end:
-            found += [
-                e
-                for e in window.events
-                if e.start - policy.lead < shift.end and shift.start < e.end + policy.lag
-            ]
+        if shift.overlaps(window.start, window.end):
+            found += [e for e in window.events if shift.overlaps(*policy.coverage(e))]
     return found
 
 
@@ -339,7 +337,7 @@ def _moment(instant: datetime, zone: tzinfo) -> datetime:
     first is meant; libical and ical.js take the second. UTC is the one form every client
     reads the same way.
     """
-    local = instant.astimezone(zone)
+    local = to_local(instant, zone)
     other = local.replace(fold=1 - local.fold)
     if other.utcoffset() != local.utcoffset():
         return instant.astimezone(UTC)
@@ -484,9 +482,7 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
         ]
     timezone = icalendar.Timezone.from_ical(
         "\r\n".join(
-            vtimezone_lines(
-                zone, min(moments).astimezone(zone).date(), max(moments).astimezone(zone).date()
-            )
+            vtimezone_lines(zone, local_date(min(moments), zone), local_date(max(moments), zone))
         )
     )
     calendar.add_component(timezone)

@@ -12,13 +12,13 @@ official OpenAPI description (``POST /schedules/{id}/overrides`` and
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
 from oncall.errors import InputError, Path
+from oncall.grammar import PAGERDUTY_ID
 from oncall.models import Escalation, Rotation, Shift, Team
 from oncall.timeutil import format_instant, format_span
 
@@ -38,7 +38,8 @@ __all__ = [
 
 MAX_OVERRIDES: Final = 100
 """The most overrides one request body carries."""
-SCHEDULE_ID: Final = re.compile(r"[A-Z0-9]{2,32}")
+SCHEDULE_ID: Final = PAGERDUTY_ID
+"""A PagerDuty schedule id: `oncall.grammar.PAGERDUTY_ID`, as the team file's ids."""
 
 
 @dataclass(frozen=True, slots=True)
