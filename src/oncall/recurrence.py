@@ -23,10 +23,59 @@ from oncall.errors import InputError
 from oncall.models import EVENT_ORDER, EventSpec, Horizon, RiskyEvent, Team
 from oncall.timeutil import YEARS, generated_to_utc
 
-__all__ = ["MAX_OCCURRENCES", "expand_events", "parse_rrule", "slugify"]
+__all__ = ["MAX_BARREN_YEARS", "MAX_OCCURRENCES", "expand_events", "parse_rrule", "slugify"]
 
 MAX_OCCURRENCES = 100_000
-"""A rule that yields more occurrences than this (in the horizon) is an input error."""
+"""The recurrence rules of a team (all of them together), or one calendar source, yielding
+more occurrences than this up to the horizon's end is an input error."""
+MAX_BARREN_YEARS = 100
+"""A rule that finds no date in this many years in a row is an input error: dateutil
+would otherwise search on to the year 9999 (seconds for each such rule)."""
+_ORDINAL_LIMIT = {"MONTHLY": 5, "YEARLY": 53}
+_BYDAY_ORDINAL = re.compile(r"(?:^|;)BYDAY=([^;]*)", re.IGNORECASE)
+_FREQ = re.compile(r"(?:^|;)FREQ=([A-Z]+)", re.IGNORECASE)
+_INTERVAL = re.compile(r"(?:^|;)INTERVAL=([^;]*)", re.IGNORECASE)
+
+
+class _BoundedRule(rrule):
+    """dateutil's rule, which gives up after `MAX_BARREN_YEARS` years without a date.
+
+    dateutil's iterator searches year after year up to the year 9999 for a rule that
+    never matches (``FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30``). It reads ``_byweekno`` each
+    time it moves to another year: that read is counted, and the count starts again at
+    every date found. Errors that dateutil raises while iterating a rule it accepted
+    become input errors.
+    """
+
+    _barren = 0
+
+    @property
+    def _byweekno(self) -> object:
+        self._barren += 1
+        if self._barren > MAX_BARREN_YEARS:
+            raise InputError(
+                f"the recurrence rule finds no date in {MAX_BARREN_YEARS} years (the budget "
+                "of a rule's search), found",
+                hint="check BYMONTH, BYMONTHDAY, BYYEARDAY, BYWEEKNO and BYDAY: "
+                "no date has them all (February 30, for example)",
+            )
+        return self.__dict__["_byweekno"]
+
+    @_byweekno.setter
+    def _byweekno(self, value: object) -> None:
+        self.__dict__["_byweekno"] = value
+
+    def _iter(self) -> Iterator[datetime]:
+        self._barren = 0
+        try:
+            for value in super()._iter():  # type: ignore[misc]
+                self._barren = 0
+                yield value
+        except InputError:
+            raise
+        except (ValueError, IndexError, OverflowError) as exc:
+            raise InputError(f"the recurrence rule cannot be expanded ({exc}), found") from exc
+
 
 _UNTIL_UTC = re.compile(r"UNTIL=(\d{8}T\d{6})Z", re.IGNORECASE)
 _BOUNDED = re.compile(r"(^|;)\s*(COUNT|UNTIL)\s*=", re.IGNORECASE)
@@ -53,8 +102,16 @@ def parse_rrule(
     """
 
     def localise(match: re.Match[str]) -> str:
-        until = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
-        return "UNTIL=" + until.astimezone(zone).strftime("%Y%m%dT%H%M%S")
+        try:
+            until = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+            return "UNTIL=" + until.astimezone(zone).strftime("%Y%m%dT%H%M%S")
+        except (ValueError, OverflowError) as exc:
+            raise InputError(
+                "invalid recurrence rule (UNTIL is no date and time in the years 1 to 9999)",
+                value=text,
+                path=path,
+                hint="write UNTIL as YYYYMMDDTHHMMSSZ, for example 20271231T235959Z",
+            ) from exc
 
     value = _UNTIL_UTC.sub(localise, text.strip())
     if value.upper().startswith("RRULE:"):
@@ -72,7 +129,33 @@ def parse_rrule(
         raise InputError(f"invalid recurrence rule ({exc})", value=text, path=path) from exc
     if not isinstance(rule, rrule):  # pragma: no cover - a single RRULE value gives an rrule
         raise InputError("invalid recurrence rule", value=text, path=path)
+    _check_parts(value, text, path)
+    rule.__class__ = _BoundedRule  # the same rule, iterated under a budget
     return rule
+
+
+def _check_parts(value: str, text: str, path: tuple[str | int, ...]) -> None:
+    """Refuse what dateutil accepts but cannot iterate: INTERVAL=-1, MONTHLY;BYDAY=53MO."""
+    interval = _INTERVAL.search(value)
+    if interval and not (interval.group(1).strip().isdigit() and int(interval.group(1)) > 0):
+        raise InputError(
+            "invalid recurrence rule (INTERVAL must be a whole number above zero)",
+            value=text,
+            path=path,
+        )
+    freq = _FREQ.search(value)
+    limit = _ORDINAL_LIMIT.get(freq.group(1).upper() if freq else "", 0)
+    byday = _BYDAY_ORDINAL.search(value)
+    if byday:
+        for day in byday.group(1).split(","):
+            number = re.match(r"\s*([+-]?\d+)", day)
+            if number and not (limit and 0 < abs(int(number.group(1))) <= limit):
+                raise InputError(
+                    "invalid recurrence rule (a numbered BYDAY such as 2TH is -5 to 5 in a "
+                    "MONTHLY rule, -53 to 53 in a YEARLY one, and nowhere else)",
+                    value=text,
+                    path=path,
+                )
 
 
 def _local_rule(spec: EventSpec) -> tuple[rrule, bool]:
@@ -87,7 +170,14 @@ def _local_rule(spec: EventSpec) -> tuple[rrule, bool]:
     return rule, bool(_BOUNDED.search(spec.rrule.strip().upper().removeprefix("RRULE:")))
 
 
-def _starts(spec: EventSpec, horizon: Horizon) -> Iterator[datetime]:
+class _Budget:
+    """Occurrences yielded so far by all the rules of a team, against `MAX_OCCURRENCES`."""
+
+    def __init__(self) -> None:
+        self.used = 0
+
+
+def _starts(spec: EventSpec, horizon: Horizon, budget: _Budget) -> Iterator[datetime]:
     """The UTC starts of a spec's occurrences, up to the horizon's end."""
     if spec.rrule is None:
         yield spec.start
@@ -99,10 +189,21 @@ def _starts(spec: EventSpec, horizon: Horizon) -> Iterator[datetime]:
             spec.rrule,
             hint="add COUNT or UNTIL, set horizon.end in the team file, or pass --to",
         )
+    try:
+        yield from _rule_starts(spec, rule, horizon, budget)
+    except InputError as exc:
+        if exc.path:
+            raise
+        raise spec.origin.child("rrule").error(exc.problem, spec.rrule, exc.hint) from exc
+
+
+def _rule_starts(
+    spec: EventSpec, rule: rrule, horizon: Horizon, budget: _Budget
+) -> Iterator[datetime]:
+    assert spec.rrule is not None  # noqa: S101 - callers check
     zone = spec.zone
     skip_times = {d for d in spec.exdates if isinstance(d, datetime)}
     skip_dates = {d for d in spec.exdates if not isinstance(d, datetime)}
-    count = 0
     for local in rule:
         if local.year not in YEARS:
             raise spec.origin.child("rrule").error(
@@ -113,12 +214,15 @@ def _starts(spec: EventSpec, horizon: Horizon) -> Iterator[datetime]:
         start = generated_to_utc(local, zone)
         if horizon.end is not None and start >= horizon.end:
             return
-        count += 1
-        if count > MAX_OCCURRENCES:
+        budget.used += 1
+        if budget.used > MAX_OCCURRENCES:
             raise spec.origin.child("rrule").error(
-                f"the recurrence rule yields more than {MAX_OCCURRENCES:,} occurrences",
+                f"the recurrence rules together yield more than {MAX_OCCURRENCES:,} "
+                "occurrences up to the horizon's end (the occurrence budget; this rule "
+                "passed it), found",
                 spec.rrule,
-                hint="use a coarser FREQ, a COUNT or UNTIL, or a shorter horizon",
+                hint="use a shorter horizon (--from/--to, horizon.end), fewer or coarser "
+                "rules, or a COUNT or UNTIL",
             )
         if local in skip_times or local.date() in skip_dates:
             continue
@@ -137,10 +241,11 @@ def expand_events(team: Team, horizon: Horizon | None = None) -> list[RiskyEvent
     """
     horizon = team.horizon_for(horizon)
     drafts: list[tuple[EventSpec, datetime, str, bool]] = []
+    budget = _Budget()
     for spec in team.events:
         base = spec.id or slugify(spec.title)
         fixed = spec.id is not None and spec.rrule is None
-        for start in _starts(spec, horizon):
+        for start in _starts(spec, horizon, budget):
             name = base if fixed else f"{base}-{start.astimezone(spec.zone).date().isoformat()}"
             drafts.append((spec, start, name, fixed))
     names = _unique_names(drafts)

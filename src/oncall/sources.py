@@ -163,7 +163,15 @@ def _check_rule_sizes(source: CalendarSource, end: datetime, zone: tzinfo) -> No
                 series = parse_rrule(one.to_ical().decode(), local, there)
             except InputError:
                 continue  # recurring-ical-events reports what it cannot read
-            if _more_than_cap(series, end.replace(tzinfo=None) + timedelta(days=1)):
+            try:
+                too_many = _more_than_cap(series, end.replace(tzinfo=None) + timedelta(days=1))
+            except InputError as exc:
+                raise source.origin.error(
+                    f"{source.name}: the event {component.get('UID', '?')}: {exc.problem}",
+                    one.to_ical().decode(),
+                    exc.hint,
+                ) from exc
+            if too_many:
                 raise source.origin.error(
                     f"{source.name}: the event {_uid(component)} repeats more than "
                     f"{MAX_OCCURRENCES:,} times in the horizon",
