@@ -17,7 +17,13 @@ from oncall.checker import people_names
 from oncall.errors import InputError
 from oncall.models import Finding, RiskyEvent, Rotation, Shift, Team, Window
 from oncall.report import finding_json, hours
-from oncall.timeutil import format_duration, format_instant, format_span, local_date
+from oncall.timeutil import (
+    format_duration,
+    format_instant,
+    format_span,
+    local_date,
+    toml_instant,
+)
 from oncall.workhours import split_by_person
 
 if TYPE_CHECKING:
@@ -151,8 +157,8 @@ def dump_rotation(team: Team, rotation: Rotation, fmt: str) -> str:
         shifts = [
             {
                 **_shift_json(s, team),
-                "start": s.start.astimezone(team.zone),
-                "end": s.end.astimezone(team.zone),
+                "start": toml_instant(s.start, team.zone),
+                "end": toml_instant(s.end, team.zone),
             }
             for s in rotation.shifts
         ]

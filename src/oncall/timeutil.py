@@ -52,6 +52,7 @@ __all__ = [
     "read_instant",
     "start_of_day",
     "to_local",
+    "toml_instant",
     "wall_clock_pieces",
 ]
 
@@ -473,3 +474,14 @@ def wall_clock_pieces(
         yield (cursor + offset).replace(tzinfo=None), (change + offset).replace(tzinfo=None)
         cursor, offset = change, later
     yield (cursor + offset).replace(tzinfo=None), (end + offset).replace(tzinfo=None)
+
+
+def toml_instant(moment: datetime, zone: tzinfo) -> datetime:
+    """``moment`` for a TOML file: in ``zone``, or in UTC where ``zone`` cannot say it.
+
+    TOML's offsets are ``HH:MM``: a zone whose offset then has seconds (local mean time,
+    -00:44:30 in Africa/Monrovia before 1972) cannot be written.
+    """
+    local = moment.astimezone(zone)
+    offset = local.utcoffset()
+    return moment.astimezone(UTC) if offset is not None and offset.seconds % 60 else local

@@ -42,6 +42,8 @@ __all__ = ["PRODID", "Previous", "read_previous", "shift_uid", "to_ics"]
 PRODID = "-//oncall-coverage//oncall//EN"
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:oncall-coverage:shift")
 _REFRESH = timedelta(hours=1)
+MAX_SEQUENCE = 2**31 - 1
+"""RFC 5545's largest SEQUENCE (a signed 32-bit integer)."""
 
 
 def shift_uid(team: Team, shift: Shift, person: str | None = None) -> str:
@@ -103,6 +105,8 @@ def _earlier(component: icalendar.Component) -> _Earlier:
         sequence = int(component.get("SEQUENCE", 0))
     except ValueError:
         raise InputError("its SEQUENCE is not a whole number") from None
+    if not 0 <= sequence <= MAX_SEQUENCE:
+        raise InputError(f"its SEQUENCE {sequence} is not between 0 and {MAX_SEQUENCE}")
     return _Earlier(
         sequence=sequence,
         fingerprint=str(component.get("X-ONCALL-FINGERPRINT", "")),
@@ -284,7 +288,7 @@ class _Writer:
         earlier = options.previous.events.get(uid) if options.previous else None
         if earlier is not None:
             changed = earlier.cancelled or earlier.fingerprint != fingerprint
-            sequence = earlier.sequence + 1 if changed else earlier.sequence
+            sequence = _raised(earlier, uid) if changed else earlier.sequence
             if not changed and earlier.last_modified is not None:
                 modified = earlier.last_modified
         # icalendar's order: its canonical properties first, then the rest by name.
@@ -364,6 +368,21 @@ _REPLACED = frozenset(
 )
 
 
+def _raised(earlier: _Earlier, uid: str) -> int:
+    """The SEQUENCE after ``earlier``'s: a change was made to the event ``uid``.
+
+    Raises:
+        InputError: when it is RFC 5545's largest already.
+    """
+    if earlier.sequence >= MAX_SEQUENCE:
+        raise InputError(
+            f"the earlier export's event {quoted(uid)} changed, and its SEQUENCE cannot be raised "
+            f"above {MAX_SEQUENCE} (RFC 5545's largest)",
+            hint="publish without --previous, as a new calendar",
+        )
+    return earlier.sequence + 1
+
+
 def _tombstone(earlier: _Earlier, stamp: datetime, zone: tzinfo) -> icalendar.Component:
     """An earlier event, cancelled: the same UID and times, a higher SEQUENCE."""
     event = icalendar.Event()
@@ -378,7 +397,7 @@ def _tombstone(earlier: _Earlier, stamp: datetime, zone: tzinfo) -> icalendar.Co
     event.add("dtstamp", stamp)
     event.add("summary", "Cancelled: " + str(earlier.component.get("SUMMARY", "on call")))
     event.add("status", "CANCELLED")
-    event.add("sequence", earlier.sequence + 1)
+    event.add("sequence", _raised(earlier, str(earlier.component.get("UID", ""))))
     event.add("last-modified", stamp)
     return event
 
