@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from oncall.availability import Availability
-from oncall.errors import Origin, closest
+from oncall.errors import Origin, closest, expect
 from oncall.intervals import merge, overlap, subtract
 from oncall.models import (
     Code,
@@ -32,6 +32,7 @@ from oncall.models import (
     Shift,
     Team,
     Window,
+    horizon_of,
 )
 from oncall.sources import resolve_sources
 from oncall.timeutil import format_duration, format_span
@@ -171,7 +172,8 @@ def check(
         horizon: replaces the team's horizon (which events need coverage).
         windows: the coverage windows, when the caller has them already.
     """
-    horizon = team.horizon_for(horizon)
+    expect(rotation, Rotation, "rotation")
+    horizon = horizon_of(team, horizon)
     team = resolve_sources(team, horizon)
     windows = coverage_windows(team, horizon) if windows is None else windows
     context = _Context(team, rotation, windows)
@@ -606,7 +608,7 @@ def validate(
     team: Team, rotation: Rotation, horizon: Horizon | None = None, *, strict: bool = False
 ) -> Validation:
     """Check ``rotation`` for ``team`` and summarise: the verdict of ``oncall validate``."""
-    horizon = team.horizon_for(horizon)
+    horizon = horizon_of(team, horizon)
     team = resolve_sources(team, horizon)
     windows = tuple(coverage_windows(team, horizon))
     findings = tuple(check(team, rotation, horizon, windows=windows))

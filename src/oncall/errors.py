@@ -31,6 +31,7 @@ __all__ = [
     "Origin",
     "Path",
     "closest",
+    "expect",
     "foreign_problem",
     "format_path",
     "within",
@@ -40,6 +41,24 @@ Path = tuple[str | int, ...]
 """A field path into a file, e.g. ``("people", 2, "timezone")``."""
 
 _NO_VALUE: Final = object()
+
+
+def expect(value: object, kind: type | tuple[type, ...], what: str) -> None:
+    """Refuse, at the door of the Python API, a value of the wrong type.
+
+    A script passing ``None`` where a `Team` is meant learns so here, not from an
+    ``AttributeError`` deep inside.
+
+    Raises:
+        TypeError: naming ``what`` was expected and what was found.
+    """
+    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _kinds(kind)):
+        names = " or ".join("None" if k is type(None) else k.__name__ for k in _kinds(kind))
+        raise TypeError(f"{what} must be {names}, not {type(value).__name__}: {value!r:.80}")
+
+
+def _kinds(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
 
 
 def format_path(path: Sequence[str | int]) -> str:

@@ -35,8 +35,9 @@ from datetime import UTC, datetime, timedelta
 from math import ceil
 
 from oncall.availability import Availability
+from oncall.errors import expect
 from oncall.intervals import Interval, subtract
-from oncall.models import Horizon, Rotation, Shift, Team, Window
+from oncall.models import Horizon, Rotation, Shift, Team, Window, horizon_of
 from oncall.sources import resolve_sources
 from oncall.timeutil import format_duration, format_local
 from oncall.windows import coverage_windows
@@ -157,7 +158,8 @@ def make_plan(
     With ``explain``, each decision lists why everyone else was passed over (costs time
     on large teams).
     """
-    horizon = team.horizon_for(horizon)
+    expect(keep, (Rotation, type(None)), "keep")
+    horizon = horizon_of(team, horizon)
     team = resolve_sources(team, horizon)
     windows = tuple(coverage_windows(team, horizon))
     kept = kept_shifts(team, keep, windows) if keep is not None else []

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, tzinfo
 from dateutil.rrule import rrule, rrulestr
 
 from oncall.errors import InputError
-from oncall.models import EVENT_ORDER, EventSpec, Horizon, RiskyEvent, Team
+from oncall.models import EVENT_ORDER, EventSpec, Horizon, RiskyEvent, Team, horizon_of
 from oncall.timeutil import YEARS, generated_to_utc
 
 __all__ = ["MAX_BARREN_YEARS", "MAX_OCCURRENCES", "expand_events", "parse_rrule", "slugify"]
@@ -239,7 +239,7 @@ def expand_events(team: Team, horizon: Horizon | None = None) -> list[RiskyEvent
         InputError: an endless rule without a horizon end, a rule that yields too many
             occurrences, or two events that end up with the same id.
     """
-    horizon = team.horizon_for(horizon)
+    horizon = horizon_of(team, horizon)
     drafts: list[tuple[EventSpec, datetime, str, bool]] = []
     budget = _Budget()
     for spec in team.events:

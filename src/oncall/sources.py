@@ -37,6 +37,7 @@ from oncall.models import (
     Risk,
     Team,
     TimeOff,
+    horizon_of,
 )
 from oncall.recurrence import MAX_OCCURRENCES, parse_rrule
 from oncall.text import quoted
@@ -65,9 +66,9 @@ def resolve_sources(team: Team, horizon: Horizon | None = None) -> Team:
         InputError: naming the file: an endless series without a horizon end, too many
             occurrences, or a broken component (by its UID).
     """
+    horizon = horizon_of(team, horizon)
     if not team.sources:
         return team
-    horizon = team.horizon_for(horizon)
     events = list(team.events)
     time_off = list(team.time_off)
     for source in team.sources:

@@ -93,12 +93,20 @@ _MACHINE_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 
 
 @lru_cache(maxsize=512)
-def get_zone(name: str) -> ZoneInfo:
+def get_zone(name: str | ZoneInfo) -> ZoneInfo:
     """Return the IANA time zone called ``name``.
 
     Raises:
         InputError: for an unknown name, suggesting the closest valid one.
+        TypeError: for anything but text or a zone with an IANA ``key`` (a ZoneInfo).
     """
+    if not isinstance(name, str):
+        key = getattr(name, "key", None)
+        if not isinstance(key, str):
+            raise TypeError(
+                f"a time zone must be an IANA name such as 'Europe/Berlin', not {name!r:.80}"
+            )
+        name = key
     if name and name not in _MACHINE_ZONES and not name.startswith(("/", ".")):
         try:
             return ZoneInfo(name)

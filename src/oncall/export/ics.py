@@ -23,7 +23,7 @@ from typing import Final
 
 import icalendar
 
-from oncall.errors import InputError, foreign_problem
+from oncall.errors import InputError, expect, foreign_problem
 from oncall.export.vtimezone import vtimezone_lines
 from oncall.models import Person, RiskyEvent, Rotation, Shift, Team, Window
 from oncall.text import quoted
@@ -430,6 +430,12 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
     Raises:
         InputError: for an unknown ``person``.
     """
+    expect(team, Team, "team")
+    expect(rotation, Rotation, "rotation")
+    expect(stamp, datetime, "stamp")
+    if stamp.utcoffset() is None:
+        raise InputError("stamp must be a time-zone aware datetime, found", value=stamp)
+    check_year(stamp.astimezone(UTC), SHIFT_YEARS)
     if windows is None:
         windows = coverage_windows(team)
     who = None
