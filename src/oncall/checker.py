@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from oncall.availability import Availability
-from oncall.errors import Origin, closest, expect
+from oncall.errors import Origin, Suggestions, expect
 from oncall.intervals import merge, overlap, subtract
 from oncall.models import (
     Code,
@@ -217,7 +217,7 @@ def _relevant_shifts(
 
 def _people_findings(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> list[Finding]:
     findings = []
-    known = sorted(context.known)
+    suggest = Suggestions(context.known)
     for index, shift in shifts:
         if len(set(shift.people)) == len(shift.people) and set(shift.people) <= context.known:
             continue  # the common case: nothing to report, no message to build
@@ -225,7 +225,7 @@ def _people_findings(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> 
         seen: set[str] = set()
         for person in shift.people:
             if person not in context.known:
-                close = closest(person, known)
+                close = suggest(person)
                 hint = f" (did you mean {close!r}?)" if close else ""
                 findings.append(
                     Finding(

@@ -30,6 +30,7 @@ __all__ = [
     "OncallError",
     "Origin",
     "Path",
+    "Suggestions",
     "closest",
     "expect",
     "foreign_problem",
@@ -183,6 +184,33 @@ def closest(value: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str |
 
     found = difflib.get_close_matches(value, list(choices), n=1, cutoff=cutoff)
     return found[0] if found else None
+
+
+SUGGESTION_BUDGET: Final = 200_000
+"""How many comparisons all the "did you mean" hints of one check may make together."""
+
+
+class Suggestions:
+    """`closest` for many values against the same choices, under `SUGGESTION_BUDGET`.
+
+    Each value is looked up once; once the budget is spent, values get no hint (a shift
+    naming 3,000 unknown people in a team of 10,000 would otherwise compare 30 million
+    pairs of names).
+    """
+
+    def __init__(self, choices: Iterable[str], *, budget: int = SUGGESTION_BUDGET) -> None:
+        self.choices = sorted(choices)
+        self.left = budget
+        self.found: dict[str, str | None] = {}
+
+    def __call__(self, value: str) -> str | None:
+        """The choice most like ``value``, or ``None`` (none close, or no budget left)."""
+        if value not in self.found:
+            if self.left < len(self.choices):
+                return None
+            self.left -= len(self.choices)
+            self.found[value] = closest(value, self.choices)
+        return self.found[value]
 
 
 @contextmanager

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -386,7 +386,41 @@ def _is_free(component: Any) -> bool:
     return str(component.get("TRANSP", "")).upper() == "TRANSPARENT"
 
 
-def _people_of(component: Any, team: Team, source: CalendarSource) -> Iterable[Person]:
+class _Names:
+    r"""The team's people by name, to find in an event's SUMMARY (``match_name``).
+
+    A name is found where it stands on its own: at the start or after a character that is
+    not part of a word, and at the end or before one (as ``(^|\W)name(\W|$)`` would
+    find it, ignoring case). Rather than search for every name in every SUMMARY, each
+    place a name could start is looked up once per length of name: the work grows with
+    the SUMMARY and the number of different name lengths, not with the team.
+    """
+
+    _NOT_WORD: Final = re.compile(r"\W")
+
+    def __init__(self, people: Sequence[Person]) -> None:
+        self.by_name: dict[str, list[int]] = {}
+        for index, person in enumerate(people):
+            self.by_name.setdefault(person.name.lower(), []).append(index)
+        self.lengths = sorted({len(name) for name in self.by_name})
+        self.people = people
+
+    def find(self, summary: str) -> list[Person]:
+        """The people named in ``summary``, in team order."""
+        text = summary.lower()
+        edges = [0] + [m.end() for m in self._NOT_WORD.finditer(text)]
+        ends = {len(text)} | {m.start() for m in self._NOT_WORD.finditer(text)}
+        found: set[int] = set()
+        for start in edges:
+            for length in self.lengths:
+                if start + length in ends:
+                    found.update(self.by_name.get(text[start : start + length], ()))
+        return [self.people[index] for index in sorted(found)]
+
+
+def _people_of(
+    component: Any, team: Team, source: CalendarSource, names: _Names | None
+) -> Iterable[Person]:
     if source.person is not None:
         person = team.person(source.person)
         return [person] if person is not None else []
@@ -399,21 +433,19 @@ def _people_of(component: Any, team: Team, source: CalendarSource) -> Iterable[P
             ):
                 addresses.append(_EMAIL.sub("", str(address)).strip().lower())
         return [p for p in team.people if p.email and p.email.lower() in addresses]
-    summary = str(component.get("SUMMARY", "")).lower()
-    return [
-        p for p in team.people if re.search(rf"(^|\W){re.escape(p.name.lower())}(\W|$)", summary)
-    ]
+    return names.find(str(component.get("SUMMARY", ""))) if names is not None else []
 
 
 def _time_off(team: Team, source: CalendarSource, horizon: Horizon) -> list[TimeOff]:
     offs = []
     lengths = _durations(source, team.zone)
+    names = _Names(team.people) if source.match_name else None
     for component in _occurrences(source, horizon, team.zone):
         if _is_free(component):
             continue
         with _naming(component):
             note = quoted(component.get("SUMMARY", ""), MAX_TITLE) or None
-            for person in _people_of(component, team, source):
+            for person in _people_of(component, team, source, names):
                 start, end = _span(component, person.zone, source, lengths)
                 offs.append(TimeOff(person.id, start, end, note))
     return offs
