@@ -289,11 +289,11 @@ def team_documents(draw: st.DrawFn) -> dict[str, object]:  # noqa: PLR0912 - one
     }
     if policy:
         document["policy"] = policy
-    if people and draw(st.booleans()):
+    if draw(st.booleans()) and people:
         document["pto"] = [
             {"person": people[0]["id"], "start": draw(whens()), "end": draw(whens())}
         ]
-    if people and draw(st.integers(0, 3)) == 0:
+    if draw(st.integers(0, 3)) == 0 and people:
         document["history"] = {str(people[0]["id"]): draw(durations())}
     if draw(st.integers(0, 3)) == 0:
         document["sources"] = {
@@ -310,7 +310,7 @@ def team_documents(draw: st.DrawFn) -> dict[str, object]:  # noqa: PLR0912 - one
                 )
             ],
         }
-    if people and draw(st.integers(0, 3)) == 0:
+    if draw(st.integers(0, 3)) == 0 and people:
         document["escalation"] = {
             "name": "esc",
             "repeat": _maybe(draw, st.integers(0, 9)),
