@@ -181,6 +181,8 @@ def _check_outputs(names: Sequence[str], *, new_folder: bool = False) -> None:
     """Refuse, before anything is written, any ``-o`` or feed that cannot be written."""
     from oncall.output import check_destinations  # noqa: PLC0415 - only writing needs it
 
+    if "" in names:
+        raise InputError("expected a file name, found nothing", value="", path=("-o",))
     check_destinations((name for name in names if name != "-"), new_folder=new_folder)
 
 
