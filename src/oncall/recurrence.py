@@ -34,6 +34,8 @@ would otherwise search on to the year 9999 (seconds for each such rule)."""
 _ORDINAL_LIMIT = {"MONTHLY": 5, "YEARLY": 53}
 _BYDAY_ORDINAL = re.compile(r"(?:^|;)BYDAY=([^;]*)", re.IGNORECASE)
 _FREQ = re.compile(r"(?:^|;)FREQ=([A-Z]+)", re.IGNORECASE)
+_COUNT = re.compile(r"(?:^|;)\s*COUNT\s*=", re.IGNORECASE)
+_UNTIL = re.compile(r"(?:^|;)\s*UNTIL\s*=", re.IGNORECASE)
 _INTERVAL = re.compile(r"(?:^|;)INTERVAL=([^;]*)", re.IGNORECASE)
 
 
@@ -123,19 +125,26 @@ def parse_rrule(
             path=path,
             hint="write one RFC 5545 RRULE value such as FREQ=WEEKLY;BYDAY=TH",
         )
+    _check_parts(value, text, path)
     try:
         rule = rrulestr(value, dtstart=dtstart)
     except (ValueError, TypeError, OverflowError) as exc:
         raise InputError(f"invalid recurrence rule ({exc})", value=text, path=path) from exc
     if not isinstance(rule, rrule):  # pragma: no cover - a single RRULE value gives an rrule
         raise InputError("invalid recurrence rule", value=text, path=path)
-    _check_parts(value, text, path)
     rule.__class__ = _BoundedRule  # the same rule, iterated under a budget
     return rule
 
 
 def _check_parts(value: str, text: str, path: tuple[str | int, ...]) -> None:
-    """Refuse what dateutil accepts but cannot iterate: INTERVAL=-1, MONTHLY;BYDAY=53MO."""
+    """Refuse what dateutil accepts but cannot iterate: INTERVAL=-1, MONTHLY;BYDAY=53MO.
+
+    And COUNT with UNTIL, which RFC 5545 forbids and dateutil is deprecating.
+    """
+    if _COUNT.search(value) and _UNTIL.search(value):
+        raise InputError(
+            "invalid recurrence rule (COUNT or UNTIL, not both: RFC 5545)", value=text, path=path
+        )
     interval = _INTERVAL.search(value)
     if interval and not (interval.group(1).strip().isdigit() and int(interval.group(1)) > 0):
         raise InputError(
