@@ -368,3 +368,21 @@ def test_markdown_and_annotations_leave_mentions_links_and_images_inert(tmp_path
     assert "@octocat" not in github
     assert "@\u2060octocat" in github
     assert "https://" not in github
+
+
+def test_a_calendar_rule_that_finds_nothing_is_refused_naming_the_event(tmp_path: Path) -> None:
+    (tmp_path / "c.ics").write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+        "UID:feb-30@example.org\r\nSUMMARY:Deploy\r\nDTSTART:20261203T200000Z\r\n"
+        "DTEND:20261203T210000Z\r\nRRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "team.yaml").write_text(
+        "team: t\ntimezone: UTC\nhorizon: {start: 2026-12-01, end: 2026-12-31}\n"
+        "sources: {events: [c.ics]}\n",
+        encoding="utf-8",
+    )
+    code, err = oncall("windows", "team.yaml", cwd=tmp_path)
+    assert code == 2
+    assert "c.ics: the event feb-30@example.org: the recurrence rule finds no date" in err

@@ -167,10 +167,9 @@ def _check_rule_sizes(source: CalendarSource, end: datetime, zone: tzinfo) -> No
             try:
                 too_many = _more_than_cap(series, end.replace(tzinfo=None) + timedelta(days=1))
             except InputError as exc:
+                problem = exc.problem.removesuffix(", found")
                 raise source.origin.error(
-                    f"{source.name}: the event {component.get('UID', '?')}: {exc.problem}",
-                    one.to_ical().decode(),
-                    exc.hint,
+                    f"{source.name}: the event {_uid(component)}: {problem}", hint=exc.hint
                 ) from exc
             if too_many:
                 raise source.origin.error(
