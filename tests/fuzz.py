@@ -406,27 +406,22 @@ def _scalar(value: object, fmt: str) -> str:
 def write(document: object, fmt: str) -> str:
     """``document`` as a ``yaml``, ``json`` or ``toml`` file, `Raw` values as they are."""
     if fmt == "json":
-        return _json(document) + "\n"
+        return _flow(document, "json") + "\n"
     if fmt == "toml":
         assert isinstance(document, dict)
-        return "".join(f"{json.dumps(k)} = {_toml(v)}\n" for k, v in document.items())
+        return "".join(f"{json.dumps(k)} = {_flow(v, 'toml')}\n" for k, v in document.items())
     return _yaml(document, 0) + "\n"
 
 
-def _json(value: object) -> str:
+def _flow(value: object, fmt: str) -> str:
+    """A JSON value, or a TOML inline one: the same shape, another key separator."""
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k)}: {_json(v)}" for k, v in value.items()) + "}"
+        separator = ": " if fmt == "json" else " = "
+        pairs = (f"{json.dumps(k)}{separator}{_flow(v, fmt)}" for k, v in value.items())
+        return "{" + ", ".join(pairs) + "}"
     if isinstance(value, list):
-        return "[" + ", ".join(_json(v) for v in value) + "]"
-    return _scalar(value, "json")
-
-
-def _toml(value: object) -> str:
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    return _scalar(value, "toml")
+        return "[" + ", ".join(_flow(v, fmt) for v in value) + "]"
+    return _scalar(value, fmt)
 
 
 def _yaml(value: object, indent: int) -> str:

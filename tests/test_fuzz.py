@@ -11,6 +11,7 @@ import contextlib
 import io
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings
@@ -41,16 +42,19 @@ def run(*argv: str, cwd: Path) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def files(data: st.DataObject, folder: Path) -> tuple[str, str]:
-    """A team file, a rotation file and a calendar beside them; their names."""
-    team = f"team.{data.draw(formats, label='team format')}"
-    rotation = f"rotation.{data.draw(formats, label='rotation format')}"
-    (folder / team).write_text(write(data.draw(team_documents()), team.split(".")[1]), "utf-8")
-    (folder / rotation).write_text(
-        write(data.draw(rotation_documents()), rotation.split(".")[1]), "utf-8"
-    )
-    (folder / "calendar.ics").write_text(data.draw(calendars()), "utf-8")
-    return team, rotation
+@contextlib.contextmanager
+def fuzzed(data: st.DataObject) -> Iterator[tuple[Path, str, str]]:
+    """A folder with a team file, a rotation file and a calendar; their names."""
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        team = f"team.{data.draw(formats, label='team format')}"
+        rotation = f"rotation.{data.draw(formats, label='rotation format')}"
+        (folder / team).write_text(write(data.draw(team_documents()), team[5:]), "utf-8")
+        (folder / rotation).write_text(
+            write(data.draw(rotation_documents()), rotation[9:]), "utf-8"
+        )
+        (folder / "calendar.ics").write_text(data.draw(calendars()), "utf-8")
+        yield folder, team, rotation
 
 
 def ranges(data: st.DataObject) -> list[str]:
@@ -71,9 +75,7 @@ fuzz_settings = settings(suppress_health_check=[HealthCheck.too_slow, HealthChec
 @fuzz_settings
 @given(st.data())
 def test_windows_and_validate(data: st.DataObject) -> None:
-    with tempfile.TemporaryDirectory() as name:
-        folder = Path(name)
-        team, rotation = files(data, folder)
+    with fuzzed(data) as (folder, team, rotation):
         run(
             "windows",
             team,
@@ -90,9 +92,7 @@ def test_windows_and_validate(data: st.DataObject) -> None:
 @fuzz_settings
 @given(st.data())
 def test_plan_writes_what_it_reads_back(data: st.DataObject) -> None:
-    with tempfile.TemporaryDirectory() as name:
-        folder = Path(name)
-        team, rotation = files(data, folder)
+    with fuzzed(data) as (folder, team, rotation):
         written = f"planned.{data.draw(formats)}"
         horizon = ranges(data)
         argv = ["plan", team, *horizon, "-o", written]
@@ -111,9 +111,7 @@ def test_plan_writes_what_it_reads_back(data: st.DataObject) -> None:
 @fuzz_settings
 @given(st.data())
 def test_exports(data: st.DataObject) -> None:
-    with tempfile.TemporaryDirectory() as name:
-        folder = Path(name)
-        team, rotation = files(data, folder)
+    with fuzzed(data) as (folder, team, rotation):
         source = [rotation] if data.draw(st.booleans()) else []
         target = data.draw(st.sampled_from(["ics", "pagerduty", "pagerduty-escalation"]))
         if target == "pagerduty-escalation":

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from oncall import __version__
 from oncall.checker import Validation, check, validate, would_page_wrong_person
@@ -43,6 +43,9 @@ from oncall.timeutil import (
     read_instant,
 )
 from oncall.windows import coverage_windows
+
+if TYPE_CHECKING:
+    from oncall.export.ics import Previous
 
 __all__ = ["build_parser", "command", "main"]
 
@@ -331,33 +334,27 @@ def _cmd_export_ics(args: argparse.Namespace, out: TextIO) -> int:
         previous = load_previous_export(args.previous)
     stamp = _now()
     outputs: list[tuple[str, bytes]] = []
+
+    def calendar(who: str | None, earlier: Previous | None, earlier_name: str | None) -> bytes:
+        with _from_previous(earlier_name):
+            return to_ics(
+                team,
+                rotation,
+                result.windows,
+                stamp=stamp,
+                person=who,
+                remind=remind,
+                previous=earlier,
+            )
+
     if args.per_person is not None:
         folder = Path(args.per_person)
         for person in team.people:
             feed = folder / f"{person.id}.ics"  # ids are slugs: no path escapes the folder
             earlier = load_previous_export(feed) if feed.is_file() else None
-            with _from_previous(str(feed)):
-                data = to_ics(
-                    team,
-                    rotation,
-                    result.windows,
-                    stamp=stamp,
-                    person=person.id,
-                    remind=remind,
-                    previous=earlier,
-                )
-            outputs.append((str(feed), data))
+            outputs.append((str(feed), calendar(person.id, earlier, str(feed))))
     if args.output is not None or args.per_person is None:
-        with _from_previous(args.previous):
-            data = to_ics(
-                team,
-                rotation,
-                result.windows,
-                stamp=stamp,
-                person=args.person,
-                remind=remind,
-                previous=previous,
-            )
+        data = calendar(args.person, previous, args.previous)
         outputs.append((args.output if args.output is not None else "-", data))
     # Every destination is checked before any is written: no feeds without the -o file.
     feeds = len(outputs) - (args.output is not None or args.per_person is None)
