@@ -258,12 +258,14 @@ def test_stale_temporaries_are_removed_by_the_next_write(tmp_path: Path) -> None
     stale = tmp_path / f".out.ics.oncall-{dead.stdout.strip()}-abc123.tmp"
     living = tmp_path / f".out.ics.oncall-{os.getppid()}-abc123.tmp"
     other = tmp_path / f".other.ics.oncall-{dead.stdout.strip()}-abc123.tmp"
-    for path in (stale, living, other):
+    kept = tmp_path / ".out.ics.else.tmp"
+    for path in (stale, living, other, kept):
         path.write_text("partial", encoding="utf-8")
     assert oncall("export", "ics", team, "-o", "out.ics", cwd=tmp_path)[0] == 0
     assert not stale.exists()
+    assert not other.exists()  # another file's, but its run is gone too
     assert living.exists()  # its process may still be writing
-    assert other.exists()  # another file's
+    assert kept.exists()  # not oncall's
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is POSIX")

@@ -9,9 +9,9 @@ What is not a regular file is never replaced: a FIFO or a character device (``/d
 ``/dev/stdout``), or a link to one, is written through; a block device, a socket or a
 folder is refused.
 
-Temporary files are named ``.<name>.oncall-<pid>-<random>.tmp``: one that a killed run
-left behind (its process gone, or older than a day) is removed by the next write beside
-it. The command removes its own on SIGTERM (`oncall.cli`).
+Temporary files are named ``.<name>.oncall-<pid>-<random>.tmp``: those that killed runs
+left behind (their process gone, or older than a day) are removed by the next run that
+writes into the same folder. The command removes its own on SIGTERM (`oncall.cli`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from oncall.errors import InputError
 
 __all__ = ["check_destination", "check_destinations", "make_folder", "write_atomic"]
 
-_TEMPORARY = re.compile(r"\.(?P<name>.+)\.oncall-(?P<pid>\d+)-[a-z0-9_]+\.tmp")
+_TEMPORARY = re.compile(r"\..+\.oncall-(?P<pid>\d+)-[a-z0-9_]+\.tmp")
 _STALE_AFTER = 24 * 3600
 """A temporary file older than this (in seconds) is stale whatever its process."""
 
@@ -99,7 +99,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
         return
     import tempfile  # noqa: PLC0415 - only writing regular files needs it
 
-    _remove_stale(target)
+    _remove_stale(target.parent)
     try:
         handle, temporary = tempfile.mkstemp(
             prefix=f".{target.name}.oncall-{os.getpid()}-", suffix=".tmp", dir=target.parent
@@ -134,16 +134,25 @@ def _write_through(name: str, data: bytes) -> None:
         raise InputError(f"cannot write the file ({exc.strerror or exc})", file=name) from exc
 
 
-def _remove_stale(target: Path) -> None:
-    """Remove the temporary files for ``target`` that killed runs left behind."""
+_swept: set[str] = set()
+"""Folders already swept of stale temporaries by this process: one scan per folder, so
+that writing a feed per person into a folder of feeds stays linear."""
+
+
+def _remove_stale(folder: Path) -> None:
+    """Remove the temporary files that killed runs left behind in ``folder``."""
+    key = os.fspath(folder)
+    if key in _swept:
+        return
+    _swept.add(key)
     try:
-        entries = list(os.scandir(target.parent))
+        entries = list(os.scandir(folder))
     except OSError:
         return
     now = time.time()
     for entry in entries:
         match = _TEMPORARY.fullmatch(entry.name)
-        if match is None or match.group("name") != target.name:
+        if match is None:
             continue
         try:
             old = now - entry.stat(follow_symlinks=False).st_mtime > _STALE_AFTER
