@@ -388,3 +388,11 @@ def test_a_calendar_rule_that_finds_nothing_is_refused_naming_the_event(tmp_path
     code, err = oncall("windows", "team.yaml", cwd=tmp_path)
     assert code == 2
     assert "c.ics: the event feb-30@example.org: the recurrence rule finds no date" in err
+
+
+def test_a_long_value_is_cut_short_in_messages(tmp_path: Path) -> None:
+    team = team_file(tmp_path, more=f"history: {{ann: {'1' * 4000}}}\n")
+    code, err = oncall("windows", team, cwd=tmp_path)
+    assert code == 2
+    assert len(err) < 600
+    assert "1\u2026" in err

@@ -42,6 +42,8 @@ Path = tuple[str | int, ...]
 """A field path into a file, e.g. ``("people", 2, "timezone")``."""
 
 _NO_VALUE: Final = object()
+_VALUE_LIMIT: Final = 200
+"""A value longer than this (as ``repr`` shows it) is cut short in messages."""
 
 
 def expect(value: object, kind: type | tuple[type, ...], what: str) -> None:
@@ -148,7 +150,10 @@ class InputError(OncallError, ValueError):
             where += format_path(self.path) + ": "
         text = one_line(where + self.problem)
         if self.value is not _NO_VALUE:
-            text += f" {self.value!r}"
+            shown = repr(self.value)
+            if len(shown) > _VALUE_LIMIT:  # a 4,000-digit number, a 500-character title
+                shown = shown[: _VALUE_LIMIT - 1] + "\u2026"
+            text += f" {shown}"
         if self.hint:
             text += f" ({one_line(self.hint)})"
         return text
