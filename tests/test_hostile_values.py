@@ -372,11 +372,21 @@ def test_markdown_and_annotations_leave_mentions_links_and_images_inert(tmp_path
     assert "https://" not in github
 
 
-def test_a_calendar_rule_that_finds_nothing_is_refused_naming_the_event(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "the recurrence rule finds no date"),
+        ("FREQ=DAILY;INTERVAL=-1", "INTERVAL must be a whole number above zero"),
+        ("FREQ=SECONDLY;COUNT=5;UNTIL=29991231T000000Z", "COUNT or UNTIL, not both"),
+    ],
+)
+def test_a_calendar_rule_that_cannot_be_counted_is_refused_naming_the_event(
+    tmp_path: Path, rule: str, expected: str
+) -> None:
     (tmp_path / "c.ics").write_text(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
         "UID:feb-30@example.org\r\nSUMMARY:Deploy\r\nDTSTART:20261203T200000Z\r\n"
-        "DTEND:20261203T210000Z\r\nRRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30\r\n"
+        f"DTEND:20261203T210000Z\r\nRRULE:{rule}\r\n"
         "END:VEVENT\r\nEND:VCALENDAR\r\n",
         encoding="utf-8",
     )
@@ -387,7 +397,16 @@ def test_a_calendar_rule_that_finds_nothing_is_refused_naming_the_event(tmp_path
     )
     code, err = oncall("windows", "team.yaml", cwd=tmp_path)
     assert code == 2
-    assert "c.ics: the event feb-30@example.org: the recurrence rule finds no date" in err
+    assert (
+        f"c.ics: the event feb-30@example.org: {expected}".replace(
+            "the event feb-30@example.org: INTERVAL",
+            "the event feb-30@example.org: invalid recurrence rule (INTERVAL",
+        ).replace(
+            "the event feb-30@example.org: COUNT",
+            "the event feb-30@example.org: invalid recurrence rule (COUNT",
+        )
+        in err
+    )
 
 
 def test_a_long_value_is_cut_short_in_messages(tmp_path: Path) -> None:

@@ -140,17 +140,26 @@ def _occurrences(source: CalendarSource, horizon: Horizon, zone: tzinfo) -> Iter
 
 
 def _check_rule_sizes(source: CalendarSource, end: datetime, zone: tzinfo) -> None:
-    """Refuse, quickly, a series with more occurrences than the cap before ``end``.
+    """Refuse, quickly, a source whose series repeat more than the cap before ``end``.
 
-    Floating and all-day series are read in ``zone``, the team's.
+    The series count together, RDATEs included: recurring-ical-events holds every
+    occurrence of the calendar at once. Floating and all-day series are read in ``zone``,
+    the team's. A rule that oncall's RRULE parser refuses is refused here, naming its
+    event: it could not be counted.
 
     Counting with dateutil is some forty times faster than expanding, so a rule such as
     ``FREQ=SECONDLY`` fails in a moment instead of after a long expansion.
     """
     calendar: Any = source.calendar
+    limit = end.replace(tzinfo=None) + timedelta(days=1)
+    left = MAX_OCCURRENCES
     for component in calendar.walk("VEVENT"):
         rule = component.get("RRULE")
+        rdates = component.get("RDATE")
+        for listed in rdates if isinstance(rdates, list) else [rdates] if rdates else []:
+            left -= len(getattr(listed, "dts", ()))
         if rule is None or component.get("DTSTART") is None:
+            _check_left(source, component, left)
             continue
         for one in rule if isinstance(rule, list) else [rule]:
             first = component["DTSTART"].dt
@@ -162,26 +171,24 @@ def _check_rule_sizes(source: CalendarSource, end: datetime, zone: tzinfo) -> No
             there = first.tzinfo if isinstance(first, datetime) and first.tzinfo else zone
             try:
                 series = parse_rrule(one.to_ical().decode(), local, there)
-            except InputError:
-                continue  # recurring-ical-events reports what it cannot read
-            try:
-                too_many = _more_than_cap(series, end.replace(tzinfo=None) + timedelta(days=1))
+                within = itertools.takewhile(lambda moment: moment <= limit, series)
+                left -= sum(1 for _ in itertools.islice(within, max(left, 0) + 1))
             except InputError as exc:
                 problem = exc.problem.removesuffix(", found")
                 raise source.origin.error(
                     f"{source.name}: the event {_uid(component)}: {problem}", hint=exc.hint
                 ) from exc
-            if too_many:
-                raise source.origin.error(
-                    f"{source.name}: the event {_uid(component)} repeats more than "
-                    f"{MAX_OCCURRENCES:,} times in the horizon",
-                    hint="use a shorter horizon (--from/--to)",
-                )
+            _check_left(source, component, left)
 
 
-def _more_than_cap(series: Iterable[datetime], limit: datetime) -> bool:
-    within = itertools.takewhile(lambda moment: moment <= limit, series)
-    return sum(1 for _ in itertools.islice(within, MAX_OCCURRENCES + 1)) > MAX_OCCURRENCES
+def _check_left(source: CalendarSource, component: Any, left: int) -> None:
+    if left < 0:
+        raise source.origin.error(
+            f"{source.name}: the event {_uid(component)} repeats more than "
+            f"{MAX_OCCURRENCES:,} times in the horizon, with the calendar's other series "
+            "(the occurrence budget of a calendar)",
+            hint="use a shorter horizon (--from/--to)",
+        )
 
 
 def _instant(value: date | datetime, zone: tzinfo) -> datetime:
