@@ -397,16 +397,8 @@ def test_a_calendar_rule_that_cannot_be_counted_is_refused_naming_the_event(
     )
     code, err = oncall("windows", "team.yaml", cwd=tmp_path)
     assert code == 2
-    assert (
-        f"c.ics: the event feb-30@example.org: {expected}".replace(
-            "the event feb-30@example.org: INTERVAL",
-            "the event feb-30@example.org: invalid recurrence rule (INTERVAL",
-        ).replace(
-            "the event feb-30@example.org: COUNT",
-            "the event feb-30@example.org: invalid recurrence rule (COUNT",
-        )
-        in err
-    )
+    assert "c.ics: the event feb-30@example.org: " in err
+    assert expected in err
 
 
 def test_a_long_value_is_cut_short_in_messages(tmp_path: Path) -> None:
