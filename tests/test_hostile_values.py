@@ -97,6 +97,9 @@ HUGE = "1" * 4301
         ),
         ({"more": "    rrule: FREQ=DAILY;INTERVAL=-1\n"}, "INTERVAL must be a whole number"),
         ({"more": "    rrule: FREQ=MONTHLY;BYDAY=53MO\n"}, "a numbered BYDAY"),
+        ({"more": "    rrule: FREQ=MINUTELY;BYMINUTE=60\n"}, "BYMINUTE values are 0 to 59"),
+        ({"more": "    rrule: FREQ=SECONDLY;BYHOUR=0;BYSECOND=0\n"}, "a coarser FREQ"),
+        ({"more": "    rrule: FREQ=DAILY;COUNT=2;UNTIL=20270101T000000Z\n"}, "not both"),
         (
             {"more": "    rrule: FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30\n"},
             "events[0].rrule: the recurrence rule finds no date in 100 years",

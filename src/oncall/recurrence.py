@@ -36,6 +36,10 @@ _BYDAY_ORDINAL = re.compile(r"(?:^|;)BYDAY=([^;]*)", re.IGNORECASE)
 _FREQ = re.compile(r"(?:^|;)FREQ=([A-Z]+)", re.IGNORECASE)
 _COUNT = re.compile(r"(?:^|;)\s*COUNT\s*=", re.IGNORECASE)
 _UNTIL = re.compile(r"(?:^|;)\s*UNTIL\s*=", re.IGNORECASE)
+_SLOW_PARTS = {"SECONDLY": ("BYHOUR", "BYMINUTE"), "MINUTELY": ("BYHOUR",)}
+"""Parts that dateutil meets by stepping through every second or minute of the day
+(86,400 steps a day for ``FREQ=SECONDLY;BYHOUR=0``): the occurrence budget cannot bound
+that work, so such rules are refused (a coarser FREQ says the same)."""
 _INTERVAL = re.compile(r"(?:^|;)INTERVAL=([^;]*)", re.IGNORECASE)
 
 
@@ -75,7 +79,7 @@ class _BoundedRule(rrule):
                 yield value
         except InputError:
             raise
-        except (ValueError, IndexError, OverflowError) as exc:
+        except (ValueError, IndexError, OverflowError, TypeError) as exc:
             raise InputError(f"the recurrence rule cannot be expanded ({exc}), found") from exc
 
 
@@ -145,6 +149,24 @@ def _check_parts(value: str, text: str, path: tuple[str | int, ...]) -> None:
         raise InputError(
             "invalid recurrence rule (COUNT or UNTIL, not both: RFC 5545)", value=text, path=path
         )
+    freq = _FREQ.search(value)
+    freq_name = freq.group(1).upper() if freq else ""
+    for part in _SLOW_PARTS.get(freq_name, ()):
+        if re.search(rf"(?:^|;)\s*{part}\s*=", value, re.IGNORECASE):
+            raise InputError(
+                f"invalid recurrence rule (FREQ={freq_name} with {part} steps through every "
+                "second or minute between the hours it keeps: oncall takes no such rule)",
+                value=text,
+                path=path,
+                hint="write it with a coarser FREQ, such as FREQ=DAILY;BYHOUR=9;BYMINUTE=0",
+            )
+    for part, top in (("BYHOUR", 23), ("BYMINUTE", 59), ("BYSECOND", 59)):
+        found = re.search(rf"(?:^|;)\s*{part}\s*=([^;]*)", value, re.IGNORECASE)
+        numbers = found.group(1).split(",") if found else []
+        if any(not n.strip().isdigit() or int(n) > top for n in numbers):
+            raise InputError(
+                f"invalid recurrence rule ({part} values are 0 to {top})", value=text, path=path
+            )
     interval = _INTERVAL.search(value)
     if interval and not (interval.group(1).strip().isdigit() and int(interval.group(1)) > 0):
         raise InputError(
@@ -152,8 +174,7 @@ def _check_parts(value: str, text: str, path: tuple[str | int, ...]) -> None:
             value=text,
             path=path,
         )
-    freq = _FREQ.search(value)
-    limit = _ORDINAL_LIMIT.get(freq.group(1).upper() if freq else "", 0)
+    limit = _ORDINAL_LIMIT.get(freq_name, 0)
     byday = _BYDAY_ORDINAL.search(value)
     if byday:
         for day in byday.group(1).split(","):
