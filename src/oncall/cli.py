@@ -180,13 +180,16 @@ def _output_format(name: str) -> str:
         raise exc.located(name, None) from exc
 
 
-def _check_outputs(names: Sequence[str], *, new_folder: bool = False) -> None:
-    """Refuse, before anything is written, any ``-o`` or feed that cannot be written."""
+def _check_outputs(names: Sequence[str]) -> None:
+    """Refuse, before anything is written, any ``-o`` or feed that cannot be written.
+
+    Missing folders are fine where they can be made (`_write` makes them).
+    """
     from oncall.output import check_destinations  # noqa: PLC0415 - only writing needs it
 
     if "" in names:
         raise InputError("expected a file name, found nothing", value="", path=("-o",))
-    check_destinations((name for name in names if name != "-"), new_folder=new_folder)
+    check_destinations((name for name in names if name != "-"), new_folder=True)
 
 
 def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
@@ -357,9 +360,7 @@ def _cmd_export_ics(args: argparse.Namespace, out: TextIO) -> int:
         data = calendar(args.person, previous, args.previous)
         outputs.append((args.output if args.output is not None else "-", data))
     # Every destination is checked before any is written: no feeds without the -o file.
-    feeds = len(outputs) - (args.output is not None or args.per_person is None)
-    _check_outputs([destination for destination, _ in outputs[:feeds]], new_folder=True)
-    _check_outputs([destination for destination, _ in outputs[feeds:]])
+    _check_outputs([destination for destination, _ in outputs])
     if args.per_person is not None:
         from oncall.output import make_folder  # noqa: PLC0415 - only writing needs it
 

@@ -43,7 +43,7 @@ Path = tuple[str | int, ...]
 
 _NO_VALUE: Final = object()
 _VALUE_LIMIT: Final = 200
-"""A value longer than this (as ``repr`` shows it) is cut short in messages."""
+"""A value (as ``repr`` shows it) or a hint longer than this is cut short in messages."""
 
 
 def expect(value: object, kind: type | tuple[type, ...], what: str) -> None:
@@ -62,6 +62,14 @@ def expect(value: object, kind: type | tuple[type, ...], what: str) -> None:
 
 def _kinds(kind: type | tuple[type, ...]) -> tuple[type, ...]:
     return kind if isinstance(kind, tuple) else (kind,)
+
+
+def _short(text: str) -> str:
+    """``text`` cut to `_VALUE_LIMIT` characters.
+
+    A value (or a hint quoting one) from a file may be a 4,000-digit number.
+    """
+    return text if len(text) <= _VALUE_LIMIT else text[: _VALUE_LIMIT - 1] + "\u2026"
 
 
 def format_path(path: Sequence[str | int]) -> str:
@@ -150,12 +158,9 @@ class InputError(OncallError, ValueError):
             where += format_path(self.path) + ": "
         text = one_line(where + self.problem)
         if self.value is not _NO_VALUE:
-            shown = repr(self.value)
-            if len(shown) > _VALUE_LIMIT:  # a 4,000-digit number, a 500-character title
-                shown = shown[: _VALUE_LIMIT - 1] + "\u2026"
-            text += f" {shown}"
+            text += f" {_short(repr(self.value))}"
         if self.hint:
-            text += f" ({one_line(self.hint)})"
+            text += f" ({_short(one_line(self.hint))})"
         return text
 
     def __str__(self) -> str:

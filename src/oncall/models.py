@@ -752,8 +752,9 @@ class Team:
 
 
 def horizon_of(team: Team, horizon: Horizon | None) -> Horizon:
-    """``team.horizon_for(horizon)``, both types checked first: where the API's functions
-    (`oncall.check`, `oncall.plan`, ...) start.
+    """``team.horizon_for(horizon)``, both types checked first.
+
+    Where the API's functions (`oncall.check`, `oncall.plan`, ...) start.
 
     Raises:
         TypeError: for a ``team`` that is no `Team`, or a ``horizon`` that is no `Horizon`.

@@ -50,7 +50,7 @@ def check_destination(path: str | os.PathLike[str], *, new_folder: bool = False)
         raise InputError("expected a file name, found nothing", value=name)
     try:
         mode = Path(name).stat().st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         mode = None
     except OSError as exc:
         raise _refuse(name, f"cannot write the file ({exc.strerror or exc})") from exc

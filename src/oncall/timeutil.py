@@ -98,15 +98,10 @@ def get_zone(name: str | ZoneInfo) -> ZoneInfo:
 
     Raises:
         InputError: for an unknown name, suggesting the closest valid one.
-        TypeError: for anything but text or a zone with an IANA ``key`` (a ZoneInfo).
+        InputError: for what names no zone (`as_zone_name`): ``None``, a number.
     """
     if not isinstance(name, str):
-        key = getattr(name, "key", None)
-        if not isinstance(key, str):
-            raise TypeError(
-                f"a time zone must be an IANA name such as 'Europe/Berlin', not {name!r:.80}"
-            )
-        name = key
+        name = as_zone_name(name)
     if name and name not in _MACHINE_ZONES and not name.startswith(("/", ".")):
         try:
             return ZoneInfo(name)

@@ -402,6 +402,21 @@ def _tombstone(earlier: _Earlier, stamp: datetime, zone: tzinfo) -> icalendar.Co
     return event
 
 
+def _stamp(stamp: datetime | None, rotation: Rotation) -> datetime:
+    """The DTSTAMP: ``stamp``, or the start of the first shift (the Unix epoch for none).
+
+    Raises:
+        TypeError: for a ``stamp`` that is no datetime.
+        InputError: for a naive one, or one outside the years of shift times.
+    """
+    expect(stamp, (datetime, type(None)), "stamp")
+    if stamp is None:
+        return min((s.start for s in rotation.shifts), default=datetime.fromtimestamp(0, UTC))
+    if stamp.utcoffset() is None:
+        raise InputError("stamp must be a time-zone aware datetime, found", value=stamp)
+    return check_year(stamp.astimezone(UTC), SHIFT_YEARS)  # type: ignore[return-value]
+
+
 def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
     team: Team,
     rotation: Rotation,
@@ -432,10 +447,7 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
     """
     expect(team, Team, "team")
     expect(rotation, Rotation, "rotation")
-    expect(stamp, datetime, "stamp")
-    if stamp.utcoffset() is None:
-        raise InputError("stamp must be a time-zone aware datetime, found", value=stamp)
-    check_year(stamp.astimezone(UTC), SHIFT_YEARS)
+    stamp = _stamp(stamp, rotation)
     if windows is None:
         windows = coverage_windows(team)
     who = None
@@ -443,8 +455,6 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
         who = team.person(person)
         if who is None:
             raise InputError("unknown person", value=person, path=("--person",))
-    if stamp is None:
-        stamp = min((s.start for s in rotation.shifts), default=datetime.fromtimestamp(0, UTC))
     options = _Options(
         team,
         windows,
