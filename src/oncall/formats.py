@@ -149,9 +149,9 @@ def _too_long(text: str) -> InputError:
 
 
 def _refuse_surrogates(text: str, data: object) -> None:
-    """Refuse text holding half of a surrogate pair, which no output can encode.
+    r"""Refuse text holding half of a surrogate pair, which no output can encode.
 
-    Only a ``\\u`` escape writes one (UTF-8 cannot): the values are searched only when
+    Only a ``\u`` escape writes one (UTF-8 cannot): the values are searched only when
     ``text`` has such an escape.
     """
     if _SURROGATE_ESCAPE.search(text) is None:
