@@ -410,3 +410,14 @@ def test_a_long_value_is_cut_short_in_messages(tmp_path: Path) -> None:
     assert code == 2
     assert len(err) < 600
     assert "1\u2026" in err
+
+
+def test_an_event_longer_than_the_limit_is_refused(tmp_path: Path) -> None:
+    team = team_file(tmp_path, start="1900-01-01", end="1900-02-01", day="1900-01-01")
+    text = team.read_text(encoding="utf-8").replace(
+        "end: 1900-01-01T22:00", "end: 2999-12-31T00:00"
+    )
+    team.write_text(text, encoding="utf-8")
+    code, err = oncall("windows", team, cwd=tmp_path)
+    assert code == 2
+    assert "events[0].end: the event lasts longer than 3,660 days" in err

@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 from math import ceil
 
 from oncall.availability import Availability
@@ -235,7 +236,8 @@ class _Planner:
                 parts = 1
                 if policy.max_shift is not None:
                     parts = max(1, ceil((end - start) / policy.max_shift))
-                bounds = [start + _minutes((end - start) * i / parts) for i in range(parts)] + [end]
+                bounds = [start + _minutes(_part(end - start, i, parts)) for i in range(parts)]
+                bounds.append(end)
                 for part_start, part_end in itertools.pairwise(bounds):
                     events = tuple(
                         e.id
@@ -628,6 +630,18 @@ class _Lazy:
 
 def _pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
+
+
+def _part(span: timedelta, i: int, parts: int) -> timedelta:
+    """``span * i / parts``, rounded as timedelta rounds it.
+
+    Without the product overflowing: a ten-year window in 15-minute shifts multiplied
+    3,660 days by 350,000.
+    """
+    return timedelta(microseconds=round(Fraction(span // _MICROSECOND * i, parts)))
+
+
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def _minutes(duration: timedelta) -> timedelta:
