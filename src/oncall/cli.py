@@ -22,7 +22,7 @@ from oncall import __version__
 from oncall.checker import Validation, check, validate, would_page_wrong_person
 from oncall.errors import InputError, OncallError, within
 from oncall.formats import format_for
-from oncall.load import load_previous_export, load_rotation, load_team
+from oncall.load import MAX_FILE_BYTES, load_previous_export, load_rotation, load_team
 from oncall.models import Code, Finding, Horizon, Rotation, Severity, Team
 from oncall.render import dump_rotation, dumps, plan_json, plan_text, windows_json, windows_text
 from oncall.report import (
@@ -206,6 +206,13 @@ def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
         report = plan_text(team, result, findings, explain=args.explain)
     if fmt is not None:
         text = dump_rotation(team, result.rotation, fmt)
+        if len(text) > MAX_FILE_BYTES // 4 and len(text.encode()) > MAX_FILE_BYTES:
+            raise InputError(
+                f"the plan's rotation file would be larger than {MAX_FILE_BYTES // 2**20} MiB, "
+                "which oncall cannot read back",
+                file=args.output,
+                hint="use a longer max_shift or a shorter horizon (--from/--to)",
+            )
         if args.output == "-":
             out.write(text)
             out = sys.stderr  # the report goes beside the rotation, not into it
