@@ -245,7 +245,10 @@ def test_imported_titles_cannot_drive_a_terminal_or_break_a_line(tmp_path: Path)
         code, out = run(*argv)
         assert code == 0
         assert UNSAFE_TEXT.search(out.replace("\n", "")) is None, argv
-        assert (title in out) == shows_titles, argv
+        shown = title
+        if "markdown" in argv:  # link brackets escaped: the text stays text
+            shown = title.replace("[", "\\[").replace("]", "\\]")
+        assert (shown in out) == shows_titles, argv
     code, out = run("windows", str(team), "--format", "json")
     (window,) = json.loads(out)["windows"]
     assert window["events"][0]["title"] == title

@@ -187,3 +187,14 @@ def test_every_pair_in_pairs() -> None:
     assert Counter(frozenset(s.people) for s in rotation.shifts) == {
         frozenset(pair): 3 for pair in itertools.combinations("abc", 2)
     }
+
+
+def test_a_team_of_nobody_or_one_plans_without_a_crash() -> None:
+    # The fuzzer's find: the balancing pass took the most and least loaded of nobody.
+    for people in ("[]", "[{id: a}]"):
+        the_team = team(people, weekly(2))
+        rotation = plan(the_team)
+        assert len(rotation.shifts) == 2
+        assert {p for s in rotation.shifts for p in s.people} <= {"a"}
+        codes = {f.code for f in check(the_team, rotation)}
+        assert Code.UNCOVERED in codes if people == "[]" else Code.UNDERSTAFFED in codes

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from oncall.availability import Availability
-from oncall.errors import Origin, closest
+from oncall.errors import Origin, Suggestions, expect
 from oncall.intervals import merge, overlap, subtract
 from oncall.models import (
     Code,
@@ -32,6 +32,7 @@ from oncall.models import (
     Shift,
     Team,
     Window,
+    horizon_of,
 )
 from oncall.timeutil import format_duration, format_span
 from oncall.windows import coverage_windows
@@ -171,7 +172,8 @@ def check(
         horizon: replaces the team's horizon (which events need coverage).
         windows: the coverage windows, when the caller has them already.
     """
-    horizon = team.horizon_for(horizon)
+    expect(rotation, Rotation, "rotation")
+    horizon = horizon_of(team, horizon)
     windows = coverage_windows(team, horizon) if windows is None else windows
     context = _Context(team, rotation, windows)
     relevant = _relevant_shifts(rotation, horizon, windows)
@@ -212,7 +214,7 @@ def _relevant_shifts(
 
 def _people_findings(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> list[Finding]:
     findings = []
-    known = sorted(context.known)
+    suggest = Suggestions(context.known)
     for index, shift in shifts:
         if len(set(shift.people)) == len(shift.people) and set(shift.people) <= context.known:
             continue  # the common case: nothing to report, no message to build
@@ -220,7 +222,7 @@ def _people_findings(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> 
         seen: set[str] = set()
         for person in shift.people:
             if person not in context.known:
-                close = closest(person, known)
+                close = suggest(person)
                 hint = f" (did you mean {close!r}?)" if close else ""
                 findings.append(
                     Finding(
@@ -630,7 +632,7 @@ def validate(
     team: Team, rotation: Rotation, horizon: Horizon | None = None, *, strict: bool = False
 ) -> Validation:
     """Check ``rotation`` for ``team`` and summarise: the verdict of ``oncall validate``."""
-    horizon = team.horizon_for(horizon)
+    horizon = horizon_of(team, horizon)
     windows = tuple(coverage_windows(team, horizon))
     findings = tuple(check(team, rotation, horizon, windows=windows))
     return Validation(team, rotation, windows, findings, summarize(findings, windows), strict)

@@ -7,21 +7,23 @@ The only module that reads the clock or the environment, and the only one that c
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
 
 from oncall import __version__
 from oncall.checker import Validation, check, validate, would_page_wrong_person
 from oncall.errors import InputError, OncallError, within
 from oncall.formats import format_for
-from oncall.load import load_previous_export, load_rotation, read_team
+from oncall.load import MAX_FILE_BYTES, load_previous_export, load_rotation, read_team
 from oncall.models import Code, Finding, Horizon, Rotation, Severity, Team
 from oncall.render import dump_rotation, dumps, plan_json, plan_text, windows_json, windows_text
 from oncall.report import (
@@ -32,6 +34,7 @@ from oncall.report import (
 )
 from oncall.schema import RotationFile, TeamFile, json_schema
 from oncall.timeutil import (
+    YEARS,
     DateOrTime,
     as_written,
     format_local,
@@ -41,6 +44,9 @@ from oncall.timeutil import (
     to_local,
 )
 from oncall.windows import coverage_windows
+
+if TYPE_CHECKING:
+    from oncall.export.ics import Previous
 
 __all__ = ["build_parser", "command", "main"]
 
@@ -160,19 +166,35 @@ def _cmd_windows(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _output_format(name: str) -> str:
-    """The rotation format an ``-o`` file is written in (``-`` is YAML on standard output)."""
+    """The rotation format an ``-o`` file is written in (``-`` is YAML on standard output).
+
+    The file is checked here, before any work: a plan is not made to be thrown away.
+    """
     if name == "-":
         return "yaml"
+    _check_outputs([name])
     try:
         return format_for(name)
     except InputError as exc:
         raise exc.located(name, None) from exc
 
 
+def _check_outputs(names: Sequence[str]) -> None:
+    """Refuse, before anything is written, any ``-o`` or feed that cannot be written.
+
+    Missing folders are fine where they can be made (`_write` makes them).
+    """
+    from oncall.output import check_destinations  # noqa: PLC0415 - only writing needs it
+
+    if "" in names:
+        raise InputError("expected a file name, found nothing", value="", path=("-o",))
+    check_destinations((name for name in names if name != "-"), new_folder=True)
+
+
 def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
     from oncall.planner import make_plan  # noqa: PLC0415 - kept out of validate's start-up
 
-    fmt = _output_format(args.output) if args.output else None
+    fmt = _output_format(args.output) if args.output is not None else None
     team, horizon = _team_and_horizon(args)
     keep = load_rotation(args.keep, team) if args.keep else None
     result = make_plan(team, horizon, keep=keep, explain=args.explain)
@@ -183,6 +205,13 @@ def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
         report = plan_text(team, result, findings, explain=args.explain)
     if fmt is not None:
         text = dump_rotation(team, result.rotation, fmt)
+        if len(text) > MAX_FILE_BYTES // 4 and len(text.encode()) > MAX_FILE_BYTES:
+            raise InputError(
+                f"the plan's rotation file would be larger than {MAX_FILE_BYTES // 2**20} MiB, "
+                "which oncall cannot read back",
+                file=args.output,
+                hint="use a longer max_shift or a shorter horizon (--from/--to)",
+            )
         if args.output == "-":
             out.write(text)
             out = sys.stderr  # the report goes beside the rotation, not into it
@@ -201,11 +230,16 @@ def _now() -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), tz=UTC)
+            moment = datetime.fromtimestamp(int(epoch), tz=UTC)
+            if int(epoch) < 0 or moment.year not in YEARS:
+                raise ValueError(epoch)  # noqa: TRY301 - one message for every bad value
         except (ValueError, OverflowError, OSError) as exc:
             raise InputError(
-                "SOURCE_DATE_EPOCH: expected seconds since 1970, found", value=epoch
+                f"SOURCE_DATE_EPOCH: expected seconds since 1970, up to the year "
+                f"{YEARS.stop - 1}, found",
+                value=epoch,
             ) from exc
+        return moment
     return datetime.fromtimestamp(time.time(), tz=UTC)
 
 
@@ -290,6 +324,8 @@ def _cmd_export_ics(args: argparse.Namespace, out: TextIO) -> int:
     if args.remind is not None:
         with within("--remind"):
             remind = parse_duration(args.remind)
+    if args.output is not None:
+        _check_outputs([args.output])
     result = _rotation_to_export(args)
     _print_findings(_rotation_name(args), result.findings)
     if args.strict and not result.ok:  # a calendar that shows a gap is still useful
@@ -301,32 +337,30 @@ def _cmd_export_ics(args: argparse.Namespace, out: TextIO) -> int:
         previous = load_previous_export(args.previous)
     stamp = _now()
     outputs: list[tuple[str, bytes]] = []
+
+    def calendar(who: str | None, earlier: Previous | None, earlier_name: str | None) -> bytes:
+        with _from_previous(earlier_name):
+            return to_ics(
+                team,
+                rotation,
+                result.windows,
+                stamp=stamp,
+                person=who,
+                remind=remind,
+                previous=earlier,
+            )
+
     if args.per_person is not None:
         folder = Path(args.per_person)
         for person in team.people:
             feed = folder / f"{person.id}.ics"  # ids are slugs: no path escapes the folder
             earlier = load_previous_export(feed) if feed.is_file() else None
-            data = to_ics(
-                team,
-                rotation,
-                result.windows,
-                stamp=stamp,
-                person=person.id,
-                remind=remind,
-                previous=earlier,
-            )
-            outputs.append((str(feed), data))
+            outputs.append((str(feed), calendar(person.id, earlier, str(feed))))
     if args.output is not None or args.per_person is None:
-        data = to_ics(
-            team,
-            rotation,
-            result.windows,
-            stamp=stamp,
-            person=args.person,
-            remind=remind,
-            previous=previous,
-        )
-        outputs.append((args.output or "-", data))
+        data = calendar(args.person, previous, args.previous)
+        outputs.append((args.output if args.output is not None else "-", data))
+    # Every destination is checked before any is written: no feeds without the -o file.
+    _check_outputs([destination for destination, _ in outputs])
     if args.per_person is not None:
         from oncall.output import make_folder  # noqa: PLC0415 - only writing needs it
 
@@ -334,6 +368,15 @@ def _cmd_export_ics(args: argparse.Namespace, out: TextIO) -> int:
     for destination, data in outputs:
         _write(destination, data, out)
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _from_previous(name: str | None) -> Iterator[None]:
+    """Place an error about an earlier export's events in that export's file."""
+    try:
+        yield
+    except InputError as exc:
+        raise exc.located(name, None) from exc
 
 
 def _write(destination: str, data: bytes, out: TextIO) -> None:
@@ -371,6 +414,7 @@ def _cmd_export_pagerduty(args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.write(f"oncall: note: {note}\n")
     text = dumps(overrides.document)
     del overrides  # before the text is encoded: the two largest things need not coexist
+    _check_outputs([args.output])
     _write(args.output, text.encode(), out)
     return EXIT_OK
 
@@ -388,6 +432,7 @@ def _cmd_export_escalation(args: argparse.Namespace, out: TextIO) -> int:
         document = escalation_policy(team)
     except InputError as exc:
         raise exc.located(args.team, None) from exc
+    _check_outputs([args.output])
     _write(args.output, dumps(document).encode(), out)
     return EXIT_OK
 
@@ -766,6 +811,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler = args.handler
+    previous = _exit_on_sigterm()
     try:
         return handler(args, out or sys.stdout)
     except OncallError as exc:
@@ -775,6 +821,24 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         # The reader went away (``oncall windows ... | head``): not an error of ours.
         sys.stderr.close()
         return EXIT_OK
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_sigterm() -> Any:
+    """Make SIGTERM exit through Python, so that a half-written temporary file is removed.
+
+    Returns the handler it replaced, or None where none can be set (not the main thread).
+    """
+
+    def stop(number: int, _frame: object) -> None:
+        raise SystemExit(128 + number)
+
+    try:
+        return signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # signals are only for the main thread
+        return None
 
 
 def command() -> int:

@@ -30,8 +30,10 @@ __all__ = [
     "OncallError",
     "Origin",
     "Path",
+    "Suggestions",
     "closest",
     "ends_before_start",
+    "expect",
     "foreign_problem",
     "format_path",
     "within",
@@ -41,6 +43,34 @@ Path = tuple[str | int, ...]
 """A field path into a file, e.g. ``("people", 2, "timezone")``."""
 
 _NO_VALUE: Final = object()
+_VALUE_LIMIT: Final = 200
+"""A value (as ``repr`` shows it) or a hint longer than this is cut short in messages."""
+
+
+def expect(value: object, kind: type | tuple[type, ...], what: str) -> None:
+    """Refuse, at the door of the Python API, a value of the wrong type.
+
+    A script passing ``None`` where a `Team` is meant learns so here, not from an
+    ``AttributeError`` deep inside.
+
+    Raises:
+        TypeError: naming ``what`` was expected and what was found.
+    """
+    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _kinds(kind)):
+        names = " or ".join("None" if k is type(None) else k.__name__ for k in _kinds(kind))
+        raise TypeError(f"{what} must be {names}, not {type(value).__name__}: {value!r:.80}")
+
+
+def _kinds(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def _short(text: str) -> str:
+    """``text`` cut to `_VALUE_LIMIT` characters.
+
+    A value (or a hint quoting one) from a file may be a 4,000-digit number.
+    """
+    return text if len(text) <= _VALUE_LIMIT else text[: _VALUE_LIMIT - 1] + "\u2026"
 
 
 def format_path(path: Sequence[str | int]) -> str:
@@ -129,9 +159,9 @@ class InputError(OncallError, ValueError):
             where += format_path(self.path) + ": "
         text = one_line(where + self.problem)
         if self.value is not _NO_VALUE:
-            text += f" {self.value!r}"
+            text += f" {_short(repr(self.value))}"
         if self.hint:
-            text += f" ({one_line(self.hint)})"
+            text += f" ({_short(one_line(self.hint))})"
         return text
 
     def __str__(self) -> str:
@@ -191,6 +221,33 @@ def ends_before_start(  # noqa: PLR0913 - the parts of one message
         file=where.file,
         line=where.line,
     )
+
+
+SUGGESTION_BUDGET: Final = 200_000
+"""How many comparisons all the "did you mean" hints of one check may make together."""
+
+
+class Suggestions:
+    """`closest` for many values against the same choices, under `SUGGESTION_BUDGET`.
+
+    Each value is looked up once; once the budget is spent, values get no hint (a shift
+    naming 3,000 unknown people in a team of 10,000 would otherwise compare 30 million
+    pairs of names).
+    """
+
+    def __init__(self, choices: Iterable[str], *, budget: int = SUGGESTION_BUDGET) -> None:
+        self.choices = sorted(choices)
+        self.left = budget
+        self.found: dict[str, str | None] = {}
+
+    def __call__(self, value: str) -> str | None:
+        """The choice most like ``value``, or ``None`` (none close, or no budget left)."""
+        if value not in self.found:
+            if self.left < len(self.choices):
+                return None
+            self.left -= len(self.choices)
+            self.found[value] = closest(value, self.choices)
+        return self.found[value]
 
 
 @contextmanager

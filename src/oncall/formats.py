@@ -33,6 +33,19 @@ MAX_NODES: Final = 1_000_000
 MAX_ALIASES: Final = 10_000
 """More uses of YAML aliases than this ("billion laughs") is refused."""
 MAX_DEPTH: Final = 64
+MAX_DIGITS: Final = 4300
+"""A number written with more digits than this is refused (Python's own limit for text)."""
+
+_SURROGATE: Final = re.compile(r"[\ud800-\udfff]")
+"""Half of a UTF-16 surrogate pair: an escape (``"\\ud800"``) that names no character."""
+_SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F]|\\U0000[dD][89a-fA-F]")
+"""Text that may escape one: only then are the values searched for one."""
+_LONE_ESCAPE: Final = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+    r"|\\U0000[dD][89a-fA-F][0-9a-fA-F]{2}"
+)
+_LONG_NUMBER: Final = re.compile(rf"[0-9_]{{{MAX_DIGITS + 1},}}")
 
 
 def _no_lines(deep: bool) -> dict[Path, int]:  # noqa: ARG001 - the signature of `lines`
@@ -121,8 +134,57 @@ _FLOAT = re.compile(
 )
 
 
+def _line_of_match(text: str, pattern: re.Pattern[str]) -> int | None:
+    """The 1-based line of the first match of ``pattern`` in ``text``."""
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _too_long(text: str) -> InputError:
+    return InputError(
+        f"a number with more than {MAX_DIGITS:,} digits",
+        line=_line_of_match(text, _LONG_NUMBER),
+        hint="no field takes a number this large",
+    )
+
+
+def _refuse_surrogates(text: str, data: object) -> None:
+    r"""Refuse text holding half of a surrogate pair, which no output can encode.
+
+    Only a ``\u`` escape writes one (UTF-8 cannot): the values are searched only when
+    ``text`` has such an escape.
+    """
+    if _SURROGATE_ESCAPE.search(text) is None:
+        return
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item) is None:
+                continue
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+            continue
+        elif isinstance(item, list):
+            stack.extend(item)
+            continue
+        else:
+            continue
+        raise InputError(
+            "text holding half of a UTF-16 surrogate pair (an escape such as \\ud800), "
+            "which is no character",
+            line=_line_of_match(text, _LONE_ESCAPE),
+            hint="write the character itself, or both halves of the pair",
+        )
+
+
 def _plain_scalar(text: str) -> object:
-    """YAML 1.2 core schema resolution of a plain scalar; everything else stays text."""
+    """YAML 1.2 core schema resolution of a plain scalar; everything else stays text.
+
+    Raises:
+        ValueError: for an integer too long to convert (more than `MAX_DIGITS` digits).
+    """
     if _NULL.fullmatch(text):
         return None
     if _TRUE.fullmatch(text):
@@ -132,7 +194,7 @@ def _plain_scalar(text: str) -> object:
     if _INT.fullmatch(text):
         return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
     if _FLOAT.fullmatch(text):
-        return float(text.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf"))
+        return float(re.sub(r"\.(inf|Inf|INF|nan|NaN|NAN)$", lambda m: m[1].lower(), text))
     return text
 
 
@@ -266,7 +328,9 @@ class _Builder:
         if event.style:
             return text  # quoted or block scalars are text
         tag = event.tag
-        if tag is None or tag in ("!", f"{_Y}str"):
+        if tag == f"{_Y}str":
+            return text  # !!str true is text, as its tag says
+        if tag in (None, "!"):
             return _plain_scalar(text)
         value = _plain_scalar(text)  # an explicit core tag (!!int 5) must fit its type
         if not isinstance(value, _TAGS.get(tag, object)):
@@ -359,6 +423,10 @@ def _yaml_data(text: str, *, deep: bool) -> tuple[object, dict[Path, int]]:
     builder = _Builder(text, deep=deep)
     try:
         data = builder.build()
+    except InputError:
+        raise
+    except ValueError as exc:  # an integer beyond Python's limit for converting text
+        raise _too_long(text) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = int(mark.line) + 1 if mark is not None else None
@@ -373,6 +441,7 @@ def _parse_yaml(text: str) -> Document:
     data, shallow = _yaml_data(text, deep=False)
     if data is None:
         return Document(None)
+    _refuse_surrogates(text, data)
 
     def lines(deep: bool) -> dict[Path, int]:
         return _yaml_data(text, deep=True)[1] if deep else shallow
@@ -404,6 +473,8 @@ def _parse_toml(text: str) -> Document:
         line = int(match.group(1)) if match else None
         problem = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc)) or "invalid TOML"
         raise InputError(f"invalid TOML: {problem[0].lower()}{problem[1:]}", line=line) from exc
+    except ValueError as exc:  # an integer beyond Python's limit for converting text
+        raise _too_long(text) from exc
     return Document(_toml_plain(data), lambda _deep: _toml_lines(text))
 
 
@@ -482,4 +553,9 @@ def _parse_json(text: str) -> Document:
         ) from exc
     except RecursionError as exc:
         raise InputError("the JSON document is too deeply nested") from exc
+    except InputError:
+        raise
+    except ValueError as exc:  # an integer beyond Python's limit for converting text
+        raise _too_long(text) from exc
+    _refuse_surrogates(text, data)
     return Document(data, lambda deep: _json_lines(text, deep))

@@ -19,8 +19,9 @@ from types import MappingProxyType
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from oncall.errors import InputError, Origin, closest, ends_before_start
+from oncall.errors import InputError, Origin, closest, ends_before_start, expect
 from oncall.timeutil import (
+    MAX_DURATION,
     as_duration,
     as_instant,
     as_zone_name,
@@ -54,6 +55,7 @@ __all__ = [
     "WorkingHours",
     "check_known_people",
     "check_known_person",
+    "horizon_of",
 ]
 
 
@@ -106,6 +108,24 @@ def _place(value: datetime | None, zone: ZoneInfo) -> datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return read_instant(value, zone)
+
+
+def _member(value: object, kind: type[StrEnum], what: str) -> StrEnum:
+    """``value`` as a member of ``kind``: ``"high"`` is `Risk.HIGH`.
+
+    Raises:
+        ValueError: (an `InputError`) for text that names no member.
+        TypeError: for anything but text.
+    """
+    if isinstance(value, kind):
+        return value
+    names = ", ".join(repr(str(member)) for member in kind)
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a {kind.__name__} or one of {names}, not {value!r:.80}")
+    try:
+        return kind(value)
+    except ValueError:
+        raise InputError(f"{what} must be one of {names}, found", value=value) from None
 
 
 def _check_order(start: datetime, end: datetime, what: str, origin: Origin | None = None) -> None:
@@ -294,8 +314,19 @@ class Policy:
     def __post_init__(self) -> None:
         for name in ("lead", "lag", "merge_gap", "min_rest", "max_shift"):
             value = getattr(self, name)
-            if isinstance(value, timedelta):
-                object.__setattr__(self, name, as_duration(value))
+            if value is None and name in ("min_rest", "max_shift"):
+                continue
+            expect(value, timedelta, f"Policy.{name}")
+            value = as_duration(value)
+            object.__setattr__(self, name, value)
+            if value > MAX_DURATION:
+                raise InputError(
+                    f"must be at most {MAX_DURATION.days} days", path=(name,), value=str(value)
+                )
+        expect(self.min_staff, int, "Policy.min_staff")
+        expect(self.ideal_staff, int, "Policy.ideal_staff")
+        threshold = _member(self.risk_threshold, Risk, "Policy.risk_threshold")
+        object.__setattr__(self, "risk_threshold", threshold)
         for name in ("lead", "lag", "merge_gap"):
             if getattr(self, name) < timedelta(0):
                 raise InputError(
@@ -361,6 +392,7 @@ class Person:
     holidays: Holidays | None = None
 
     def __post_init__(self) -> None:
+        expect(self.id, str, "Person.id")
         if not self.name:
             object.__setattr__(self, "name", self.id)
         if self.timezone is not None:
@@ -450,11 +482,15 @@ class EventSpec:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "start", _utc(self.start, "event start"))
+        expect(self.duration, timedelta, "EventSpec.duration")
         object.__setattr__(self, "duration", as_duration(self.duration))
         object.__setattr__(self, "timezone", as_zone_name(self.timezone))
         if self.recurrence_id is not None:
             object.__setattr__(self, "recurrence_id", _utc(self.recurrence_id, "recurrence id"))
+        object.__setattr__(self, "kind", _member(self.kind, EventKind, "EventSpec.kind"))
+        object.__setattr__(self, "risk", _member(self.risk, Risk, "EventSpec.risk"))
         zone = get_zone(self.timezone)
+        object.__setattr__(self, "timezone", zone.key)
         exdates = tuple(
             wall_clock(_utc(d, "exdate"), zone)
             if isinstance(d, datetime) and d.tzinfo is not None
@@ -498,8 +534,18 @@ class RiskyEvent:
     def __post_init__(self) -> None:
         if type(self.timezone) is not str:
             object.__setattr__(self, "timezone", as_zone_name(self.timezone))
-        if self.start.tzinfo is UTC and self.end.tzinfo is UTC and self.start < self.end:
+        if (
+            self.risk.__class__ is Risk
+            and self.kind.__class__ is EventKind
+            and self.start.__class__ is datetime
+            and self.end.__class__ is datetime
+            and self.start.tzinfo is UTC
+            and self.end.tzinfo is UTC
+            and self.start < self.end
+        ):
             return  # built by oncall itself: already valid, and there can be 100,000s
+        object.__setattr__(self, "kind", _member(self.kind, EventKind, "RiskyEvent.kind"))
+        object.__setattr__(self, "risk", _member(self.risk, Risk, "RiskyEvent.risk"))
         object.__setattr__(self, "start", _utc(self.start, "event start"))
         object.__setattr__(self, "end", _utc(self.end, "event end"))
         _check_order(self.start, self.end, f"the event {self.id!r}")
@@ -706,6 +752,19 @@ class Team:
     def horizon_for(self, horizon: Horizon | None) -> Horizon:
         """``horizon`` with days read in the team's zone; the team's own for ``None``."""
         return self.horizon if horizon is None else horizon.in_zone(self.zone)
+
+
+def horizon_of(team: Team, horizon: Horizon | None) -> Horizon:
+    """``team.horizon_for(horizon)``, both types checked first.
+
+    Where the API's functions (`oncall.check`, `oncall.plan`, ...) start.
+
+    Raises:
+        TypeError: for a ``team`` that is no `Team`, or a ``horizon`` that is no `Horizon`.
+    """
+    expect(team, Team, "team")
+    expect(horizon, (Horizon, type(None)), "horizon")
+    return team.horizon_for(horizon)
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,8 +39,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from oncall.availability import Availability
+from oncall.errors import expect
 from oncall.intervals import Interval, overlap, subtract
-from oncall.models import Horizon, Rotation, Shift, Team, Window
+from oncall.models import Horizon, Rotation, Shift, Team, Window, horizon_of
 from oncall.timeutil import as_instant, format_duration, format_local
 from oncall.windows import coverage_windows
 
@@ -179,7 +180,8 @@ def make_plan(
     With ``explain``, each decision says which measure decided it and why the people
     nearest to being picked were passed over.
     """
-    horizon = team.horizon_for(horizon)
+    expect(keep, (Rotation, type(None)), "keep")
+    horizon = horizon_of(team, horizon)
     windows = tuple(coverage_windows(team, horizon))
     kept = kept_shifts(team, keep, windows) if keep is not None else []
     return _Planner(team, windows, kept).run(explain=explain)
@@ -829,6 +831,8 @@ class _Planner:
 
         Takers are the `BALANCE_PAIRS` least loaded others who are free for the unit.
         """
+        if len(order) < 2:  # nobody to hand a unit to (a team of one, or of nobody)
+            return False
         heavy, light = order[-1], order[0]
         gap = self.load[heavy] - self.load[light]
         is_free = self.availability.is_free

@@ -21,13 +21,68 @@ from datetime import UTC, date, datetime, tzinfo
 from dateutil.rrule import rrule, rrulestr
 
 from oncall.errors import InputError
-from oncall.models import EVENT_ORDER, EventSpec, Horizon, RiskyEvent, Team
+from oncall.models import EVENT_ORDER, EventSpec, Horizon, RiskyEvent, Team, horizon_of
 from oncall.timeutil import YEARS, generated_to_utc, local_date, wall_clock
 
-__all__ = ["MAX_OCCURRENCES", "expand_events", "parse_rrule", "slugify"]
+__all__ = ["MAX_BARREN_YEARS", "MAX_OCCURRENCES", "expand_events", "parse_rrule", "slugify"]
 
 MAX_OCCURRENCES = 100_000
-"""A rule that yields more occurrences than this (in the horizon) is an input error."""
+"""The recurrence rules of a team (all of them together), or one calendar source, yielding
+more occurrences than this up to the horizon's end is an input error."""
+MAX_BARREN_YEARS = 100
+"""A rule that finds no date in this many years in a row is an input error: dateutil
+would otherwise search on to the year 9999 (seconds for each such rule)."""
+_ORDINAL_LIMIT = {"MONTHLY": 5, "YEARLY": 53}
+_BYDAY_ORDINAL = re.compile(r"(?:^|;)BYDAY=([^;]*)", re.IGNORECASE)
+_FREQ = re.compile(r"(?:^|;)FREQ=([A-Z]+)", re.IGNORECASE)
+_COUNT = re.compile(r"(?:^|;)\s*COUNT\s*=", re.IGNORECASE)
+_UNTIL = re.compile(r"(?:^|;)\s*UNTIL\s*=", re.IGNORECASE)
+_SLOW_PARTS = {"SECONDLY": ("BYHOUR", "BYMINUTE"), "MINUTELY": ("BYHOUR",)}
+"""Parts that dateutil meets by stepping through every second or minute of the day
+(86,400 steps a day for ``FREQ=SECONDLY;BYHOUR=0``): the occurrence budget cannot bound
+that work, so such rules are refused (a coarser FREQ says the same)."""
+_INTERVAL = re.compile(r"(?:^|;)INTERVAL=([^;]*)", re.IGNORECASE)
+
+
+class _BoundedRule(rrule):
+    """dateutil's rule, which gives up after `MAX_BARREN_YEARS` years without a date.
+
+    dateutil's iterator searches year after year up to the year 9999 for a rule that
+    never matches (``FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30``). It reads ``_byweekno`` each
+    time it moves to another year: that read is counted, and the count starts again at
+    every date found. Errors that dateutil raises while iterating a rule it accepted
+    become input errors.
+    """
+
+    _barren = 0
+
+    @property
+    def _byweekno(self) -> object:
+        self._barren += 1
+        if self._barren > MAX_BARREN_YEARS:
+            raise InputError(
+                f"the recurrence rule finds no date in {MAX_BARREN_YEARS} years (the budget "
+                "of a rule's search), found",
+                hint="check BYMONTH, BYMONTHDAY, BYYEARDAY, BYWEEKNO and BYDAY: "
+                "no date has them all (February 30, for example)",
+            )
+        return self.__dict__["_byweekno"]
+
+    @_byweekno.setter
+    def _byweekno(self, value: object) -> None:
+        self.__dict__["_byweekno"] = value
+
+    def _iter(self) -> Iterator[datetime]:
+        self._barren = 0
+        try:
+            for value in super()._iter():  # type: ignore[misc]
+                self._barren = 0
+                yield value
+        except InputError:
+            raise
+        except (ValueError, IndexError, OverflowError, TypeError) as exc:
+            raise InputError(f"the recurrence rule cannot be expanded ({exc}), found") from exc
+
 
 _UNTIL_UTC = re.compile(r"UNTIL=(\d{8}T\d{6})Z", re.IGNORECASE)
 _BOUNDED = re.compile(r"(^|;)\s*(COUNT|UNTIL)\s*=", re.IGNORECASE)
@@ -54,8 +109,16 @@ def parse_rrule(
     """
 
     def localise(match: re.Match[str]) -> str:
-        until = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
-        return "UNTIL=" + wall_clock(until, zone).strftime("%Y%m%dT%H%M%S")
+        try:
+            until = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+            return "UNTIL=" + wall_clock(until, zone).strftime("%Y%m%dT%H%M%S")
+        except (ValueError, OverflowError) as exc:
+            raise InputError(
+                "invalid recurrence rule (UNTIL is no date and time in the years 1 to 9999)",
+                value=text,
+                path=path,
+                hint="write UNTIL as YYYYMMDDTHHMMSSZ, for example 20271231T235959Z",
+            ) from exc
 
     value = _UNTIL_UTC.sub(localise, text.strip())
     if value.upper().startswith("RRULE:"):
@@ -67,13 +130,63 @@ def parse_rrule(
             path=path,
             hint="write one RFC 5545 RRULE value such as FREQ=WEEKLY;BYDAY=TH",
         )
+    _check_parts(value, text, path)
     try:
         rule = rrulestr(value, dtstart=dtstart)
     except (ValueError, TypeError, OverflowError) as exc:
         raise InputError(f"invalid recurrence rule ({exc})", value=text, path=path) from exc
     if not isinstance(rule, rrule):  # pragma: no cover - a single RRULE value gives an rrule
         raise InputError("invalid recurrence rule", value=text, path=path)
+    rule.__class__ = _BoundedRule  # the same rule, iterated under a budget
     return rule
+
+
+def _check_parts(value: str, text: str, path: tuple[str | int, ...]) -> None:
+    """Refuse what dateutil accepts but cannot iterate: INTERVAL=-1, MONTHLY;BYDAY=53MO.
+
+    And COUNT with UNTIL, which RFC 5545 forbids and dateutil is deprecating.
+    """
+    if _COUNT.search(value) and _UNTIL.search(value):
+        raise InputError(
+            "invalid recurrence rule (COUNT or UNTIL, not both: RFC 5545)", value=text, path=path
+        )
+    freq = _FREQ.search(value)
+    freq_name = freq.group(1).upper() if freq else ""
+    for part in _SLOW_PARTS.get(freq_name, ()):
+        if re.search(rf"(?:^|;)\s*{part}\s*=", value, re.IGNORECASE):
+            raise InputError(
+                f"invalid recurrence rule (FREQ={freq_name} with {part} steps through every "
+                "second or minute between the hours it keeps: oncall takes no such rule)",
+                value=text,
+                path=path,
+                hint="write it with a coarser FREQ, such as FREQ=DAILY;BYHOUR=9;BYMINUTE=0",
+            )
+    for part, top in (("BYHOUR", 23), ("BYMINUTE", 59), ("BYSECOND", 59)):
+        found = re.search(rf"(?:^|;)\s*{part}\s*=([^;]*)", value, re.IGNORECASE)
+        numbers = found.group(1).split(",") if found else []
+        if any(not n.strip().isdigit() or int(n) > top for n in numbers):
+            raise InputError(
+                f"invalid recurrence rule ({part} values are 0 to {top})", value=text, path=path
+            )
+    interval = _INTERVAL.search(value)
+    if interval and not (interval.group(1).strip().isdigit() and int(interval.group(1)) > 0):
+        raise InputError(
+            "invalid recurrence rule (INTERVAL must be a whole number above zero)",
+            value=text,
+            path=path,
+        )
+    limit = _ORDINAL_LIMIT.get(freq_name, 0)
+    byday = _BYDAY_ORDINAL.search(value)
+    if byday:
+        for day in byday.group(1).split(","):
+            number = re.match(r"\s*([+-]?\d+)", day)
+            if number and not (limit and 0 < abs(int(number.group(1))) <= limit):
+                raise InputError(
+                    "invalid recurrence rule (a numbered BYDAY such as 2TH is -5 to 5 in a "
+                    "MONTHLY rule, -53 to 53 in a YEARLY one, and nowhere else)",
+                    value=text,
+                    path=path,
+                )
 
 
 def _local_rule(spec: EventSpec) -> tuple[rrule, bool]:
@@ -140,6 +253,13 @@ class _Exdates:
             )
 
 
+class _Budget:
+    """Occurrences yielded so far by all the rules of a team, against `MAX_OCCURRENCES`."""
+
+    def __init__(self) -> None:
+        self.used = 0
+
+
 def _local_series(spec: EventSpec, horizon: Horizon) -> tuple[Iterable[datetime], str]:
     """The spec's occurrences as naive local times, and the rule text for messages."""
     if spec.rrule is None:
@@ -154,7 +274,17 @@ def _local_series(spec: EventSpec, horizon: Horizon) -> tuple[Iterable[datetime]
     return rule, spec.rrule
 
 
-def _starts(spec: EventSpec, horizon: Horizon) -> Iterator[datetime]:
+def _starts(spec: EventSpec, horizon: Horizon, budget: _Budget) -> Iterator[datetime]:
+    """`_series_starts`, any error placed at the spec's ``rrule``."""
+    try:
+        yield from _series_starts(spec, horizon, budget)
+    except InputError as exc:
+        if exc.path:
+            raise
+        raise spec.origin.child("rrule").error(exc.problem, spec.rrule, exc.hint) from exc
+
+
+def _series_starts(spec: EventSpec, horizon: Horizon, budget: _Budget) -> Iterator[datetime]:
     """The UTC starts of a spec's occurrences, up to the horizon's end.
 
     Two generated times that a DST gap moves onto the same instant are one occurrence
@@ -167,7 +297,7 @@ def _starts(spec: EventSpec, horizon: Horizon) -> Iterator[datetime]:
     series, text = _local_series(spec, horizon)
     exdates = _Exdates(spec)
     zone = spec.zone
-    count = ahead = 0
+    ahead = 0
     previous = None
     for local in series:
         if local.year not in YEARS:
@@ -188,12 +318,15 @@ def _starts(spec: EventSpec, horizon: Horizon) -> Iterator[datetime]:
                 return
             exdates.skip(local, start)
             continue
-        count += 1
-        if count > MAX_OCCURRENCES:
+        budget.used += 1
+        if budget.used > MAX_OCCURRENCES:
             raise spec.origin.child("rrule").error(
-                f"the recurrence rule yields more than {MAX_OCCURRENCES:,} occurrences",
+                f"the recurrence rules together yield more than {MAX_OCCURRENCES:,} "
+                "occurrences up to the horizon's end (the occurrence budget; this rule "
+                "passed it), found",
                 text,
-                hint="use a coarser FREQ, a COUNT or UNTIL, or a shorter horizon",
+                hint="use a shorter horizon (--from/--to, horizon.end), fewer or coarser "
+                "rules, or a COUNT or UNTIL",
             )
         if exdates.skip(local, start) or start == previous:
             continue
@@ -228,7 +361,7 @@ def expand_events(team: Team, horizon: Horizon | None = None) -> list[RiskyEvent
             occurrences, two team-file events that end up with the same id, or a
             horizon beyond the one the team's calendar sources were read for.
     """
-    horizon = team.horizon_for(horizon)
+    horizon = horizon_of(team, horizon)
     if team.sources and not team.horizon.covers(horizon):
         raise InputError(
             "the team's calendar sources were read for a shorter horizon than",
@@ -236,12 +369,13 @@ def expand_events(team: Team, horizon: Horizon | None = None) -> list[RiskyEvent
             hint=f"they were read for {_describe(team.horizon)}; load the team again with "
             "this horizon: load_team(path, horizon=...)",
         )
+    budget = _Budget()
     written: list[_Draft] = []
     imported: list[_Draft] = []
     for spec in team.events:
         base = spec.id or slugify(spec.title)
         fixed = spec.id is not None and spec.rrule is None
-        for start in _starts(spec, horizon):
+        for start in _starts(spec, horizon, budget):
             name = base if fixed else f"{base}-{local_date(start, spec.zone).isoformat()}"
             (written if spec.source is None else imported).append((spec, start, name, fixed))
     names = _unique_names(written)

@@ -17,7 +17,13 @@ from oncall.checker import people_names
 from oncall.errors import InputError
 from oncall.models import Finding, RiskyEvent, Rotation, Shift, Team, Window
 from oncall.report import finding_json, hours
-from oncall.timeutil import format_duration, format_instant, format_span, local_date, to_local
+from oncall.timeutil import (
+    format_duration,
+    format_instant,
+    format_span,
+    local_date,
+    toml_instant,
+)
 from oncall.workhours import split_by_person
 
 if TYPE_CHECKING:
@@ -153,8 +159,8 @@ def dump_rotation(team: Team, rotation: Rotation, fmt: str) -> str:
         shifts = [
             {
                 **_shift_json(s, team),
-                "start": to_local(s.start, team.zone),
-                "end": to_local(s.end, team.zone),
+                "start": toml_instant(s.start, team.zone),
+                "end": toml_instant(s.end, team.zone),
             }
             for s in rotation.shifts
         ]

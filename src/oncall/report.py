@@ -7,10 +7,11 @@ first event in the team file.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from oncall.checker import Summary, Validation, locate, people_names
 from oncall.models import Code, Finding, RiskyEvent, Rotation, Severity, Team, Window
@@ -151,8 +152,23 @@ def _escape_property(text: str) -> str:
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
+_ACTIVE: Final = re.compile(r"@|://|\bwww\.|#\d|\bmailto:", re.IGNORECASE)
+"""What GitHub would turn into a mention, a link or a reference to an issue."""
+_JOINER: Final = "\u2060"
+"""WORD JOINER: invisible, and breaks a mention or link where it is put."""
+
+
+def _inert(text: str) -> str:
+    """Plain text (an annotation) with mentions and links broken by an invisible joiner."""
+    return _ACTIVE.sub(lambda match: match[0][0] + _JOINER + match[0][1:], text)
+
+
 def validation_github(result: Validation) -> str:
-    """One GitHub Actions workflow command per finding, placed at its file and line."""
+    """One GitHub Actions workflow command per finding, placed at its file and line.
+
+    Mentions (``@team``), links and issue references in the messages (which quote files
+    anyone can edit) are broken by an invisible joiner, so that they ping nobody.
+    """
     events = _events(result.windows)
     lines = []
     for finding in result.findings:
@@ -164,20 +180,40 @@ def validation_github(result: Validation) -> str:
                 properties.append(f"line={origin.line}")
         properties.append(f"title={_escape_property(f'oncall {finding.code}')}")
         command = _COMMANDS[finding.severity]
-        lines.append(f"::{command} {','.join(properties)}::{_escape_data(finding.message)}")
+        message = _escape_data(_inert(finding.message))
+        lines.append(f"::{command} {','.join(properties)}::{message}")
     return "".join(line + "\n" for line in lines)
 
 
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
+    """Text safe inside a Markdown table cell, and inert: it came from a file.
+
+    Table syntax, HTML and entities are escaped, and so are the brackets of links and
+    images; a word that GitHub would turn into a mention (``@team``), a link
+    (``https://...``, ``www.``, an email address) or an issue reference (``#12``) is
+    shown as code, where it stays text.
+    """
+    return " ".join(_code(word) if _ACTIVE.search(word) else _word(word) for word in text.split())
+
+
+def _word(text: str) -> str:
     return (
         text.replace("\\", "\\\\")
         .replace("|", "\\|")
-        .replace("\r", " ")
-        .replace("\n", " ")
+        .replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
+        .replace("[", "\\[")
+        .replace("]", "\\]")
+        .replace("`", "\\`")
     )
+
+
+def _code(text: str) -> str:
+    """``text`` as a Markdown code span, inside a table cell."""
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    padded = f" {text} " if text.startswith("`") or text.endswith("`") else text
+    return fence + padded.replace("|", "\\|") + fence
 
 
 _ICONS = {Severity.ERROR: "❌ error", Severity.WARNING: "⚠️ warning", Severity.INFO: "🛈 info"}
@@ -195,7 +231,7 @@ def validation_markdown(result: Validation, *, name: str, now: datetime, upcomin
     events = _events(windows)
     passed = result.ok
     icon = "✅" if passed else "❌"
-    lines = [f"### {icon} oncall: `{_cell(name)}` {'passes' if passed else 'fails'}", ""]
+    lines = [f"### {icon} oncall: {_code(name)} {'passes' if passed else 'fails'}", ""]
     lines.append(_cell(_verdict(result, name)))
     lines.append("")
     if result.findings:

@@ -54,6 +54,7 @@ from oncall.models import (
 from oncall.recurrence import parse_rrule
 from oncall.sources import compile_match
 from oncall.timeutil import (
+    MAX_DURATION,
     DateOrTime,
     as_written,
     format_duration,
@@ -694,6 +695,12 @@ def _event(
     start = _instant(event.start, zone_name, (*path, "start"))
     if event.end is not None:
         duration = _instant(event.end, zone_name, (*path, "end")) - start
+        if duration > MAX_DURATION:
+            raise InputError(
+                f"the event lasts longer than {MAX_DURATION.days:,} days, found",
+                value=as_written(event.end),
+                path=(*path, "end"),
+            )
         if duration <= timedelta(0):
             raise ends_before_start(
                 "the event",

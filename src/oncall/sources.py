@@ -39,6 +39,7 @@ from oncall.models import (
     Risk,
     Team,
     TimeOff,
+    horizon_of,
 )
 from oncall.recurrence import MAX_OCCURRENCES, parse_rrule
 from oncall.text import quoted
@@ -107,7 +108,7 @@ def resolve_sources(team: Team, sources: Sequence[CalendarSource], horizon: Hori
     """
     events: list[EventSpec] = []
     time_off: list[TimeOff] = []
-    horizon = team.horizon_for(horizon)
+    horizon = horizon_of(team, horizon)
     for source in sources:
         try:
             if source.pto:
@@ -337,18 +338,28 @@ def _culprit(calendar: Any, start: datetime, end: datetime) -> str:
 
 
 def _check_rule_sizes(source: CalendarSource, calendar: Any, end: datetime, zone: tzinfo) -> None:
-    """Refuse, quickly, a series with more occurrences than the cap before ``end``.
+    """Refuse, quickly, a source whose series repeat more than the cap before ``end``.
 
-    Floating and all-day series are read in ``zone``, the team's.
+    The series count together, RDATEs included: recurring-ical-events holds every
+    occurrence of the calendar at once. Floating and all-day series are read in ``zone``,
+    the team's. A rule that oncall's RRULE parser refuses is refused here, naming its
+    event: it could not be counted.
 
     Counting with dateutil is some forty times faster than expanding, so a rule such as
     ``FREQ=SECONDLY`` fails in a moment instead of after a long expansion.
     """
+    left = MAX_OCCURRENCES
     for component in calendar.walk("VEVENT"):
         rule = component.get("RRULE")
+        rdates = component.get("RDATE")
+        for listed in rdates if isinstance(rdates, list) else [rdates] if rdates else []:
+            left -= len(getattr(listed, "dts", ()))
         if rule is None or component.get("DTSTART") is None:
+            _check_left(source, component, left)
             continue
         for one in rule if isinstance(rule, list) else [rule]:
+            if not one.to_ical().strip():
+                continue  # an empty RRULE (some exports write one): no rule
             first = component["DTSTART"].dt
             local = (
                 wall_clock(first, first.tzinfo or zone)
@@ -360,19 +371,25 @@ def _check_rule_sizes(source: CalendarSource, calendar: Any, end: datetime, zone
                 # dateutil deprecates COUNT with UNTIL; the reference reads such rules.
                 with warnings.catch_warnings(action="ignore", category=DeprecationWarning):
                     series = parse_rrule(one.to_ical().decode(), local, there)
-            except InputError:
-                continue  # recurring-ical-events reports what it cannot read
-            if _more_than_cap(series, wall_clock(end, there) + timedelta(days=1)):
+                limit = wall_clock(end, there) + timedelta(days=1)
+                within = itertools.takewhile(lambda moment: moment <= limit, series)  # noqa: B023 - used at once
+                left -= sum(1 for _ in itertools.islice(within, max(left, 0) + 1))
+            except InputError as exc:
+                problem = exc.problem.removesuffix(", found")
                 raise source.origin.error(
-                    f"{source.name}: {_label(component)} repeats more than "
-                    f"{MAX_OCCURRENCES:,} times in the horizon",
-                    hint="use a shorter horizon (--from/--to)",
-                )
+                    f"{source.name}: {_label(component)}: {problem}", hint=exc.hint
+                ) from exc
+            _check_left(source, component, left)
 
 
-def _more_than_cap(series: Iterable[datetime], limit: datetime) -> bool:
-    within = itertools.takewhile(lambda moment: moment <= limit, series)
-    return sum(1 for _ in itertools.islice(within, MAX_OCCURRENCES + 1)) > MAX_OCCURRENCES
+def _check_left(source: CalendarSource, component: Any, left: int) -> None:
+    if left < 0:
+        raise source.origin.error(
+            f"{source.name}: {_label(component)} repeats more than "
+            f"{MAX_OCCURRENCES:,} times in the horizon, with the calendar's other series "
+            "(the occurrence budget of a calendar)",
+            hint="use a shorter horizon (--from/--to)",
+        )
 
 
 def _instant(value: date | datetime, zone: tzinfo) -> datetime:
@@ -592,7 +609,41 @@ def _is_free(component: Any) -> bool:
     return str(component.get("TRANSP", "")).upper() == "TRANSPARENT"
 
 
-def _people_of(component: Any, team: Team, source: CalendarSource) -> Iterable[Person]:
+class _Names:
+    r"""The team's people by name, to find in an event's SUMMARY (``match_name``).
+
+    A name is found where it stands on its own: at the start or after a character that is
+    not part of a word, and at the end or before one (as ``(^|\W)name(\W|$)`` would
+    find it, ignoring case). Rather than search for every name in every SUMMARY, each
+    place a name could start is looked up once per length of name: the work grows with
+    the SUMMARY and the number of different name lengths, not with the team.
+    """
+
+    _NOT_WORD: Final = re.compile(r"\W")
+
+    def __init__(self, people: Sequence[Person]) -> None:
+        self.by_name: dict[str, list[int]] = {}
+        for index, person in enumerate(people):
+            self.by_name.setdefault(person.name.lower(), []).append(index)
+        self.lengths = sorted({len(name) for name in self.by_name})
+        self.people = people
+
+    def find(self, summary: str) -> list[Person]:
+        """The people named in ``summary``, in team order."""
+        text = summary.lower()
+        edges = [0] + [m.end() for m in self._NOT_WORD.finditer(text)]
+        ends = {len(text)} | {m.start() for m in self._NOT_WORD.finditer(text)}
+        found: set[int] = set()
+        for start in edges:
+            for length in self.lengths:
+                if start + length in ends:
+                    found.update(self.by_name.get(text[start : start + length], ()))
+        return [self.people[index] for index in sorted(found)]
+
+
+def _people_of(
+    component: Any, team: Team, source: CalendarSource, names: _Names | None
+) -> Iterable[Person]:
     if source.person is not None:
         person = team.person(source.person)
         return [person] if person is not None else []
@@ -605,10 +656,7 @@ def _people_of(component: Any, team: Team, source: CalendarSource) -> Iterable[P
             ):
                 addresses.append(_EMAIL.sub("", str(address)).strip().lower())
         return [p for p in team.people if p.email and p.email.lower() in addresses]
-    summary = str(component.get("SUMMARY", "")).lower()
-    return [
-        p for p in team.people if re.search(rf"(^|\W){re.escape(p.name.lower())}(\W|$)", summary)
-    ]
+    return names.find(str(component.get("SUMMARY", ""))) if names is not None else []
 
 
 def _overlaps(horizon: Horizon, start: datetime, end: datetime) -> bool:
@@ -620,12 +668,13 @@ def _overlaps(horizon: Horizon, start: datetime, end: datetime) -> bool:
 def _time_off(team: Team, source: CalendarSource, horizon: Horizon) -> list[TimeOff]:
     offs = []
     origins = _origins(source)
+    names = _Names(team.people) if source.match_name else None
     for component in _occurrences(source, horizon, team.zone):
         if _is_free(component):
             continue
         with _naming(component):
             note = quoted(component.get("SUMMARY", ""), MAX_TITLE) or None
-            for person in _people_of(component, team, source):
+            for person in _people_of(component, team, source, names):
                 start, end = _span(component, person.zone, origins)
                 if _overlaps(horizon, start, end):  # expansion reaches beyond (_MARGIN)
                     offs.append(TimeOff(person.id, start, end, note))

@@ -38,6 +38,7 @@ from oncall.grammar import (
 )
 
 __all__ = [
+    "MAX_DURATION",
     "SHIFT_YEARS",
     "UTC",
     "YEARS",
@@ -62,6 +63,7 @@ __all__ = [
     "read_instant",
     "start_of_day",
     "to_local",
+    "toml_instant",
     "wall_clock",
     "wall_clock_pieces",
     "when_pattern",
@@ -90,12 +92,15 @@ def _iana_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=512)
-def get_zone(name: str) -> ZoneInfo:
+def get_zone(name: str | ZoneInfo) -> ZoneInfo:
     """Return the IANA time zone called ``name``, one of those the ``tzdata`` package ships.
 
     Raises:
         InputError: for an unknown name, suggesting the closest valid one.
+        InputError: for what names no zone (`as_zone_name`): ``None``, a number.
     """
+    if not isinstance(name, str):
+        name = as_zone_name(name)
     if name in _iana_names():
         try:
             return ZoneInfo(name)
@@ -196,6 +201,12 @@ def floating_day(day: date, *, end: bool = False) -> datetime:
     is known (the team's, or the person's).
     """
     return datetime.combine(day + timedelta(days=1) if end else day, time())
+
+
+MAX_DURATION: Final = timedelta(weeks=999, days=9999, hours=99999, minutes=999999, seconds=99999999)
+"""The longest duration the grammar lets a file write (`oncall.grammar.DURATION_DIGITS`,
+some 63 years). Durations from Python and the length of an event (its end minus its
+start) are refused beyond it, which keeps arithmetic with shift times far from overflow."""
 
 
 def parse_duration(value: object) -> timedelta:
@@ -534,3 +545,14 @@ def wall_clock_pieces(
         yield (cursor + offset).replace(tzinfo=None), (change + offset).replace(tzinfo=None)
         cursor, offset = change, later
     yield (cursor + offset).replace(tzinfo=None), (end + offset).replace(tzinfo=None)
+
+
+def toml_instant(moment: datetime, zone: tzinfo) -> datetime:
+    """``moment`` for a TOML file: in ``zone``, or in UTC where ``zone`` cannot say it.
+
+    TOML's offsets are ``HH:MM``: a zone whose offset then has seconds (local mean time,
+    -00:44:30 in Africa/Monrovia before 1972) cannot be written.
+    """
+    local = moment.astimezone(zone)
+    offset = local.utcoffset()
+    return moment.astimezone(UTC) if offset is not None and offset.seconds % 60 else local

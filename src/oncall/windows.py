@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from oncall.errors import expect
 from oncall.models import EVENT_ORDER, Horizon, Policy, RiskyEvent, Team, Window
 from oncall.recurrence import expand_events
 
@@ -21,7 +22,11 @@ def merge_windows(events: Iterable[RiskyEvent], policy: Policy) -> list[Window]:
 
     Events below ``policy.risk_threshold`` are left out. The result does not depend on
     the order of ``events``.
+
+    Raises:
+        TypeError: for a ``policy`` that is no `Policy`.
     """
+    expect(policy, Policy, "policy")
     # Sorted by start (lead is the same for all), then end and id: a total order.
     risky = sorted((e for e in events if e.risk.at_least(policy.risk_threshold)), key=EVENT_ORDER)
     windows: list[Window] = []

@@ -23,7 +23,7 @@ from typing import Final
 
 import icalendar
 
-from oncall.errors import InputError, foreign_problem
+from oncall.errors import InputError, expect, foreign_problem
 from oncall.export.vtimezone import vtimezone_lines
 from oncall.models import Person, RiskyEvent, Rotation, Shift, Team, Window
 from oncall.text import quoted
@@ -45,6 +45,8 @@ __all__ = ["PRODID", "Previous", "read_previous", "shift_uid", "to_ics"]
 PRODID = "-//oncall-coverage//oncall//EN"
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:oncall-coverage:shift")
 _REFRESH = timedelta(hours=1)
+MAX_SEQUENCE = 2**31 - 1
+"""RFC 5545's largest SEQUENCE (a signed 32-bit integer)."""
 
 
 def shift_uid(team: Team, shift: Shift, person: str | None = None) -> str:
@@ -110,6 +112,8 @@ def _earlier(component: icalendar.Component) -> _Earlier:
     last_modified = modified.dt if modified is not None else None
     if isinstance(last_modified, datetime) and last_modified.tzinfo is None:
         last_modified = last_modified.replace(tzinfo=UTC)  # RFC 5545: always UTC
+    if not 0 <= sequence <= MAX_SEQUENCE:
+        raise InputError(f"its SEQUENCE {sequence} is not between 0 and {MAX_SEQUENCE}")
     return _Earlier(
         sequence=sequence,
         fingerprint=str(component.get("X-ONCALL-FINGERPRINT", "")),
@@ -289,7 +293,7 @@ class _Writer:
         earlier = options.previous.events.get(uid) if options.previous else None
         if earlier is not None:
             changed = earlier.cancelled or earlier.fingerprint != fingerprint
-            sequence = earlier.sequence + 1 if changed else earlier.sequence
+            sequence = _raised(earlier, uid) if changed else earlier.sequence
             if not changed and earlier.last_modified is not None:
                 modified = earlier.last_modified
         # icalendar's order: its canonical properties first, then the rest by name.
@@ -374,6 +378,21 @@ _REPLACED = frozenset(
 )
 
 
+def _raised(earlier: _Earlier, uid: str) -> int:
+    """The SEQUENCE after ``earlier``'s: a change was made to the event ``uid``.
+
+    Raises:
+        InputError: when it is RFC 5545's largest already.
+    """
+    if earlier.sequence >= MAX_SEQUENCE:
+        raise InputError(
+            f"the earlier export's event {quoted(uid)} changed, and its SEQUENCE cannot be raised "
+            f"above {MAX_SEQUENCE} (RFC 5545's largest)",
+            hint="publish without --previous, as a new calendar",
+        )
+    return earlier.sequence + 1
+
+
 def _tombstone(earlier: _Earlier, stamp: datetime, zone: tzinfo) -> icalendar.Component:
     """An earlier event, cancelled: the same UID and times, a higher SEQUENCE."""
     event = icalendar.Event()
@@ -390,9 +409,24 @@ def _tombstone(earlier: _Earlier, stamp: datetime, zone: tzinfo) -> icalendar.Co
     event.add("dtstamp", stamp)
     event.add("summary", "Cancelled: " + str(earlier.component.get("SUMMARY", "on call")))
     event.add("status", "CANCELLED")
-    event.add("sequence", earlier.sequence + 1)
+    event.add("sequence", _raised(earlier, str(earlier.component.get("UID", ""))))
     event.add("last-modified", stamp)
     return event
+
+
+def _stamp(stamp: datetime | None, rotation: Rotation) -> datetime:
+    """The DTSTAMP: ``stamp``, or the start of the first shift (the Unix epoch for none).
+
+    Raises:
+        TypeError: for a ``stamp`` that is no datetime.
+        InputError: for a naive one, or one outside the years of shift times.
+    """
+    expect(stamp, (datetime, type(None)), "stamp")
+    if stamp is None:
+        return min((s.start for s in rotation.shifts), default=datetime.fromtimestamp(0, UTC))
+    if stamp.utcoffset() is None:
+        raise InputError("stamp must be a time-zone aware datetime, found", value=stamp)
+    return check_year(stamp.astimezone(UTC), SHIFT_YEARS)  # type: ignore[return-value]
 
 
 def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
@@ -423,6 +457,9 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
     Raises:
         InputError: for an unknown ``person``, or a ``stamp`` without a zone.
     """
+    expect(team, Team, "team")
+    expect(rotation, Rotation, "rotation")
+    stamp = _stamp(stamp, rotation)
     if windows is None:
         windows = coverage_windows(team)
     who = None
@@ -430,8 +467,6 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
         who = team.person(person)
         if who is None:
             raise InputError("unknown person", value=person, path=("--person",))
-    if stamp is None:
-        stamp = min((s.start for s in rotation.shifts), default=datetime.fromtimestamp(0, UTC))
     options = _Options(
         team,
         windows,
