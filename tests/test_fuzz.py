@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
+import json
 import re
 import tempfile
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
+import icalendar
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -76,17 +80,26 @@ fuzz_settings = settings(suppress_health_check=[HealthCheck.too_slow, HealthChec
 @given(st.data())
 def test_windows_and_validate(data: st.DataObject) -> None:
     with fuzzed(data) as (folder, team, rotation):
-        run(
-            "windows",
-            team,
-            *ranges(data),
-            "--format",
-            data.draw(st.sampled_from(["text", "json"])),
-            cwd=folder,
-        )
+        shown = data.draw(st.sampled_from(["text", "json"]))
+        code, out, _ = run("windows", team, *ranges(data), "--format", shown, cwd=folder)
+        assert code in (0, 2)  # windows has no findings to report
+        if code == 0 and shown == "json":
+            spans = [
+                (datetime.fromisoformat(w["start"]), datetime.fromisoformat(w["end"]))
+                for w in json.loads(out)["windows"]
+            ]
+            assert all(start < end for start, end in spans)
+            assert all(a[1] < b[0] for a, b in itertools.pairwise(spans))  # merged, sorted
         report = data.draw(st.sampled_from(["text", "json", "github", "markdown"]))
         strict = ["--strict"] if data.draw(st.booleans()) else []
-        run("validate", team, rotation, *ranges(data), "--format", report, *strict, cwd=folder)
+        code, out, _ = run(
+            "validate", team, rotation, *ranges(data), "--format", report, *strict, cwd=folder
+        )
+        if code != 2 and report == "json":
+            result = json.loads(out)
+            assert result["ok"] == (code == 0)  # the exit code says what the report says
+            errors = result["summary"]["by_severity"]["error"]
+            assert errors == 0 or code == 1
 
 
 @fuzz_settings
@@ -115,9 +128,10 @@ def test_exports(data: st.DataObject) -> None:
         source = [rotation] if data.draw(st.booleans()) else []
         target = data.draw(st.sampled_from(["ics", "pagerduty", "pagerduty-escalation"]))
         if target == "pagerduty-escalation":
-            run("export", target, team, "-o", "-", cwd=folder)
+            code, out, _ = run("export", target, team, "-o", "-", cwd=folder)
+            assert code == 2 or "escalation_policy" in json.loads(out)
         elif target == "pagerduty":
-            run(
+            code, out, _ = run(
                 "export",
                 target,
                 team,
@@ -129,12 +143,18 @@ def test_exports(data: st.DataObject) -> None:
                 "-",
                 cwd=folder,
             )
+            if code == 0:  # written only when nobody would be paged wrongly (SPEC 8)
+                assert isinstance(json.loads(out)["requests"], list)
         else:
             who = data.draw(st.sampled_from([[], ["--person", "ann"], ["--per-person", "feeds"]]))
             remind = ["--remind", data.draw(st.sampled_from(["15m", "0", "3661d", "-1h"]))]
             code, _, _ = run(
                 "export", "ics", team, *source, *who, *ranges(data), "-o", "first.ics", cwd=folder
             )
+            if code != 2:  # written, findings or not (SPEC 8): a calendar that parses back
+                exported = icalendar.Calendar.from_ical((folder / "first.ics").read_bytes())
+                assert exported.get("METHOD") == "PUBLISH"
+                assert not any("ATTENDEE" in e for e in exported.walk("VEVENT"))
             if code == 0:  # the second export reads the first as --previous
                 run(
                     "export",

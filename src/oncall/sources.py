@@ -118,27 +118,21 @@ def resolve_sources(team: Team, sources: Sequence[CalendarSource], horizon: Hori
         except InputError:
             raise
         except Exception as exc:  # a foreign file's broken value is the file's problem
-            uid = getattr(exc, "oncall_uid", None)
-            what = f"the event {uid}" if uid else "the calendar"
+            what = getattr(exc, "oncall_event", None) or "the calendar"
             problem = foreign_problem(exc)
             raise source.origin.error(f"{source.name}: {what} cannot be read ({problem})") from exc
     return Imported(tuple(events), tuple(time_off))
 
 
-def _uid(component: Any) -> str:
-    """A component's UID to name it in a message: made safe, cut short; ``?`` if none."""
-    return quoted(component.get("UID", "")) or "?"
-
-
 @contextmanager
 def _naming(component: Any) -> Iterator[None]:
-    """Tag any failure inside with the component's UID, for the message."""
+    """Tag any failure inside with the component (`_label`), for the message."""
     try:
         yield
     except InputError:
         raise
     except Exception as exc:
-        exc.oncall_uid = _uid(component)  # type: ignore[attr-defined]
+        exc.oncall_event = _label(component)  # type: ignore[attr-defined]
         raise
 
 
