@@ -25,7 +25,15 @@ from oncall.errors import InputError, OncallError, within
 from oncall.formats import format_for
 from oncall.load import MAX_FILE_BYTES, load_previous_export, load_rotation, read_team
 from oncall.models import Code, Finding, Horizon, Rotation, Severity, Team
-from oncall.render import dump_rotation, dumps, plan_json, plan_text, windows_json, windows_text
+from oncall.render import (
+    dump_rotation,
+    dumps,
+    dumps_utf8,
+    plan_json,
+    plan_text,
+    windows_json,
+    windows_text,
+)
 from oncall.report import (
     validation_github,
     validation_json,
@@ -412,10 +420,10 @@ def _cmd_export_pagerduty(args: argparse.Namespace, out: TextIO) -> int:
     overrides = to_pagerduty(team, rotation, args.schedule)
     for note in overrides.notes:
         sys.stderr.write(f"oncall: note: {note}\n")
-    text = dumps(overrides.document)
-    del overrides  # before the text is encoded: the two largest things need not coexist
+    data = dumps_utf8(overrides.document)
+    del overrides
     _check_outputs([args.output])
-    _write(args.output, text.encode(), out)
+    _write(args.output, data, out)
     return EXIT_OK
 
 
@@ -433,7 +441,7 @@ def _cmd_export_escalation(args: argparse.Namespace, out: TextIO) -> int:
     except InputError as exc:
         raise exc.located(args.team, None) from exc
     _check_outputs([args.output])
-    _write(args.output, dumps(document).encode(), out)
+    _write(args.output, dumps_utf8(document), out)
     return EXIT_OK
 
 

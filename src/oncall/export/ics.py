@@ -14,6 +14,7 @@ calendars that imported the file remove them.
 from __future__ import annotations
 
 import hashlib
+import io
 import uuid
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
@@ -523,11 +524,14 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
     calendar.add_component(timezone)
     # Each event is written as soon as it is built, and dropped: a calendar of 100,000
     # shifts held as components at once took a gigabyte.
-    head = calendar.to_ical()
+    # Into one buffer, not a list of pieces joined: the pieces were a second calendar.
     end = b"END:VCALENDAR\r\n"
-    parts = [head.removesuffix(end)]
+    buffer = io.BytesIO()
+    buffer.write(calendar.to_ical().removesuffix(end))
     writer = _Writer(options)
-    parts.extend(writer.event(s, uid).encode() for s, uid in zip(shifts, uids, strict=True))
-    parts.extend(event.to_ical() for event in tombstones)
-    parts.append(end)
-    return b"".join(parts)
+    for shift, uid in zip(shifts, uids, strict=True):
+        buffer.write(writer.event(shift, uid).encode())
+    for event in tombstones:
+        buffer.write(event.to_ical())
+    buffer.write(end)
+    return buffer.getvalue()  # the buffer itself, not a copy
