@@ -346,10 +346,13 @@ def _date_without_time(value: str) -> InputError:
     )
 
 
+_BASIC_OFFSET: Final = re.compile(r"[+-][0-9]{4}$")
+
+
 def _iso(text: str) -> str:
     """A date and time as `datetime.fromisoformat` reads it: ``T``, offsets with ``:``."""
     text = text.upper().replace(" ", "T", 1)
-    if match := re.search(r"[+-][0-9]{4}$", text[10:]):
+    if match := _BASIC_OFFSET.search(text, 10):
         offset = match.group()
         text = text[: -len(offset)] + offset[:3] + ":" + offset[3:]
     return text
