@@ -236,7 +236,15 @@ def _fold(line: str) -> str:
 
 
 def _utc(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return _basic(instant.astimezone(UTC)) + "Z"
+
+
+def _basic(moment: datetime) -> str:
+    """``20261203T190000``: as icalendar writes a date and time (strftime cost a fifth)."""
+    return (
+        f"{moment.year:04d}{moment.month:02d}{moment.day:02d}"
+        f"T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}"
+    )
 
 
 class _Writer:
@@ -270,7 +278,7 @@ class _Writer:
         moment = _moment(instant, self.zone)
         if moment.tzinfo is UTC or name not in self.local:
             return f"{name}:{_utc(moment)}"
-        return self.local[name] + moment.strftime("%Y%m%dT%H%M%S")
+        return self.local[name] + _basic(moment)
 
     def event(self, shift: Shift, uid: str) -> str:
         """One shift's VEVENT, folded, each line ended by CRLF."""
