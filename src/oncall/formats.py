@@ -212,10 +212,16 @@ _MAPPING: Final = yaml.MappingStartEvent
 _SEQUENCE: Final = yaml.SequenceStartEvent
 
 
+_RESOLVED_FIRST: Final = "~nNtTfF0123456789+-."
+"""How a scalar that `_RESOLVED` matches begins (or it is empty: ``"" in`` any text)."""
+
+
 def _untagged(event: Any) -> object:
     """The value of a scalar without tag or anchor: quoted and block scalars are text."""
     text = event.value
-    return _plain_scalar(text) if not event.style and _RESOLVED.fullmatch(text) else text
+    if event.style or text[:1] not in _RESOLVED_FIRST:  # most text: no pattern to try
+        return text
+    return _plain_scalar(text) if _RESOLVED.fullmatch(text) else text
 
 
 def _line(event: Any) -> int:
