@@ -312,6 +312,9 @@ def parse_date_or_datetime(
     Raises:
         InputError: for anything else.
     """
+    if isinstance(value, str) and when_pattern(years, dates=dates).fullmatch(value):
+        text = value.strip(" \t")  # the common case first: a file's text, well formed
+        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(_iso(text))
     if isinstance(value, datetime | date):
         if isinstance(value, datetime) and value.microsecond:  # TOML's own datetimes
             raise _fraction_error(value.isoformat())
@@ -320,24 +323,19 @@ def parse_date_or_datetime(
         return check_year(value, years)
     if not isinstance(value, str):
         raise InputError("expected a date or a date and time, found", value=value)
-    if not when_pattern(years, dates=dates).fullmatch(value):
-        if re.search(r"[0-9]:[0-5][0-9][.,][0-9]", value):
-            raise _fraction_error(value)
-        if not dates and when_pattern(years).fullmatch(value):
-            raise _date_without_time(value)
-        if re.fullmatch(f"{SPACE}[0-9]{{4}}-.*", value):
-            parsed = _try_iso(value.strip(" \t"))  # well formed, but which part is wrong?
-            if parsed is not None:
-                check_year(parsed, years)
-        raise InputError(
-            "invalid date or time",
-            value=value,
-            hint="write 2026-12-03, 2026-12-03T20:00 or 2026-12-03T20:00-05:00",
-        )
-    text = value.strip(" \t")
-    if len(text) == 10:
-        return date.fromisoformat(text)
-    return datetime.fromisoformat(_iso(text))
+    if re.search(r"[0-9]:[0-5][0-9][.,][0-9]", value):
+        raise _fraction_error(value)
+    if not dates and when_pattern(years).fullmatch(value):
+        raise _date_without_time(value)
+    if re.fullmatch(f"{SPACE}[0-9]{{4}}-.*", value):
+        parsed = _try_iso(value.strip(" \t"))  # well formed, but which part is wrong?
+        if parsed is not None:
+            check_year(parsed, years)
+    raise InputError(
+        "invalid date or time",
+        value=value,
+        hint="write 2026-12-03, 2026-12-03T20:00 or 2026-12-03T20:00-05:00",
+    )
 
 
 def _date_without_time(value: str) -> InputError:
