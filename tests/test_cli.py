@@ -323,3 +323,33 @@ def test_installed_plan_command(example_team: Path, golden: Golden) -> None:
     result = installed("plan", str(example_team))
     assert result.returncode == 0, result.stderr
     golden("travel-pay.plan.txt", result.stdout)
+
+
+def test_the_command_makes_no_cyclic_garbage_that_grows_with_the_team(tmp_path: Path) -> None:
+    # The installed command runs without the cyclic collector (`oncall.cli.command`): what
+    # only the collector frees must not grow with the input, or a large team would leak.
+    import gc  # noqa: PLC0415
+
+    from .test_scaling import team_text  # noqa: PLC0415
+
+    def garbage(events: int) -> int:
+        team = tmp_path / f"team{events}.yaml"
+        team.write_text(team_text(events, people=6, pto=events // 10), encoding="utf-8")
+        rotation = tmp_path / f"rotation{events}.yaml"
+        gc.collect()
+        gc.disable()
+        try:
+            found = 0
+            for argv in (
+                ["plan", str(team), "-o", str(rotation)],
+                ["validate", str(team), str(rotation)],
+                ["export", "ics", str(team), str(rotation), "-o", str(tmp_path / "a.ics")],
+            ):
+                assert main(argv, out=io.StringIO()) in (0, 1)
+                found += gc.collect()
+        finally:
+            gc.enable()
+        return found
+
+    small, large = garbage(50), garbage(200)
+    assert large < small + 100, (small, large)

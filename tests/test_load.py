@@ -308,3 +308,30 @@ def test_a_byte_order_mark_and_crlf_are_fine(tmp_path: Path) -> None:
     path = tmp_path / "team.yaml"
     path.write_bytes(b"\xef\xbb\xbfteam: t\r\ntimezone: UTC\r\n")
     assert load_team(path).name == "t"
+
+
+def test_a_team_without_holidays_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each person's holidays asked for the line of `people[i].holidays`, a deep path,
+    # even when none were written: the whole file was parsed a second time to find it
+    # (1.5 s of `oncall validate` at 100,000 events).
+    import oncall.formats  # noqa: PLC0415
+
+    parses = []
+    real = oncall.formats._yaml_data
+
+    def counted(text: str, *, deep: bool) -> object:
+        parses.append(deep)
+        return real(text, deep=deep)
+
+    monkeypatch.setattr(oncall.formats, "_yaml_data", counted)
+    text = "team: t\ntimezone: UTC\npeople:\n  - {id: ada}\n  - {id: ben}\n"
+    team = parse_team(
+        text + "events:\n  - {title: Deploy, start: 2027-01-04T15:00Z, duration: 1h}\n"
+    )
+    assert [p.id for p in team.people] == ["ada", "ben"]
+    assert parses == [False]
+    # Written holidays still know their line (the file is read again for it, once).
+    team = parse_team(text + "  - {id: cy, holidays: US}\n")
+    assert team.people[2].holidays is not None
+    assert team.people[2].holidays.origin.line == 6
+    assert parses == [False, False, True]

@@ -506,7 +506,9 @@ def _rest_violations(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> 
         blocks: list[tuple[datetime, datetime, list[int]]] = []
         for start, end, index in sorted(duties[person]):
             if blocks and start <= blocks[-1][1]:  # overlapping or back to back: one duty
-                blocks[-1] = (blocks[-1][0], max(blocks[-1][1], end), [*blocks[-1][2], index])
+                began, ended, indexes = blocks[-1]
+                indexes.append(index)  # not copied: a week of hourly shifts was quadratic
+                blocks[-1] = (began, max(ended, end), indexes)
             else:
                 blocks.append((start, end, [index]))
         for (_, first_end, first), (second_start, _, second) in itertools.pairwise(blocks):

@@ -212,10 +212,16 @@ _MAPPING: Final = yaml.MappingStartEvent
 _SEQUENCE: Final = yaml.SequenceStartEvent
 
 
+_RESOLVED_FIRST: Final = "~nNtTfF0123456789+-."
+"""How a scalar that `_RESOLVED` matches begins (or it is empty: ``"" in`` any text)."""
+
+
 def _untagged(event: Any) -> object:
     """The value of a scalar without tag or anchor: quoted and block scalars are text."""
     text = event.value
-    return _plain_scalar(text) if not event.style and _RESOLVED.fullmatch(text) else text
+    if event.style or text[:1] not in _RESOLVED_FIRST:  # most text: no pattern to try
+        return text
+    return _plain_scalar(text) if _RESOLVED.fullmatch(text) else text
 
 
 def _line(event: Any) -> int:
@@ -243,6 +249,7 @@ class _Builder:
         self.reached = 0  # the deepest level a collection's items are at
         self.anchors: dict[str, tuple[object, int, int]] = {}  # value, nodes, height
         self.texts: dict[str, str] = {}  # the text of each anchored scalar, for keys
+        self.keys: dict[str, str] = {}  # each key's text once: 100,000 "start"s cost 5 MB
 
     def build(self) -> object:
         event = self.next_event()  # StreamStart
@@ -377,10 +384,11 @@ class _Builder:
         record = self.deep or not self.listed
         fast = depth + 1 <= MAX_DEPTH  # plain values need no depth check of their own
         next_event = self.next_event
+        keys = self.keys
         event = next_event()
         while type(event) is not yaml.MappingEndEvent:
             if type(event) is _SCALAR:
-                key = event.value
+                key = keys.setdefault(event.value, event.value)  # one str per distinct key
                 if event.anchor is not None:  # a key may be an alias's anchor too
                     self.anchors[event.anchor] = (key, 1, 0)
                     self.texts[event.anchor] = key

@@ -267,6 +267,7 @@ def _parse_team(  # noqa: PLR0913 - the parts of one reading
     fmt = _placed(Document(None), name, lambda: format_for(name))
     document = _placed(Document(None), name, lambda: parse_document(text, fmt))
     data = _placed(document, name, lambda: validate(document, TeamFile))
+    document = replace(document, data=None)  # only its lines are needed now: free the rest
     found = _placed(document, name, lambda: team_horizon(data))
     horizon = choose(get_zone(data.timezone), found)
     base = FilePath(folder) if folder is not None else FilePath(name).parent
@@ -488,6 +489,7 @@ def parse_rotation(text: str, team: Team, *, name: str = "rotation.yaml") -> Rot
     fmt = _placed(Document(None), name, lambda: format_for(name))
     document = _placed(Document(None), name, lambda: parse_document(text, fmt))
     data = _placed(document, name, lambda: validate(document, RotationFile))
+    document = replace(document, data=None)  # as in `_parse_team`
     return _placed(document, name, lambda: build_rotation(data, team, _placer(name, document)))
 
 

@@ -89,6 +89,7 @@ class EventKind(StrEnum):
 
 
 _utc = as_instant
+_NOTHING: Final = timedelta(0)
 
 
 def _day_or_instant(value: datetime | date, what: str, *, end: bool = False) -> datetime:
@@ -481,6 +482,21 @@ class EventSpec:
     recurrence_id: datetime | None = None
 
     def __post_init__(self) -> None:
+        start, duration = self.start, self.duration
+        if (  # what a team file gives, 100,000 times: only the zone's name to check
+            start.__class__ is datetime
+            and start.tzinfo is UTC
+            and not start.microsecond
+            and duration.__class__ is timedelta
+            and duration > _NOTHING
+            and self.timezone.__class__ is str
+            and self.kind.__class__ is EventKind
+            and self.risk.__class__ is Risk
+            and self.recurrence_id is None
+            and self.exdates == ()
+        ):
+            get_zone(self.timezone)  # the name is the zone's key
+            return
         object.__setattr__(self, "start", _utc(self.start, "event start"))
         expect(self.duration, timedelta, "EventSpec.duration")
         object.__setattr__(self, "duration", as_duration(self.duration))

@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import partial
 from typing import Any, ClassVar, Final
 from zoneinfo import ZoneInfo
 
@@ -790,18 +791,20 @@ def _horizon(horizon: HorizonFile, zone: ZoneInfo) -> Horizon:
 
 def _placed_holidays(
     holidays: Holidays | str | None,
-    origin: Origin,
+    origin: Callable[[], Origin],
     default: Holidays | None = None,
 ) -> Holidays | None:
-    """The holidays, with where they were written.
+    """The holidays, with where they were written (``origin`` asked only then).
 
-    ``default`` when none are given; ``None`` for ``none``.
+    ``default`` when none are given; ``None`` for ``none``. A person's line is a deep
+    path (`oncall.formats.Document`): asking for it for every person would read a large
+    file a second time.
     """
     if holidays is None:
         return default
     if not isinstance(holidays, Holidays):  # NO_HOLIDAYS
         return None
-    return dataclasses.replace(holidays, origin=origin)
+    return dataclasses.replace(holidays, origin=origin())
 
 
 Imports = Callable[[Team], tuple[Sequence[EventSpec], Sequence[TimeOff], Sequence[str]]]
@@ -848,7 +851,7 @@ def build_team(
             min_rest=policy_file.min_rest,
             max_shift=policy_file.max_shift,
             working_hours=policy_file.working_hours or WorkingHours(),
-            holidays=_placed_holidays(policy_file.holidays, place(("policy", "holidays"))),
+            holidays=_placed_holidays(policy_file.holidays, lambda: place(("policy", "holidays"))),
         )
     if horizon is None:
         horizon = team_horizon(data)
@@ -861,7 +864,7 @@ def build_team(
             pagerduty_id=p.pagerduty_id,
             working_hours=p.working_hours or policy.working_hours,
             holidays=_placed_holidays(
-                p.holidays, place(("people", i, "holidays")), policy.holidays
+                p.holidays, partial(place, ("people", i, "holidays")), policy.holidays
             ),
         )
         for i, p in enumerate(data.people)
