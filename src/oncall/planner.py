@@ -1174,8 +1174,8 @@ class _Planner:
     def _hours_move(self, changes: Sequence[tuple[int, str, bool]]) -> bool:
         """`_try` a move of the working-hours pass; note on its units which measure took it.
 
-        Moves that give someone a duty too close to another, or that make pairings less
-        even (a larger sum of squared counts of shifts shared), are not tried.
+        Moves that make pairings less even (a larger sum of squared counts of shifts
+        shared) are not tried.
         """
         groups = {i: set(self.assigned[i]) for i, _, _ in changes}
         before = Counter(p for g in groups.values() for p in itertools.combinations(sorted(g), 2))
@@ -1191,13 +1191,6 @@ class _Planner:
             > 0
         ):
             return False
-        dropped = [
-            ("rest", (self.units[i].start, self.units[i].end)) for i, _, add in changes if not add
-        ]
-        for index, person, add in changes:
-            unit = self.units[index]
-            if add and self._conflict(person, unit.start, unit.end) not in (None, *dropped):
-                return False
         people = sorted({p for _, p, _ in changes})
         fair = self._fairness(people)
         if not self._try(changes, fair=True):
