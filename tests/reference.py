@@ -5,6 +5,10 @@ the planner's own units (windows cut at ``max_shift`` and, for hand-offs, at the
 time off): one yes/no per person and unit, nobody during time off, nobody on call longer
 than ``max_shift`` without a break, at most ``ideal_staff`` per unit; rest breaks counted
 as the checker counts them (consecutive duties of one person, touching duties joined).
+
+Ranks 5 and 6 (the spread of after-hours, then of holiday minutes) are measured minute by
+minute here, with `zoneinfo` and the `holidays` package directly, not with
+`oncall.workhours`, so that the planner's own arithmetic is checked too.
 """
 
 from __future__ import annotations
@@ -12,12 +16,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from functools import cache
 
+import holidays
 from ortools.sat.python import cp_model
 
 from oncall.availability import Availability
-from oncall.models import Rotation, Team
+from oncall.models import Person, Rotation, Team
 from oncall.planner import _Planner, _Unit
 from oncall.windows import coverage_windows
 
@@ -30,13 +36,46 @@ class UnprovenError(Exception):
 
 @dataclass(frozen=True)
 class Measures:
-    """The ranking's measures of one plan, in minutes (breaks: a count)."""
+    """The ranking's measures of one plan, in minutes (breaks: a count).
+
+    ``after_spread`` and ``holiday_spread`` (ranks 5 and 6) are None where not solved for.
+    """
 
     uncovered: int
     breaks: int
     understaffed: int
     staffed: int
     spread: int
+    after_spread: int | None = None
+    holiday_spread: int | None = None
+
+
+@cache
+def _holiday_dates(country: str, subdivision: str | None, year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year))
+
+
+def outside_hours(person: Person, unit: _Unit) -> tuple[int, int]:
+    """Minutes of a unit outside the person's working hours, and on their holidays.
+
+    Minute by minute in the person's zone: a minute is on a holiday when its local date
+    is one, and inside working hours when it is not and a span of its weekday holds it.
+    """
+    spans = person.working_hours.spans
+    after = holiday = 0
+    for k in range(unit.minutes):
+        local = (unit.start + k * MINUTE).astimezone(person.zone)
+        calendar = person.holidays
+        off = calendar is not None and local.date() in _holiday_dates(
+            calendar.country, calendar.subdivision, local.year
+        )
+        minute = local.hour * 60 + local.minute
+        working = not off and any(
+            day == local.weekday() and start <= minute < end for day, start, end in spans
+        )
+        after += not working
+        holiday += off
+    return after, holiday
 
 
 def units_of(team: Team) -> list[_Unit]:
@@ -72,8 +111,17 @@ def measure(team: Team, units: Sequence[_Unit], chosen: Sequence[Sequence[str]])
         for mine in duties.values():
             for first, second in itertools.pairwise(mine):
                 breaks += timedelta(0) < second.start - first.end < policy.min_rest
+    spent = [[outside_hours(p, unit) for unit in duties[p.id]] for p in team.people]
+    after_hours = [sum(h[0] for h in mine) for mine in spent] or [0]
+    holiday_hours = [sum(h[1] for h in mine) for mine in spent] or [0]
     return Measures(
-        uncovered, breaks, understaffed, staffed, max(load.values()) - min(load.values())
+        uncovered,
+        breaks,
+        understaffed,
+        staffed,
+        max(load.values()) - min(load.values()),
+        max(after_hours) - min(after_hours),
+        max(holiday_hours) - min(holiday_hours),
     )
 
 
@@ -82,11 +130,14 @@ def solve(
     units: Sequence[_Unit],
     hint: Sequence[Sequence[str]] = (),
     seconds: float = 60.0,
+    *,
+    hours: bool = False,
 ) -> Measures:
     """The best measures any assignment reaches, ranked as SPEC section 6 ranks them.
 
     ``hint`` (an assignment, such as the planner's) only speeds the search up. Where the
-    spread is not proven optimal in time, the solver's lower bound is returned for it.
+    last measure is not proven optimal in time, the solver's lower bound is returned for
+    it. With ``hours``, ranks 5 and 6 too (after-hours, then holiday spread).
     """
     policy = team.policy
     availability = Availability(team)
@@ -133,15 +184,51 @@ def solve(
         for person in people:
             if (person, u) in x:
                 model.add_hint(x[person, u], person in chosen)
-    objectives = [sum(short_min), sum(breaks), sum(short_ideal), -sum(counts), top - bottom]
-    uncovered, broke, understaffed, staffed, spread = _lexicographic(model, objectives, seconds)
-    return Measures(uncovered, broke, understaffed, -staffed, spread)
+    objectives: list[cp_model.LinearExprT] = [
+        sum(short_min),
+        sum(breaks),
+        sum(short_ideal),
+        -sum(counts),
+        top - bottom,
+        *(_hours_spreads(model, team, units, x) if hours else ()),
+    ]
+    found = _lexicographic(model, objectives, seconds)
+    uncovered, broke, understaffed, staffed, spread = found[:5]
+    after, holiday = [*found[5:], None, None][:2]
+    return Measures(uncovered, broke, understaffed, -staffed, spread, after, holiday)
+
+
+def _hours_spreads(
+    model: cp_model.CpModel,
+    team: Team,
+    units: Sequence[_Unit],
+    x: dict[tuple[str, int], cp_model.IntVar],
+) -> list[cp_model.LinearExprT]:
+    """Ranks 5 and 6: the spreads of after-hours and of holiday minutes."""
+    spreads: list[cp_model.LinearExprT] = []
+    for kind in (0, 1):
+        high = model.new_int_var(0, 10**9, f"high{kind}")
+        low = model.new_int_var(0, 10**9, f"low{kind}")
+        for person in team.people:
+            spent = sum(
+                outside_hours(person, unit)[kind] * x[person.id, u]
+                for u, unit in enumerate(units)
+                if (person.id, u) in x
+            )
+            model.add(high >= spent)
+            model.add(low <= spent)
+        spreads.append(high - low)
+    return spreads
 
 
 def _lexicographic(
     model: cp_model.CpModel, objectives: Sequence[cp_model.LinearExprT], seconds: float
 ) -> list[int]:
-    """Minimise each objective in turn, holding the earlier ones at their optimum."""
+    """Minimise each objective in turn, holding the earlier ones at their optimum.
+
+    From the load spread (the fifth) on, a measure found but not proven optimal in time
+    gives the solver's lower bound for it, and ends the list.
+    """
     results: list[int] = []
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -150,7 +237,7 @@ def _lexicographic(
     for stage, objective in enumerate(objectives):
         model.minimize(objective)
         status = solver.solve(model)
-        if stage == len(objectives) - 1 and status == cp_model.FEASIBLE:
+        if stage >= 4 and status == cp_model.FEASIBLE:
             results.append(round(solver.best_objective_bound))
             break
         if status != cp_model.OPTIMAL:

@@ -332,8 +332,8 @@ def test_plan_explain_in_json_gives_after_hours() -> None:
     result = installed("plan", str(TEAM), "--explain", "--format", "json")
     document = json.loads(result.stdout)
     assert document["after_hours"]["dlee"] == {
-        "hours": 19.0,
-        "after_hours": 14.0,
+        "hours": 20.0,
+        "after_hours": 15.0,
         "weekend": 0.0,
         "holiday": 0.0,
     }

@@ -11,7 +11,7 @@ import holidays as holidays_package
 import jsonschema
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from oncall.errors import InputError, Origin
@@ -304,3 +304,21 @@ def test_the_schema_and_the_loader_agree_on_holidays(value: str) -> None:
     except InputError:
         loads = False
     assert jsonschema.Draft202012Validator(json_schema(TeamFile)).is_valid(document) == loads
+
+
+@given(
+    st.sampled_from(("UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe")),
+    st.sampled_from(("Mon-Fri 09:00-17:00", "Sun-Thu 22:00-06:00", "Sat 10:00-24:00")),
+    st.integers(0, 2 * 366 * 24 * 4),
+    st.integers(1, 8 * 4),
+)
+@example("UTC", "Sun-Thu 22:00-06:00", 94 * 4, 16)  # Sunday 22:00 into Monday's hours
+def test_short_stretches_split_as_the_general_way_does(
+    zone: str, hours: str, quarter: int, quarters: int
+) -> None:
+    # Stretches of up to six hours under one offset take a quick path (seconds of the
+    # week); it must agree with the wall-clock pieces, across DST changes and weeks too.
+    calendar = HoursCalendar(Person("a", timezone=zone, working_hours=WorkingHours.parse(hours)))
+    start = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=15 * quarter)
+    end = start + timedelta(minutes=15 * quarters)
+    assert calendar.split(start, end) == calendar._split_pieces(start, end)

@@ -5,7 +5,10 @@ A plan is the best plan for its horizon, ranked in this order (SPEC section 6):
 1. ``min_staff`` at every instant of every window, wherever an assignment could reach it;
 2. the fewest ``min_rest`` breaks (each a ``rest-violation`` warning of the checker);
 3. ``ideal_staff`` wherever an assignment could reach it;
-4. the smallest spread of on-call time (``history`` included), then even pairings.
+4. the smallest spread of on-call time (``history`` included), then even pairings;
+5. the smallest spread of after-hours time (each person's own working hours);
+6. the smallest spread of holiday time; then follow the sun: people for whom a unit is
+   inside working hours.
 
 Nobody is ever assigned during their time off, nor on call longer than ``max_shift``
 without a break. The planner works on **units**: each window (minus what kept shifts
@@ -13,7 +16,7 @@ cover) cut into consecutive parts no longer than ``max_shift``, and a part that 
 ``ideal_staff`` people can take whole cut again at the edges of people's time off, so that
 consecutive shifts hand over where one person cannot stay (the hand-off).
 
-It then plans in three passes, each keeping every higher-ranked measure:
+It then plans in passes, each keeping every higher-ranked measure:
 
 - **Construction**, in time order: each unit takes the preferred people (least on-call
   time, then fresh pairings, then on call longest ago, then file order) who are free and
@@ -23,6 +26,10 @@ It then plans in three passes, each keeping every higher-ranked measure:
   place they leave, taken whenever they improve the ranking.
 - **Balance** (rank 4): moves of a unit from a more to a less loaded person, and swaps
   between two linked units, while they narrow the gap between the two.
+- **Working hours** (ranks 5 and 6, then follow the sun): units handed over or exchanged
+  from the people with the most after-hours (then holiday) time to those with the least,
+  then people replaced by others for whom the unit is working time; every move keeps
+  ranks 1 to 3 and everyone's load within the current range (`_even_hours`).
 
 Each pass is linear in the number of units times a small factor (the people considered
 per unit are the preferred few, then as many as a move needs); passes are bounded, and
@@ -44,6 +51,7 @@ from oncall.intervals import Interval, overlap, subtract
 from oncall.models import Horizon, Rotation, Shift, Team, Window, horizon_of
 from oncall.timeutil import as_instant, format_duration, format_local
 from oncall.windows import coverage_windows
+from oncall.workhours import HoursCalendar
 
 __all__ = ["EXPLAIN_LIMIT", "Decision", "PlanResult", "kept_shifts", "make_plan", "plan"]
 
@@ -64,6 +72,8 @@ BALANCE_TRIES = 1_000
 """How many balancing moves are tried at least (plus one per two units) before stopping."""
 BALANCE_PAIRS = 8
 """How many of the most and of the least loaded people are paired for balancing moves."""
+HOURS_TRIES = 250
+"""How many working-hours moves are tried at least (plus one per eight units) before stopping."""
 PASSES = 4
 """How many times the repair and balance passes sweep the plan at most."""
 _NEVER = datetime.min.replace(tzinfo=UTC)
@@ -229,6 +239,7 @@ class _Planner:
         self.free_cache: dict[int, list[str]] = {}
         self.final_order: list[str] = []
         self.unsearched: set[int] = set()  # units of blocks the exact search gave up on
+        self._init_hours()
         # The longest duty, to bound look-backs; and how far a change to one duty can change
         # the rest breaks counted around it (a block of touching duties is no longer than
         # max_shift, or else its window).
@@ -300,11 +311,15 @@ class _Planner:
         insort(self.duties[person], (start, end, index))
         self.load[person] += end - start
         self.last[person] = max(self.last[person], end)
+        if self.hours_load is not None:
+            self._count_hours(person, start, end, index)
 
     def _remove_duty(self, person: str, start: datetime, end: datetime, index: int) -> None:
         duties = self.duties[person]
         del duties[bisect_left(duties, (start, end, index))]
         self.load[person] -= end - start
+        if self.hours_load is not None:
+            self._count_hours(person, start, end, index, -1)
 
     def _count_pairs(self, people: Iterable[str], step: int = 1) -> None:
         for a, b in itertools.combinations(sorted(set(people)), 2):
@@ -496,11 +511,18 @@ class _Planner:
             self._apply([(u, p, not add) for u, p, add in reversed(changes)])
         return valid
 
-    def _fairness(self, people: Sequence[str]) -> tuple[timedelta, int]:
-        """The load spread, then the sum of squared loads of ``people`` (in minutes)."""
+    def _fairness(self, people: Sequence[str]) -> tuple[int, ...]:
+        """The load spread, then the sum of squared loads of ``people`` (in minutes).
+
+        While the working-hours pass runs, the load spread and then ranks 5 and 6 and
+        follow the sun (`_hours_fairness`) instead.
+        """
         loads = self.load.values()
+        spread = (max(loads) - min(loads)) // timedelta(microseconds=1)
+        if self.hours_load is not None:
+            return (spread, *self._hours_fairness(people))
         squares = sum((self.load[p] // timedelta(minutes=1)) ** 2 for p in people)
-        return (max(loads) - min(loads), squares)
+        return (spread, squares)
 
     @staticmethod
     def _rank(scores: Sequence[tuple[int, int, int]], breaks: int) -> tuple[int, int, int, int]:
@@ -940,6 +962,257 @@ class _Planner:
                     return True
         return False
 
+    # Working hours and holidays: ranks 5 and 6, then follow the sun ---------------------
+
+    def _init_hours(self) -> None:
+        """One `HoursCalendar` per distinct zone, working hours and holidays; nothing counted."""
+        shared: dict[tuple[object, ...], int] = {}
+        self.calendars: list[HoursCalendar] = []
+        self.calendar_of: dict[str, int] = {}
+        for person in self.team.people:
+            key = (person.zone, person.working_hours.spans, person.holidays)
+            if key not in shared:
+                shared[key] = len(self.calendars)
+                self.calendars.append(HoursCalendar(person))
+            self.calendar_of[person.id] = shared[key]
+        # Per calendar and unit: minutes after hours, then on holidays (computed when asked).
+        self.unit_hours: list[list[tuple[int, int] | None]] = [
+            [None] * len(self.units) for _ in self.calendars
+        ]
+        # Per person: the same, in all (while `_even_hours` runs).
+        self.hours_load: dict[str, list[int]] | None = None
+        # Pairings as they are (shifts shared, per pair), while `_even_hours` runs.
+        self.hours_pairs: Counter[tuple[str, str]] = Counter()
+        # Per unit: whom the working-hours pass picked there, and for which measure.
+        self.hours_why: dict[int, tuple[str, str]] = {}
+
+    def _calendar_hours(self, calendar: int, start: datetime, end: datetime) -> tuple[int, int]:
+        """Minutes of ``[start, end)`` outside a calendar's working hours, and on holidays."""
+        split = self.calendars[calendar].split(start, end)
+        return split.after_hours // timedelta(minutes=1), split.holiday // timedelta(minutes=1)
+
+    def _hours(self, person: str, index: int) -> tuple[int, int]:
+        """`_calendar_hours` of the person's calendar for a unit."""
+        calendar = self.calendar_of[person]
+        found = self.unit_hours[calendar][index]
+        if found is None:
+            unit = self.units[index]
+            found = self.unit_hours[calendar][index] = self._calendar_hours(
+                calendar, unit.start, unit.end
+            )
+        return found
+
+    def _count_hours(
+        self, person: str, start: datetime, end: datetime, index: int, step: int = 1
+    ) -> None:
+        """Add (or with ``step`` -1 take away) a duty to the person's hours in all.
+
+        ``index`` is the duty's unit, -1 for a kept shift.
+        """
+        assert self.hours_load is not None  # noqa: S101 - only called while counting
+        if index >= 0:
+            after, holiday = self._hours(person, index)
+        else:
+            after, holiday = self._calendar_hours(self.calendar_of[person], start, end)
+        totals = self.hours_load[person]
+        totals[0] += step * after
+        totals[1] += step * holiday
+
+    def _hours_fairness(self, people: Sequence[str]) -> tuple[int, ...]:
+        """Rank 5, rank 6, then follow the sun, for a move that involves ``people``.
+
+        The spread of after-hours minutes and the sum of squares of ``people``'s, the same
+        for holiday minutes, then ``people``'s after-hours minutes in all.
+        """
+        assert self.hours_load is not None  # noqa: S101 - only called while counting
+        totals = self.hours_load
+        after = [t[0] for t in totals.values()]
+        holiday = [t[1] for t in totals.values()]
+        mine = [totals[p] for p in people]
+        return (
+            max(after) - min(after),
+            sum(t[0] * t[0] for t in mine),
+            max(holiday) - min(holiday),
+            sum(t[1] * t[1] for t in mine),
+            sum(t[0] for t in mine),
+        )
+
+    def _even_hours(self) -> None:
+        """Ranks 5 and 6, then follow the sun, by moves that keep ranks 1 to 4.
+
+        After-hours (then holiday) time moves from the people with the most to those with
+        the least, by a unit handed over or two units exchanged; then each unit's people
+        are replaced by free people for whom more of it is inside working hours. Every move
+        keeps ranks 1 to 3 exactly and the load spread no wider (`_try`), and lowers the
+        tuple of `_hours_fairness`, so the pass ends; a budget of tries bounds it.
+        """
+        if len(self.rank) < 2:
+            return
+        self.hours_load = {p: [0, 0] for p in self.rank}
+        for person, duties in self.duties.items():
+            for start, end, index in duties:
+                self._count_hours(person, start, end, index)
+        self.hours_pairs = Counter()
+        for group in itertools.chain((s.people for s in self.kept), self.assigned):
+            self.hours_pairs.update(itertools.combinations(sorted(set(group)), 2))
+        tries = [HOURS_TRIES + len(self.units) // 8]
+        while tries[0] > 0 and any(self._even_measure(m, tries) for m in (0, 1)):
+            pass
+        if len(self.calendars) > 1:
+            self._follow_the_sun(tries)
+        self.hours_load = None
+
+    def _even_measure(self, measure: int, tries: list[int]) -> bool:
+        """One move of after-hours (0) or holiday (1) time from a heavy to a light person."""
+        assert self.hours_load is not None  # noqa: S101 - only called while counting
+        totals = self.hours_load
+        order = sorted(self.rank, key=lambda p: (totals[p][measure], self.rank[p]))
+        heavy, light = order[::-1][:BALANCE_PAIRS], order[:BALANCE_PAIRS]
+        pairs = sorted(
+            ((p, q) for p in heavy for q in light if totals[p][measure] > totals[q][measure]),
+            key=lambda pq: (totals[pq[1]][measure] - totals[pq[0]][measure], self.rank[pq[0]]),
+        )
+        return any(self._trade(p, q, measure, tries) for p, q in pairs)
+
+    def _trade(self, heavy: str, light: str, measure: int, tries: list[int]) -> bool:
+        """``light`` takes units of ``heavy``'s time of that measure, alone or in exchange.
+
+        Only moves that lower the two people's sum of squares of that measure, and keep
+        their loads within the range of everyone's, are tried: the units of most such time
+        first, each alone, then in exchange for the fitting units of the other's least
+        such time. Says whether any move was made.
+        """
+        assert self.hours_load is not None  # noqa: S101 - only called while counting
+        if tries[0] <= 0:
+            return False
+        # Looking through their duties costs tries too, so the pass stays linear.
+        tries[0] -= 1 + (len(self.duties[heavy]) + len(self.duties[light])) // 64
+        is_free = self.availability.is_free
+        totals, hours, units = self.hours_load, self._hours, self.units
+        loads = self.load.values()
+        low, high = min(loads), max(loads)
+        mine = sorted(
+            (-hours(heavy, i)[measure], hours(light, i)[measure], i)
+            for _, _, i in self.duties[heavy]
+            if i >= 0 and hours(heavy, i)[measure] > 0
+        )
+        theirs = sorted(
+            (hours(heavy, i)[measure], -hours(light, i)[measure], i)
+            for _, _, i in self.duties[light]
+            if i >= 0 and heavy not in self.assigned[i]
+        )
+        moved = False
+        for less, given, index in mine:
+            if tries[0] <= 0:
+                break
+            tries[0] -= 1
+            a, b = totals[heavy][measure], totals[light][measure]
+            unit = units[index]
+            if light in self.assigned[index] or not is_free(light, unit.start, unit.end):
+                continue
+            length = unit.end - unit.start
+            mine_load, their_load = self.load[heavy], self.load[light]
+            evener = (a + less) ** 2 + (b + given) ** 2 < a * a + b * b
+            if (
+                evener
+                and mine_load - length >= low
+                and their_load + length <= high
+                and self._hours_move([(index, heavy, False), (index, light, True)])
+            ):
+                moved = True
+                continue
+            options = sorted(
+                (abs(units[other].minutes - unit.minutes), squares, other)
+                for taken, left, other in theirs[: 2 * BALANCE_PAIRS]
+                if (squares := (a + less + taken) ** 2 + (b + left + given) ** 2) < a * a + b * b
+            )
+            for _, _, other in options:
+                theirs_unit = units[other]
+                change = theirs_unit.end - theirs_unit.start - length
+                if not (low <= mine_load + change <= high and low <= their_load - change <= high):
+                    continue
+                if not is_free(heavy, theirs_unit.start, theirs_unit.end):
+                    continue
+                tries[0] -= 1
+                changes = [
+                    (index, heavy, False),
+                    (other, light, False),
+                    (index, light, True),
+                    (other, heavy, True),
+                ]
+                if self._hours_move(changes):
+                    theirs = [t for t in theirs if t[2] != other]
+                    moved = True
+                    break
+        return moved
+
+    def _follow_the_sun(self, tries: list[int]) -> None:
+        """Replace people on call after hours by free people for whom it is working time."""
+        is_free = self.availability.is_free
+        members: list[list[str]] = [[] for _ in self.calendars]
+        for person in self._by_load(self.rank):
+            members[self.calendar_of[person]].append(person)
+        for index, unit in enumerate(self.units):
+            for person in list(self.assigned[index]):
+                if tries[0] <= 0:
+                    return
+                mine = self._hours(person, index)
+                if not any(mine):
+                    continue
+                better = (
+                    p
+                    for c, people in enumerate(members)
+                    if people and self._hours(people[0], index) < mine
+                    for p in people
+                    if p not in self.assigned[index] and is_free(p, unit.start, unit.end)
+                )
+                for other in itertools.islice(better, BALANCE_PAIRS):
+                    tries[0] -= 1
+                    if self._hours_move([(index, person, False), (index, other, True)]):
+                        break
+
+    def _hours_move(self, changes: Sequence[tuple[int, str, bool]]) -> bool:
+        """`_try` a move of the working-hours pass; note on its units which measure took it.
+
+        Moves that make pairings less even (a larger sum of squared counts of shifts
+        shared) are not tried.
+        """
+        groups = {i: set(self.assigned[i]) for i, _, _ in changes}
+        before = Counter(p for g in groups.values() for p in itertools.combinations(sorted(g), 2))
+        for index, person, add in changes:
+            if add:
+                groups[index].add(person)
+            else:
+                groups[index].discard(person)
+        after = Counter(p for g in groups.values() for p in itertools.combinations(sorted(g), 2))
+        counts = self.hours_pairs
+        if (
+            sum((counts[p] - before[p] + after[p]) ** 2 - counts[p] ** 2 for p in before | after)
+            > 0
+        ):
+            return False
+        people = sorted({p for _, p, _ in changes})
+        fair = self._fairness(people)
+        if not self._try(changes, fair=True):
+            return False
+        counts.subtract(before)
+        counts.update(after)
+        now = self._fairness(people)
+        first = next(k for k, (a, b) in enumerate(zip(now, fair, strict=True)) if a != b)
+        what = (
+            "the load spread narrows",
+            "after-hours time evens out",
+            "after-hours time evens out",
+            "holiday time evens out",
+            "holiday time evens out",
+            "more of it inside their working hours (follow the sun)",
+        )[first]
+        for index, person, add in changes:
+            if add:
+                inside = first < 5 and self._hours(person, index) == (0, 0)
+                self.hours_why[index] = (person, what + (" (inside their working hours)" * inside))
+        return True
+
     # Result ----------------------------------------------------------------------------
 
     def run(self, *, explain: bool) -> PlanResult:
@@ -947,6 +1220,7 @@ class _Planner:
         self._solve_blocks()
         self._repair()
         self._balance()
+        self._even_hours()
         self.final_order = self._by_load(self.rank)
         planned: list[tuple[Shift, Decision]] = []
         for indexes in self._shifts():
@@ -1059,4 +1333,9 @@ class _Planner:
             if len(self._free(indexes[0])) <= len(people):
                 return "ideal_staff out of reach: nobody else is free"
             return "ideal_staff out of reach without breaking min_rest or stranding a window"
+        hours = self.hours_why.get(indexes[0])
+        if hours is not None and hours[0] in people:
+            person = self.team.person(hours[0])
+            name = person.name or hours[0] if person is not None else hours[0]
+            return f"ideal_staff reached, load spread tied; picked {name}: {hours[1]}"
         return "ideal_staff reached; picked to keep the load spread smallest"

@@ -62,6 +62,7 @@ __all__ = [
     "parse_duration",
     "read_instant",
     "start_of_day",
+    "steady_wall_clock",
     "to_local",
     "toml_instant",
     "wall_clock",
@@ -519,6 +520,20 @@ _OFFSET_STEP = timedelta(hours=6)
 
 def _offset(instant: datetime, zone: tzinfo) -> timedelta:
     return instant.astimezone(zone).utcoffset() or timedelta(0)
+
+
+def steady_wall_clock(start: datetime, end: datetime, zone: tzinfo) -> datetime | None:
+    """Where ``zone``'s wall clock stands at ``start`` (naive), if its offset holds to ``end``.
+
+    The quick case of `wall_clock_pieces`: None where the offset changes within, and for
+    stretches longer than six hours (the offsets' sampling step).
+    """
+    if end - start > _OFFSET_STEP:
+        return None
+    local = start.astimezone(zone)
+    if end > start and _offset(end - timedelta(seconds=1), zone) != local.utcoffset():
+        return None
+    return local.replace(tzinfo=None)
 
 
 def wall_clock_pieces(

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from oncall.intervals import Interval, merge
 from oncall.models import Holidays, Person, Rotation, Team
-from oncall.timeutil import wall_clock_pieces
+from oncall.timeutil import steady_wall_clock, wall_clock_pieces
 
 __all__ = ["HoursCalendar", "HoursSplit", "holiday_dates", "split_by_person"]
 
@@ -112,6 +112,17 @@ class HoursCalendar:
         self._holidays: dict[date, str] = {}
         self._dates: list[date] = []  # sorted, for bisection
         self._years: tuple[int, int] | None = None
+        # Seconds of the week (Monday 00:00 is 0) at work and on the weekend, and the same
+        # a week later, for stretches that run into the next week.
+        self._week: list[tuple[int, int, bool]] = [
+            (((day + 7 * later) * 1440 + start) * 60, ((day + 7 * later) * 1440 + end) * 60, True)
+            for later in (0, 1)
+            for day, start, end in person.working_hours.spans
+        ] + [
+            ((day + 7 * later) * 86400, (day + 7 * later + 1) * 86400, False)
+            for later in (0, 1)
+            for day in sorted(self._weekend)
+        ]
 
     def holidays(self, first: date, last: date) -> dict[date, str]:
         """The person's public holidays from ``first`` to ``last`` (local dates), by date."""
@@ -132,6 +143,14 @@ class HoursCalendar:
         """How ``[start, end)`` falls: after hours, on the weekend, on a holiday."""
         if end <= start:
             return HoursSplit()
+        if self.person.holidays is None and not (start.microsecond or end.microsecond):
+            local = steady_wall_clock(start, end, self.zone)
+            if local is not None:
+                return self._split_short(local, end - start)
+        return self._split_pieces(start, end)
+
+    def _split_pieces(self, start: datetime, end: datetime) -> HoursSplit:
+        """`split`, day by day of each stretch of the wall clock under one offset."""
         working = weekend = holiday = timedelta(0)
         for local_start, local_end in wall_clock_pieces(start, end, self.zone):
             days = self.holidays(local_start.date(), local_end.date())
@@ -147,6 +166,22 @@ class HoursCalendar:
                     holiday += length
         total = end - start
         return HoursSplit(total, total - working, weekend, holiday)
+
+    def _split_short(self, local: datetime, length: timedelta) -> HoursSplit:
+        """`split` of a stretch from ``local`` (naive) on, under one offset, no holidays."""
+        first = ((local.weekday() * 24 + local.hour) * 60 + local.minute) * 60 + local.second
+        last = first + length // timedelta(seconds=1)
+        working = weekend = 0
+        for low, high, work in self._week:
+            if low < last and first < high:
+                part = min(high, last) - max(low, first)
+                if work:
+                    working += part
+                else:
+                    weekend += part
+        return HoursSplit(
+            length, length - timedelta(seconds=working), timedelta(seconds=weekend), timedelta(0)
+        )
 
     def after_hours(self, start: datetime, end: datetime) -> timedelta:
         """The part of ``[start, end)`` outside the person's working hours."""
