@@ -68,7 +68,9 @@ def generate(case: Case, seed: int = 7) -> Team:
         # Whole seconds, as every instant oncall accepts (and as a team file writes them).
         day = (START + timedelta(days=index * days / case.events)).replace(microsecond=0)
         hour = rnd.choice((10, 14, 20))
-        start = day.replace(hour=0) + timedelta(hours=hour + 5, minutes=rnd.choice((0, 30)))
+        start = day.replace(hour=0, microsecond=0) + timedelta(
+            hours=hour + 5, minutes=rnd.choice((0, 30))
+        )
         events.append(
             EventSpec(
                 title=f"Deploy {index}",
