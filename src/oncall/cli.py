@@ -779,8 +779,8 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument(
         "--optimal",
         action="store_true",
-        help="plan exactly with the CP-SAT solver, within a bound (needs "
-        "pip install 'oncall-coverage[optimal]')",
+        help="plan exactly with OR-Tools' CP-SAT solver, within a bound (needs the "
+        "oncall-coverage[optimal] extra)",
     )
     plan.add_argument(
         "--optimal-budget",

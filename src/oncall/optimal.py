@@ -48,6 +48,8 @@ SEED = 1
 """The solver's random seed: fixed, for the same plan on every run."""
 INSTALL = "pip install 'oncall-coverage[optimal]'"
 """The install line that brings OR-Tools."""
+LOWEST = "9.10"
+"""The lowest OR-Tools release this module is tested with (.ci/lowest)."""
 _MINUTE = timedelta(minutes=1)
 
 _Measures = tuple[int, int, int, int, int]
@@ -104,7 +106,8 @@ def _cp_model() -> Any:
         return importlib.import_module("ortools.sat.python.cp_model")
     except ImportError as exc:
         raise SolverMissingError(
-            f"exact planning (--optimal) needs OR-Tools, which is not installed: {INSTALL}"
+            f"exact planning (--optimal) needs OR-Tools, which is not installed: {INSTALL} "
+            f"(or pip install 'ortools>={LOWEST}' into the same environment)"
         ) from exc
 
 
@@ -277,14 +280,14 @@ class _Solver:
         left, proven = self.budget, True
         for stage, objective in enumerate(objectives):
             values, value = self._complete(solver, best, objectives, objective)
-            left -= solver.deterministic_time
+            left -= solver.response_proto.deterministic_time
             model.clear_hints()
             for index, hinted in enumerate(values):
                 model.add_hint(model.get_int_var_from_proto_index(index), hinted)
             model.minimize(objective)
             solver.parameters.max_deterministic_time = max(left, 0.0) / (len(objectives) - stage)
             status = solver.solve(model)
-            left -= solver.deterministic_time
+            left -= solver.response_proto.deterministic_time
             if status in (cp.OPTIMAL, cp.FEASIBLE) and round(solver.objective_value) < value:
                 value = round(solver.objective_value)
                 best = {key for key, var in self.x.items() if solver.value(var)}
@@ -306,7 +309,7 @@ class _Solver:
         model = self.model
         model.clear_hints()
         for key, var in self.x.items():
-            model.add_hint(var, key in chosen)
+            model.add_hint(var, int(key in chosen))  # a bool fails on OR-Tools 9.10
         model.minimize(sum(objectives))
         solver.parameters.fix_variables_to_their_hinted_value = True
         solver.parameters.max_deterministic_time = float("inf")
