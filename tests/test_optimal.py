@@ -198,3 +198,14 @@ def test_the_installed_command_plans_exactly(tmp_path: Path) -> None:
     assert bounded.returncode == 0, bounded.stderr
     proven = json.loads(bounded.stdout)["optimal"]
     assert ("not proven optimal" in bounded.stderr) == (not proven)
+
+
+@pytest.mark.parametrize("people", [0, 1])
+def test_a_team_of_nobody_or_one_plans_exactly_without_a_crash(people: int) -> None:
+    start = datetime(2027, 3, 1, 10, tzinfo=UTC)
+    events = (EventSpec("E", start, timedelta(hours=1), "UTC", id="e"),)
+    policy = Policy(min_rest=timedelta(hours=8), max_shift=timedelta(hours=1))
+    team = Team("t", "UTC", tuple(Person(f"p{i}") for i in range(people)), (), events, policy)
+    result = make_optimal_plan(team)
+    assert result.optimal is True
+    assert result.rotation == make_plan(team).rotation

@@ -128,7 +128,8 @@ def _measures(planner: _Planner) -> _Measures:
                 loads[person] += planner.units[index].minutes
         if duties:
             breaks += planner._breaks(person, duties[0][0], duties[-1][1])
-    return short_min, breaks, short_ideal, -staffed, max(loads.values()) - min(loads.values())
+    spread = max(loads.values(), default=0) - min(loads.values(), default=0)
+    return short_min, breaks, short_ideal, -staffed, spread
 
 
 def _fixed_loads(planner: _Planner) -> dict[str, int]:
