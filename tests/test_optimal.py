@@ -33,7 +33,13 @@ EXAMPLES = int(os.environ.get("ONCALL_REFERENCE_EXAMPLES", "60")) // 2
 
 
 def ranked(m: Measures) -> tuple[int, int, int, int, int]:
+    """Ranks 1 to 4, which the exact model decides."""
     return (m.uncovered, m.breaks, m.understaffed, -m.staffed, m.spread)
+
+
+def all_ranks(m: Measures) -> tuple[int, ...]:
+    """Ranks 1 to 6: ranks 5 and 6 are the working-hours pass's, as in the default plan."""
+    return (*ranked(m), m.after_spread or 0, m.holiday_spread or 0)
 
 
 def crowded_team() -> Team:
@@ -64,7 +70,7 @@ def test_optimal_plans_reach_the_references_optimum(team: Team) -> None:
     best = solve(team, units)
     note(f"optimal {got}, reference {best}")
     assert result.optimal is True
-    assert got == best  # every measure, the load spread included
+    assert ranked(got) == ranked(best)  # ranks 1 to 4, the load spread included
     findings = check(team, result.rotation, windows=result.windows)
     assert not {f.code for f in findings} & {Code.PTO_CONFLICT, Code.UNKNOWN_PERSON}
 
@@ -76,7 +82,7 @@ def test_a_bounded_solve_is_never_worse_than_the_default_plan(team: Team, budget
     result = make_optimal_plan(team, budget=budget)
     got = measure(team, units, assignment_of(result.rotation, units))
     default = measure(team, units, assignment_of(plan(team), units))
-    assert ranked(got) <= ranked(default)
+    assert all_ranks(got) <= all_ranks(default)
 
 
 def test_the_bound_is_reported_and_the_plan_still_returned() -> None:
