@@ -1,6 +1,7 @@
 """Benchmarks: windows, planning and checking on generated teams of growing size.
 
-Run: ``.venv/bin/python benchmarks/run.py`` (all cases) or ``--case year``.
+Run: ``.venv/bin/python benchmarks/run.py`` (all cases) or ``--case year``; with
+``--optimal``, also ``oncall plan --optimal`` (`make_optimal_plan`, at its default bound).
 Each case runs in its own process so that peak memory (max RSS) is its own.
 Events keep a constant density (about three a day, at working and evening hours), so the
 cases differ in length, not in how crowded a day is: growth should be close to linear.
@@ -29,6 +30,7 @@ from oncall import (
     TimeOff,
     check,
     coverage_windows,
+    make_optimal_plan,
     make_plan,
     to_ics,
     to_pagerduty,
@@ -68,7 +70,9 @@ def generate(case: Case, seed: int = 7) -> Team:
         # Whole seconds, as every instant oncall accepts (and as a team file writes them).
         day = (START + timedelta(days=index * days / case.events)).replace(microsecond=0)
         hour = rnd.choice((10, 14, 20))
-        start = day.replace(hour=0) + timedelta(hours=hour + 5, minutes=rnd.choice((0, 30)))
+        start = day.replace(hour=0, microsecond=0) + timedelta(
+            hours=hour + 5, minutes=rnd.choice((0, 30))
+        )
         events.append(
             EventSpec(
                 title=f"Deploy {index}",
@@ -93,7 +97,7 @@ def generate(case: Case, seed: int = 7) -> Team:
     )
 
 
-def measure(case: Case, repeat: int) -> dict[str, object]:
+def measure(case: Case, repeat: int, *, optimal: bool = False) -> dict[str, object]:
     """Time each step ``repeat`` times and keep the fastest (the least disturbed) run."""
     team = generate(case)
     timings: dict[str, float] = {}
@@ -109,6 +113,8 @@ def measure(case: Case, repeat: int) -> dict[str, object]:
 
     windows = timed("windows", lambda: coverage_windows(team))
     result = timed("plan", lambda: make_plan(team))
+    if optimal:
+        timed("plan-optimal", lambda: make_optimal_plan(team))
     findings = timed("check", lambda: check(team, result.rotation, windows=result.windows))
     timings["plan+check"] = timings["plan"] + timings["check"]
     # `oncall plan --keep` with the whole earlier plan: every shift kept, nothing to plan.
@@ -136,10 +142,11 @@ def main() -> int:
     parser.add_argument("--case", choices=sorted(CASES))
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--repeat", type=int, default=3, help="runs per step; the fastest counts")
+    parser.add_argument("--optimal", action="store_true", help="also time plan --optimal")
 
     args = parser.parse_args()
     if args.case:
-        print(json.dumps(measure(CASES[args.case], args.repeat)))
+        print(json.dumps(measure(CASES[args.case], args.repeat, optimal=args.optimal)))
         return 0
     results = []
     for name in CASES:

@@ -183,7 +183,7 @@ def solve(
     for u, chosen in enumerate(hint):
         for person in people:
             if (person, u) in x:
-                model.add_hint(x[person, u], person in chosen)
+                model.add_hint(x[person, u], int(person in chosen))
     objectives: list[cp_model.LinearExprT] = [
         sum(short_min),
         sum(breaks),

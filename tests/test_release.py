@@ -102,7 +102,7 @@ def test_every_install_line_works_today() -> None:
     for path in INSTALL_FILES:
         text = path.read_text(encoding="utf-8")
         where = path.relative_to(ROOT)
-        bare = r"pip install\s+[\"']?oncall(-coverage)?(?![\w-])(?!\s*(@|==))"
+        bare = r"pip install\s+[\"']?oncall(-coverage)?(?![\w-])(?!(\[[\w,]+\])?\s*(@|==))"
         assert not re.search(bare, text), where
         for url, tag in re.findall(r"git\+(https://\S+?)@(v[\w.]+)", text):
             assert (url, tag) == (REPOSITORY, TAG), where

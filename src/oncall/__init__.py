@@ -24,8 +24,8 @@ Files:
 Coverage:
     coverage_windows, merge_windows, expand_events
 Planning and checking:
-    plan, make_plan, PlanResult, Decision, check, validate, Validation, Summary,
-    would_page_wrong_person
+    plan, make_plan, make_optimal_plan, PlanResult, Decision, check, validate, Validation,
+    Summary, would_page_wrong_person
 Exports:
     to_ics, read_previous, Previous, to_pagerduty, escalation_policy
 The domain:
@@ -71,6 +71,7 @@ if TYPE_CHECKING:
         TimeOff,
         Window,
     )
+    from oncall.optimal import make_optimal_plan
     from oncall.planner import Decision, PlanResult, make_plan, plan
     from oncall.recurrence import expand_events
     from oncall.render import dump_rotation
@@ -116,6 +117,7 @@ _LAZY = {
     "Decision": "oncall.planner",
     "PlanResult": "oncall.planner",
     "make_plan": "oncall.planner",
+    "make_optimal_plan": "oncall.optimal",
     "expand_events": "oncall.recurrence",
     "dump_rotation": "oncall.render",
     "coverage_windows": "oncall.windows",
@@ -178,6 +180,7 @@ __all__ = [
     "expand_events",
     "load_rotation",
     "load_team",
+    "make_optimal_plan",
     "make_plan",
     "merge_windows",
     "parse_rotation",

@@ -72,6 +72,16 @@ def _when(text: str) -> DateOrTime:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
+def _budget(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, found {text!r}")
+    return value
+
+
 def horizon_from(args: argparse.Namespace, zone: ZoneInfo, horizon: Horizon) -> Horizon:
     """The team file's ``horizon`` with ``--from``/``--to`` put in place of its bounds.
 
@@ -205,7 +215,19 @@ def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
     fmt = _output_format(args.output) if args.output is not None else None
     team, horizon = _team_and_horizon(args)
     keep = load_rotation(args.keep, team) if args.keep else None
-    result = make_plan(team, horizon, keep=keep, explain=args.explain)
+    if args.optimal or args.optimal_budget is not None:
+        from oncall.optimal import BUDGET, make_optimal_plan  # noqa: PLC0415 - brings OR-Tools
+
+        budget = BUDGET if args.optimal_budget is None else args.optimal_budget
+        result = make_optimal_plan(team, horizon, keep=keep, explain=args.explain, budget=budget)
+        if not result.optimal:
+            sys.stderr.write(
+                f"oncall: not proven optimal: the solver's bound ({budget:g} deterministic "
+                "seconds) came first; this is the best plan it found, never worse than the "
+                "default planner's (a larger --optimal-budget may prove or improve it)\n"
+            )
+    else:
+        result = make_plan(team, horizon, keep=keep, explain=args.explain)
     findings = check(team, result.rotation, horizon, windows=result.windows)
     if args.format == "json":
         report = dumps(plan_json(team, result, findings, explain=args.explain))
@@ -753,6 +775,19 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--format", choices=("text", "json"), default="text", help="report format")
     plan.add_argument(
         "--explain", action="store_true", help="say per shift why everyone else was passed over"
+    )
+    plan.add_argument(
+        "--optimal",
+        action="store_true",
+        help="plan exactly with OR-Tools' CP-SAT solver, within a bound (needs the "
+        "oncall-coverage[optimal] extra)",
+    )
+    plan.add_argument(
+        "--optimal-budget",
+        metavar="SECONDS",
+        type=_budget,
+        help="the solver's bound, in deterministic seconds (its count of work, the same on "
+        "every machine; default 20); implies --optimal",
     )
     plan.set_defaults(handler=_cmd_plan)
 

@@ -125,12 +125,16 @@ class PlanResult:
         windows: the coverage windows planned for.
         decisions: one per shift, in the same order.
         load: each person's on-call time: history, kept and planned shifts.
+        optimal: for a plan of `oncall.make_optimal_plan`, whether the solver proved it
+            best on the whole ranking (False: its time bound came first); None for
+            `make_plan`'s, which claims no proof.
     """
 
     rotation: Rotation
     windows: tuple[Window, ...]
     decisions: tuple[Decision, ...]
     load: Mapping[str, timedelta]
+    optimal: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,11 +194,16 @@ def make_plan(
     With ``explain``, each decision says which measure decided it and why the people
     nearest to being picked were passed over.
     """
+    return planner_for(team, horizon, keep).run(explain=explain)
+
+
+def planner_for(team: Team, horizon: Horizon | None, keep: Rotation | None) -> _Planner:
+    """The planner of ``team``'s windows, with its units, before any pass has run."""
     expect(keep, (Rotation, type(None)), "keep")
     horizon = horizon_of(team, horizon)
     windows = tuple(coverage_windows(team, horizon))
     kept = kept_shifts(team, keep, windows) if keep is not None else []
-    return _Planner(team, windows, kept).run(explain=explain)
+    return _Planner(team, windows, kept)
 
 
 def split_evenly(start: datetime, end: datetime, longest: timedelta | None) -> list[Interval]:
@@ -1216,11 +1225,36 @@ class _Planner:
     # Result ----------------------------------------------------------------------------
 
     def run(self, *, explain: bool) -> PlanResult:
+        self.improve()
+        return self.result(explain=explain)
+
+    def improve(self) -> None:
+        """The passes: construction, exact search of small blocks, repair, balance, hours."""
         self._construct()
         self._solve_blocks()
         self._repair()
         self._balance()
         self._even_hours()
+
+    def assign(self, groups: Sequence[Iterable[str]]) -> None:
+        """Give each unit the people of ``groups`` (one per unit), replacing the passes'.
+
+        People who stay on a unit keep their place; newcomers take the places of those
+        who leave, then follow in the order given.
+        """
+        changes: list[tuple[int, str, bool]] = []
+        for index, group in enumerate(groups):
+            wanted = list(dict.fromkeys(group))
+            change = [(index, p, False) for p in self.assigned[index] if p not in wanted]
+            change += [(index, p, True) for p in wanted if p not in self.assigned[index]]
+            if change:
+                self.hours_why.pop(index, None)  # the working-hours pass's reason no longer
+            changes += change
+        self._apply(changes)
+        self.unsearched.clear()
+
+    def result(self, *, explain: bool, optimal: bool | None = None) -> PlanResult:
+        """The rotation of the current assignment, with its decisions and load."""
         self.final_order = self._by_load(self.rank)
         planned: list[tuple[Shift, Decision]] = []
         for indexes in self._shifts():
@@ -1237,6 +1271,7 @@ class _Planner:
             windows=tuple(self.windows),
             decisions=tuple(decision for _, decision in planned),
             load=dict(self.load),
+            optimal=optimal,
         )
 
     def _shifts(self) -> list[list[int]]:

@@ -220,6 +220,8 @@ def plan_json(
         "events": [event_json(e, team) for w in result.windows for e in w.events],
         "load": _load_json(result.load),
     }
+    if result.optimal is not None:  # planned with --optimal: proven, or the bound came first
+        document["optimal"] = result.optimal
     if explain:
         document["decisions"] = [_decision_json(d, team) for d in result.decisions]
         document["after_hours"] = {
