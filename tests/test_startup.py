@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -20,11 +21,13 @@ TEAM = str(EXAMPLES / "travel-pay" / "team.yaml")
 ROTATION = str(EXAMPLES / "travel-pay" / "rotation.yaml")
 
 PROBE = """
-import contextlib, io, json, sys
+import contextlib, io, sys
 from oncall.cli import main
 with contextlib.redirect_stdout(io.StringIO()):
     code = main(sys.argv[1:])
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+modules = sorted(sys.modules)
+import json  # after the command: it should not import json itself
+print(json.dumps({"code": code, "modules": modules}))
 """
 
 SLOW: tuple[str, ...] = (
@@ -47,7 +50,30 @@ SLOW: tuple[str, ...] = (
     "holidays",  # public holidays: reports (and planning) only
     "oncall.review",
     "oncall.timeline",
+    "hashlib",  # imported calendars' event ids only (it loads OpenSSL)
+    "json",  # JSON files and JSON output only
+    "oncall.sources",  # teams with calendar sources only
+    "re2",  # `match` patterns of calendar sources only
 )
+ON_FIRST_USE: tuple[str, ...] = (
+    "dateutil",  # recurrence rules only
+    "dateutil.rrule",
+    "jsonschema",  # never by the command: the tests check the schemas with it
+)
+"""Not imported by `oncall.cli` itself, nor by a command on a team without what needs them."""
+
+PLAIN_TEAM = """\
+team: plain
+timezone: America/New_York
+horizon: {start: 2026-12-01, end: 2026-12-31}
+people:
+  - {id: apark, name: Ada Park}
+  - {id: bortiz, name: Ben Ortiz}
+events:
+  - {title: API deployment, risk: high, start: 2026-12-03T20:00, duration: 2h}
+  - {title: CRM update, risk: moderate, start: 2026-12-09T18:00, duration: 3h}
+"""
+"""A team with no recurrence rule, calendar source or email: plain YAML."""
 
 
 def imported_by(*argv: str) -> set[str]:
@@ -77,3 +103,32 @@ def test_validate_imports_nothing_it_does_not_need() -> None:
 )
 def test_the_commands_that_need_a_slow_module_import_it(argv: tuple[str, ...], needed: str) -> None:
     assert needed in imported_by(*argv)
+
+
+def test_importing_the_command_imports_nothing_a_command_may_not_need() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; import oncall.cli; modules = sorted(sys.modules); "
+            "import json; print(json.dumps(modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    modules = set(json.loads(result.stdout))
+    assert "oncall.schema" in modules  # the probe sees what was imported
+    assert sorted(set(SLOW + ON_FIRST_USE) & modules) == []
+
+
+def test_planning_a_plain_team_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text(PLAIN_TEAM, encoding="utf-8")
+    modules = imported_by("plan", str(team))
+    assert "oncall.planner" in modules
+    assert sorted((set(SLOW + ON_FIRST_USE) - {"oncall.planner"}) & modules) == []
+
+
+def test_a_recurrence_rule_still_imports_dateutil() -> None:
+    assert "dateutil.rrule" in imported_by("validate", TEAM, ROTATION)  # its rrule

@@ -13,7 +13,6 @@ document fails fast.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,16 +35,18 @@ MAX_DEPTH: Final = 64
 MAX_DIGITS: Final = 4300
 """A number written with more digits than this is refused (Python's own limit for text)."""
 
-_SURROGATE: Final = re.compile(r"[\ud800-\udfff]")
+# Patterns kept as strings (`_SURROGATE`, `_LONE_ESCAPE`, `_LONG_NUMBER`, the TOML ones) are
+# compiled by `re`, and cached there, on first use: most runs never use them.
+_SURROGATE: Final = r"[\ud800-\udfff]"
 """Half of a UTF-16 surrogate pair: an escape (``"\\ud800"``) that names no character."""
 _SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F]|\\U0000[dD][89a-fA-F]")
 """Text that may escape one: only then are the values searched for one."""
-_LONE_ESCAPE: Final = re.compile(
+_LONE_ESCAPE: Final = (
     r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
     r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
     r"|\\U0000[dD][89a-fA-F][0-9a-fA-F]{2}"
 )
-_LONG_NUMBER: Final = re.compile(rf"[0-9_]{{{MAX_DIGITS + 1},}}")
+_LONG_NUMBER: Final = rf"[0-9_]{{{MAX_DIGITS + 1},}}"
 
 
 def _no_lines(deep: bool) -> dict[Path, int]:  # noqa: ARG001 - the signature of `lines`
@@ -134,9 +135,9 @@ _FLOAT = re.compile(
 )
 
 
-def _line_of_match(text: str, pattern: re.Pattern[str]) -> int | None:
+def _line_of_match(text: str, pattern: str) -> int | None:
     """The 1-based line of the first match of ``pattern`` in ``text``."""
-    match = pattern.search(text)
+    match = re.search(pattern, text)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
@@ -160,7 +161,7 @@ def _refuse_surrogates(text: str, data: object) -> None:
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            if _SURROGATE.search(item) is None:
+            if re.search(_SURROGATE, item) is None:
                 continue
         elif isinstance(item, dict):
             stack.extend(item)
@@ -486,8 +487,8 @@ def _parse_toml(text: str) -> Document:
     return Document(_toml_plain(data), lambda _deep: _toml_lines(text))
 
 
-_TOML_HEADER = re.compile(r"\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_TOML_KEY = re.compile(r"\s*([A-Za-z0-9_.\"' -]+?)\s*=")
+_TOML_HEADER = r"\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$"  # for `re`: TOML files only
+_TOML_KEY = r"\s*([A-Za-z0-9_.\"' -]+?)\s*="
 
 
 def _toml_key(text: str) -> tuple[str, ...]:
@@ -504,7 +505,7 @@ def _toml_lines(text: str) -> dict[Path, int]:
     counts: dict[tuple[str, ...], int] = {}
     table: Path = ()
     for number, raw in enumerate(text.splitlines(), start=1):
-        header = _TOML_HEADER.match(raw)
+        header = re.match(_TOML_HEADER, raw)
         if header:
             names = _toml_key(header.group(2))
             if header.group(1) == "[[":
@@ -515,7 +516,7 @@ def _toml_lines(text: str) -> dict[Path, int]:
                 table = _toml_table_path(names, counts)
             lines.setdefault(table, number)
             continue
-        key = _TOML_KEY.match(raw)
+        key = re.match(_TOML_KEY, raw)
         if key and not raw.lstrip().startswith("#"):
             lines.setdefault((*table, *_toml_key(key.group(1))), number)
     return lines
@@ -553,6 +554,8 @@ def _json_lines(text: str, deep: bool) -> dict[Path, int]:
 
 
 def _parse_json(text: str) -> Document:
+    import json  # noqa: PLC0415 - only JSON files need it: kept out of the start-up
+
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:

@@ -34,7 +34,6 @@ from oncall.schema import (
     team_horizon,
     validator,
 )
-from oncall.sources import CalendarSource, resolve_sources
 from oncall.timeutil import get_zone
 
 __all__ = [
@@ -55,6 +54,7 @@ MAX_FILE_BYTES: Final = 20 * 1024 * 1024
 
 if TYPE_CHECKING:
     from oncall.export.ics import Previous
+    from oncall.sources import CalendarSource
 
 T = TypeVar("T")
 
@@ -273,6 +273,8 @@ def _parse_team(  # noqa: PLR0913 - the parts of one reading
     base = FilePath(folder) if folder is not None else FilePath(name).parent
 
     def imports(team: Team) -> tuple[tuple[EventSpec, ...], tuple[TimeOff, ...], list[str]]:
+        from oncall.sources import resolve_sources  # noqa: PLC0415 - only calendar sources
+
         calendars = _read_sources(data.sources, base, team, name, document, allowed=allowed)
         imported = resolve_sources(team, calendars, horizon)
         return imported.events, imported.time_off, [c.name for c in calendars]
@@ -302,6 +304,8 @@ def _read_sources(  # noqa: PLR0913 - the parts of one reading
     """Read and parse every iCalendar source (relative paths from ``base``)."""
     if sources is None:
         return ()
+    from oncall.sources import CalendarSource  # noqa: PLC0415 - only calendar sources
+
     found = []
     for index, options in enumerate(sources.events):
         origin = _origin(("sources", "events", index), name, document)

@@ -11,18 +11,20 @@ Ids: an event with an ``id`` and no rule keeps it; every other occurrence is
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, tzinfo
-
-from dateutil.rrule import rrule, rrulestr
+from functools import cache
+from typing import TYPE_CHECKING
 
 from oncall.errors import InputError
 from oncall.models import EVENT_ORDER, EventSpec, Horizon, RiskyEvent, Team, horizon_of
 from oncall.timeutil import YEARS, generated_to_utc, local_date, wall_clock
+
+if TYPE_CHECKING:
+    from dateutil.rrule import rrule
 
 __all__ = ["MAX_BARREN_YEARS", "MAX_OCCURRENCES", "expand_events", "parse_rrule", "slugify"]
 
@@ -44,44 +46,51 @@ that work, so such rules are refused (a coarser FREQ says the same)."""
 _INTERVAL = re.compile(r"(?:^|;)INTERVAL=([^;]*)", re.IGNORECASE)
 
 
-class _BoundedRule(rrule):
-    """dateutil's rule, which gives up after `MAX_BARREN_YEARS` years without a date.
+@cache
+def _bounded_rule() -> type[rrule]:
+    """`_BoundedRule`, defined on first use: dateutil is imported only by teams with rules."""
+    from dateutil.rrule import rrule  # noqa: PLC0415 - kept out of the start-up
 
-    dateutil's iterator searches year after year up to the year 9999 for a rule that
-    never matches (``FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30``). It reads ``_byweekno`` each
-    time it moves to another year: that read is counted, and the count starts again at
-    every date found. Errors that dateutil raises while iterating a rule it accepted
-    become input errors.
-    """
+    class _BoundedRule(rrule):
+        """dateutil's rule, which gives up after `MAX_BARREN_YEARS` years without a date.
 
-    _barren = 0
+        dateutil's iterator searches year after year up to the year 9999 for a rule that
+        never matches (``FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30``). It reads ``_byweekno`` each
+        time it moves to another year: that read is counted, and the count starts again at
+        every date found. Errors that dateutil raises while iterating a rule it accepted
+        become input errors.
+        """
 
-    @property
-    def _byweekno(self) -> object:
-        self._barren += 1
-        if self._barren > MAX_BARREN_YEARS:
-            raise InputError(
-                f"the recurrence rule finds no date in {MAX_BARREN_YEARS} years (the budget "
-                "of a rule's search), found",
-                hint="check BYMONTH, BYMONTHDAY, BYYEARDAY, BYWEEKNO and BYDAY: "
-                "no date has them all (February 30, for example)",
-            )
-        return self.__dict__["_byweekno"]
+        _barren = 0
 
-    @_byweekno.setter
-    def _byweekno(self, value: object) -> None:
-        self.__dict__["_byweekno"] = value
+        @property
+        def _byweekno(self) -> object:
+            self._barren += 1
+            if self._barren > MAX_BARREN_YEARS:
+                raise InputError(
+                    f"the recurrence rule finds no date in {MAX_BARREN_YEARS} years (the budget "
+                    "of a rule's search), found",
+                    hint="check BYMONTH, BYMONTHDAY, BYYEARDAY, BYWEEKNO and BYDAY: "
+                    "no date has them all (February 30, for example)",
+                )
+            return self.__dict__["_byweekno"]
 
-    def _iter(self) -> Iterator[datetime]:
-        self._barren = 0
-        try:
-            for value in super()._iter():  # type: ignore[misc]
-                self._barren = 0
-                yield value
-        except InputError:
-            raise
-        except (ValueError, IndexError, OverflowError, TypeError) as exc:
-            raise InputError(f"the recurrence rule cannot be expanded ({exc}), found") from exc
+        @_byweekno.setter
+        def _byweekno(self, value: object) -> None:
+            self.__dict__["_byweekno"] = value
+
+        def _iter(self) -> Iterator[datetime]:
+            self._barren = 0
+            try:
+                for value in super()._iter():  # type: ignore[misc]
+                    self._barren = 0
+                    yield value
+            except InputError:
+                raise
+            except (ValueError, IndexError, OverflowError, TypeError) as exc:
+                raise InputError(f"the recurrence rule cannot be expanded ({exc}), found") from exc
+
+    return _BoundedRule
 
 
 _UNTIL_UTC = re.compile(r"UNTIL=(\d{8}T\d{6})Z", re.IGNORECASE)
@@ -131,13 +140,15 @@ def parse_rrule(
             hint="write one RFC 5545 RRULE value such as FREQ=WEEKLY;BYDAY=TH",
         )
     _check_parts(value, text, path)
+    from dateutil.rrule import rrule, rrulestr  # noqa: PLC0415 - kept out of the start-up
+
     try:
         rule = rrulestr(value, dtstart=dtstart)
     except (ValueError, TypeError, OverflowError) as exc:
         raise InputError(f"invalid recurrence rule ({exc})", value=text, path=path) from exc
     if not isinstance(rule, rrule):  # pragma: no cover - a single RRULE value gives an rrule
         raise InputError("invalid recurrence rule", value=text, path=path)
-    rule.__class__ = _BoundedRule  # the same rule, iterated under a budget
+    rule.__class__ = _bounded_rule()  # the same rule, iterated under a budget
     return rule
 
 
@@ -440,6 +451,8 @@ def _imported_names(drafts: list[tuple[_Draft, Identity]], taken: set[str]) -> l
         return wall_clock(draft[1], draft[0].zone).strftime("%H%M")
 
     def digest(_draft: _Draft, identity: Identity) -> str:
+        import hashlib  # noqa: PLC0415 - only imported calendars' events need it
+
         return hashlib.sha256("\n".join(identity).encode()).hexdigest()[:8]
 
     names = [draft[2] for draft, _ in drafts]

@@ -7,7 +7,6 @@ are ISO 8601 with the team zone's offset; text shows the team's local time.
 from __future__ import annotations
 
 import io
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import timedelta
@@ -70,6 +69,8 @@ def dumps_utf8(document: object) -> bytes:
 
 
 def _batches(document: object) -> Iterator[str]:
+    import json  # noqa: PLC0415 - only JSON output needs it: kept out of the start-up
+
     pieces = json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(document)
     while batch := "".join(islice(pieces, 65536)):
         yield batch
@@ -147,6 +148,8 @@ def _yaml_scalar(value: str) -> str:
     """A plain YAML scalar where that is safe for YAML 1.1 and 1.2 readers, else quoted."""
     if _BARE.fullmatch(value) and value.lower() not in _YAML_WORDS:
         return value
+    import json  # noqa: PLC0415 - rarely needed: kept out of the start-up
+
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
 
 

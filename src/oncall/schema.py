@@ -53,7 +53,6 @@ from oncall.models import (
     check_known_people,
 )
 from oncall.recurrence import parse_rrule
-from oncall.sources import compile_match
 from oncall.timeutil import (
     MAX_DURATION,
     DateOrTime,
@@ -65,7 +64,7 @@ from oncall.timeutil import (
     parse_duration,
     read_instant,
     wall_clock,
-    when_pattern,
+    when_text,
 )
 
 __all__ = [
@@ -165,7 +164,9 @@ def key(
     return field(default=default, metadata=metadata)
 
 
-def _matching(pattern: re.Pattern[str], check: Callable[[Any], object], description: str) -> Kind:
+def _matching(
+    pattern: re.Pattern[str] | str, check: Callable[[Any], object], description: str
+) -> Kind:
     """Text that ``pattern`` matches whole, read by ``check``: JSON Schema says the same."""
     return _checked(check, description, pattern=json_pattern(pattern))
 
@@ -223,6 +224,8 @@ def _zone(value: object) -> str:
 
 
 def _pattern(value: object) -> str:
+    from oncall.sources import compile_match  # noqa: PLC0415 - only sources with match
+
     text = _text(value)
     compile_match(text)
     return text
@@ -272,7 +275,7 @@ DURATION: Final = Kind(
 
 def _when(years: range, description: str, *, dates: bool = True) -> Kind:
     return _matching(
-        when_pattern(years, dates=dates),
+        when_text(years, dates=dates),
         lambda value: parse_date_or_datetime(value, years, dates=dates),
         description,
     )

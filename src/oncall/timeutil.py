@@ -68,6 +68,7 @@ __all__ = [
     "wall_clock",
     "wall_clock_pieces",
     "when_pattern",
+    "when_text",
 ]
 
 DateOrTime = date | datetime
@@ -289,16 +290,21 @@ def check_year(value: DateOrTime, years: range = YEARS) -> DateOrTime:
     return value
 
 
-@lru_cache(maxsize=8)
-def when_pattern(years: range, *, dates: bool = True) -> re.Pattern[str]:
-    """What `parse_date_or_datetime` accepts, spaces and tabs around.
+def when_text(years: range, *, dates: bool = True) -> str:
+    """What `parse_date_or_datetime` accepts, spaces and tabs around: `when_pattern`'s text.
 
     `oncall.grammar`'s dates and times of ``years`` (without ``dates``, times only).
     """
     choices = (
         f"{datetime_pattern(years)}|{date_pattern(years)}" if dates else datetime_pattern(years)
     )
-    return re.compile(f"{SPACE}(?:{choices}){SPACE}")
+    return f"{SPACE}(?:{choices}){SPACE}"
+
+
+@lru_cache(maxsize=8)
+def when_pattern(years: range, *, dates: bool = True) -> re.Pattern[str]:
+    """`when_text` compiled, on first use (each takes about half a millisecond)."""
+    return re.compile(when_text(years, dates=dates))
 
 
 def parse_date_or_datetime(
