@@ -296,6 +296,8 @@ def test_the_schema_and_the_loader_agree_on_working_hours(entry: str) -> None:
         ["US", "gb-eng", "DE-BY", "none", "NONE", "U S", "USA", "US-", "US-ABCDEF", " US"]
     )
 )
+@example("ß")  # upper-cased, it reads 'SS': the loader took what the schema refuses
+@example("ßß-ß")
 def test_the_schema_and_the_loader_agree_on_holidays(value: str) -> None:
     document = {"team": "t", "timezone": "UTC", "people": [{"id": "ada", "holidays": value}]}
     try:

@@ -272,7 +272,9 @@ class Holidays:
         Raises:
             InputError: when it is not a country code with an optional subdivision.
         """
-        match = _HOLIDAYS.fullmatch(value.upper()) if isinstance(value, str) else None
+        # ASCII first: upper() makes two letters of some ('ß' reads 'SS'), which no code is.
+        text = value.upper() if isinstance(value, str) and value.isascii() else ""
+        match = _HOLIDAYS.fullmatch(text)
         if match is None:
             raise InputError(
                 "expected a country code and optional subdivision such as 'US' or 'GB-ENG', found",
