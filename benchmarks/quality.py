@@ -2,7 +2,10 @@
 
 Run: ``.venv/bin/python benchmarks/quality.py [--instances 200] [--seed 1] [--optimal]``
 (``--optimal``: measure ``oncall plan --optimal``, `oncall.make_optimal_plan`, instead).
-Needs the dev dependencies (``ortools``). Each team has 3 to 10 people, 4 to 40 events
+Needs the dev dependencies (``ortools``). Where the solver proves no optimum for the
+load spread in its time, the spread is compared with its lower bound (the optimum is at
+least that), so the "optimum" rows are conservative; a row compares with the best plan
+it found instead. Each team has 3 to 10 people, 4 to 40 events
 over two weeks, whole-day and partial time off, history, and random ``min_rest``,
 ``max_shift``, ``min_staff`` and ``ideal_staff``; half the teams are crowded (few people,
 ``min_rest`` long). People are in four zones with working hours Mon-Fri 09:00-17:00 of their
@@ -105,6 +108,11 @@ def print_hours(hours: dict[str, list[tuple[int, int, int]]]) -> None:
     )
 
 
+def found(best: Measures) -> int:
+    """The smallest spread the solver found a plan for (its optimum where proven)."""
+    return best.spread if best.found is None else best.found
+
+
 def planned(team: Team, *, optimal: bool) -> tuple[Rotation, bool]:
     """The plan, and whether it is proven (the default planner's: taken as proven)."""
     if not optimal:
@@ -181,8 +189,10 @@ def main() -> int:  # noqa: PLR0915 - the benchmark's steps, in the order it rep
             (g.uncovered, g.breaks, g.understaffed) <= (b.uncovered, b.breaks, b.understaffed)
         ),
     )
-    line("load spread within 1 h of optimum", lambda g, b: g.spread <= b.spread + 60)
+    line("load spread within 1 h of the optimum", lambda g, b: g.spread <= b.spread + 60)
     line("load spread = optimum", lambda g, b: g.spread <= b.spread)
+    line("load spread within 1 h of the solver's best plan", lambda g, b: g.spread <= found(b) + 60)
+    line("spread optimum proven by the solver", lambda _, b: found(b) == b.spread)
     print_hours(hours)
     for kind, pairs in rows.items():
         mean = sum(g.spread for g, _ in pairs) / max(1, len(pairs)) / 60

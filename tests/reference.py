@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 
@@ -48,6 +48,9 @@ class Measures:
     spread: int
     after_spread: int | None = None
     holiday_spread: int | None = None
+    found: int | None = field(default=None, compare=False)
+    """The smallest spread the solver found a plan for; above ``spread`` when the solver
+    proved no optimum in its time (``spread`` is then its lower bound)."""
 
 
 @cache
@@ -192,10 +195,10 @@ def solve(
         top - bottom,
         *(_hours_spreads(model, team, units, x) if hours else ()),
     ]
-    found = _lexicographic(model, objectives, seconds)
-    uncovered, broke, understaffed, staffed, spread = found[:5]
-    after, holiday = [*found[5:], None, None][:2]
-    return Measures(uncovered, broke, understaffed, -staffed, spread, after, holiday)
+    results, found = _lexicographic(model, objectives, seconds)
+    uncovered, broke, understaffed, staffed, spread = results[:5]
+    after, holiday = [*results[5:], None, None][:2]
+    return Measures(uncovered, broke, understaffed, -staffed, spread, after, holiday, found)
 
 
 def _hours_spreads(
@@ -223,13 +226,15 @@ def _hours_spreads(
 
 def _lexicographic(
     model: cp_model.CpModel, objectives: Sequence[cp_model.LinearExprT], seconds: float
-) -> list[int]:
+) -> tuple[list[int], int]:
     """Minimise each objective in turn, holding the earlier ones at their optimum.
 
     From the load spread (the fifth) on, a measure found but not proven optimal in time
-    gives the solver's lower bound for it, and ends the list.
+    gives the solver's lower bound for it, and ends the list. Returns the list and the
+    best load spread found (the optimum where proven).
     """
     results: list[int] = []
+    found = 0
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 1
@@ -239,13 +244,17 @@ def _lexicographic(
         status = solver.solve(model)
         if stage >= 4 and status == cp_model.FEASIBLE:
             results.append(round(solver.best_objective_bound))
+            if stage == 4:
+                found = round(solver.objective_value)
             break
         if status != cp_model.OPTIMAL:
             raise UnprovenError(f"measure {stage}: {solver.status_name(status)}")
         value = round(solver.objective_value)
         results.append(value)
         model.add(objective == value)
-    return results
+        if stage == 4:
+            found = value
+    return results, found
 
 
 def _rest_breaks(

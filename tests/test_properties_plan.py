@@ -86,8 +86,8 @@ def test_plans_are_as_good_as_the_exact_reference(team: Team) -> None:
         best.breaks,
         best.understaffed,
     )
-    longest = max((u.minutes for u in units), default=0)
-    assert got.spread <= best.spread + longest
+    # Spread: within an hour of the optimum (the solver's lower bound where it proves none).
+    assert got.spread <= best.spread + 60
 
 
 # The oracle ---------------------------------------------------------------------------

@@ -228,6 +228,8 @@ def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
             )
     else:
         result = make_plan(team, horizon, keep=keep, explain=args.explain)
+    for note in result.notes:
+        sys.stderr.write(f"oncall: note: {note}\n")
     findings = check(team, result.rotation, horizon, windows=result.windows)
     if args.format == "json":
         report = dumps(plan_json(team, result, findings, explain=args.explain))

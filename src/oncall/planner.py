@@ -21,29 +21,36 @@ It then plans in passes, each keeping every higher-ranked measure:
 - **Construction**, in time order: each unit takes the preferred people (least on-call
   time, then fresh pairings, then on call longest ago, then file order) who are free and
   rested; if that leaves it short of ``min_staff``, rested or not, people who are free.
+- **Exact search** (ranks 1 to 3) of each block of linked units not already best: a
+  dynamic programme over the units in time order; past its budget of steps it keeps its
+  best states (a beam) and says so (`PlanResult.notes`).
 - **Repair** (ranks 1 to 3): for every unit short of ``ideal_staff`` and every rest break,
   moves that add, remove, replace or transfer one person, or transfer one and refill the
   place they leave, taken whenever they improve the ranking.
-- **Balance** (rank 4): moves of a unit from a more to a less loaded person, and swaps
-  between two linked units, while they narrow the gap between the two.
+- **Balance** (rank 4): moves of a unit from a more to a less loaded person and
+  exchanges; two people's units divided again as evenly as a subset sum allows; chains
+  and cycles of takes among the most and least loaded; for small teams, the search of
+  the whole plan for the smallest spread. `_fairness` is the measure they lower.
 - **Working hours** (ranks 5 and 6, then follow the sun): units handed over or exchanged
   from the people with the most after-hours (then holiday) time to those with the least,
   then people replaced by others for whom the unit is working time; every move keeps
   ranks 1 to 3 and everyone's load within the current range (`_even_hours`).
 
-Each pass is linear in the number of units times a small factor (the people considered
-per unit are the preferred few, then as many as a move needs); passes are bounded, and
-nothing depends on hash order or the clock, so the same input gives the same plan.
+Each pass is bounded by a budget of steps or tries (never the clock), linear in the number
+of units; nothing depends on hash order, so the same input gives the same plan.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
+from typing import Any
 
 from oncall.availability import Availability
 from oncall.errors import expect
@@ -61,21 +68,35 @@ EXPLAIN_LIMIT = 12
 """How many passed-over people ``--explain`` names per shift; the rest are counted."""
 SPARES = 8
 """How many people, least loaded first, may refill a place that a repair move empties."""
+BEAM_UNITS = 500
+"""Past `SEARCH_WIDTH`, blocks of at most this many units go on with their best states;
+longer ones are given up (the repair moves decide), so the search stays linear."""
 SEARCH_WIDTH = 20_000
 """How many steps (states times groups) the exact search may take per unit of a block;
-beyond, it gives up on the block and the repair moves decide."""
-SEARCH_PEOPLE = 10
-"""Blocks are searched exactly when at most this many people can take part in them."""
+beyond, it keeps its best states only (and says so), or gives up on a unit with more
+groups than this."""
 BALANCE_PEOPLE = 6
 """Blocks already best on ranks 1 to 3 are searched for balance up to this many people."""
-BALANCE_TRIES = 1_000
+BALANCE_TRIES = 5_000
 """How many balancing moves are tried at least (plus one per two units) before stopping."""
 BALANCE_PAIRS = 8
 """How many of the most and of the least loaded people are paired for balancing moves."""
 HOURS_TRIES = 250
 """How many working-hours moves are tried at least (plus one per eight units) before stopping."""
+SHARE_UNITS = 50
+"""How many units of each of two people (their first) are divided again at most."""
+SHARE_TRIES = 4
+"""How many of the nearest-to-even divisions of two people's units are tried."""
+CHAIN_LENGTH = 4
+"""How many takes a balancing chain has at most."""
+CHAIN_TRIES = 2_000
+"""How many tries one search for a balancing chain may take."""
 PASSES = 4
 """How many times the repair and balance passes sweep the plan at most."""
+SPREAD_PEOPLE = 6
+"""Teams of at most this many people are also searched whole for the smallest spread."""
+SPREAD_WIDTH = 1_000
+"""How many steps (states times groups) that search may take per unit."""
 _NEVER = datetime.min.replace(tzinfo=UTC)
 _State = tuple[tuple[int, int], ...]
 """Per person: the block's last unit they took and where their run began, or (-1, -1)."""
@@ -128,6 +149,8 @@ class PlanResult:
         optimal: for a plan of `oncall.make_optimal_plan`, whether the solver proved it
             best on the whole ranking (False: its time bound came first); None for
             `make_plan`'s, which claims no proof.
+        notes: where the planner stopped at a budget (the exact search of a block, the
+            balancing moves), so the plan may fall short of the best; usually none.
     """
 
     rotation: Rotation
@@ -135,6 +158,7 @@ class PlanResult:
     decisions: tuple[Decision, ...]
     load: Mapping[str, timedelta]
     optimal: bool | None = None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +273,7 @@ class _Planner:
         self.final_order: list[str] = []
         self.unsearched: set[int] = set()  # units of blocks the exact search gave up on
         self._init_hours()
+        self.balanced = True  # the balancing moves ran out of moves, not of budget
         # The longest duty, to bound look-backs; and how far a change to one duty can change
         # the rest breaks counted around it (a block of touching duties is no longer than
         # max_shift, or else its window).
@@ -496,10 +521,9 @@ class _Planner:
         """
         units = sorted({u for u, _, _ in changes})
         people = sorted({p for _, p, _ in changes})
-        low = min(self.units[u].start for u in units)
-        high = max(self.units[u].end for u in units)
+        spans = self._spans(units)
         before_units = [self._score(u) for u in units]
-        before_breaks = sum(self._breaks(p, low, high) for p in people)
+        before_breaks = sum(self._breaks(p, low, high) for p in people for low, high in spans)
         before_fair = self._fairness(people) if fair else None
         self._apply(changes)
         valid = all(
@@ -508,7 +532,7 @@ class _Planner:
         )
         if valid:
             after_units = [self._score(u) for u in units]
-            after_breaks = sum(self._breaks(p, low, high) for p in people)
+            after_breaks = sum(self._breaks(p, low, high) for p in people for low, high in spans)
             before = self._rank(before_units, before_breaks)
             after = self._rank(after_units, after_breaks)
             if fair:
@@ -519,6 +543,22 @@ class _Planner:
         if not valid:
             self._apply([(u, p, not add) for u, p, add in reversed(changes)])
         return valid
+
+    def _spans(self, units: Sequence[int]) -> list[Interval]:
+        """The time around sorted ``units``, in spans too far apart to share a rest break.
+
+        `_breaks` counts no break in two of them, so a move of units years apart looks at
+        two short spans, not at everything between.
+        """
+        spans: list[Interval] = []
+        apart = 2 * self.margin + self.longest
+        for index in units:
+            unit = self.units[index]
+            if spans and unit.start - spans[-1][1] <= apart:
+                spans[-1] = (spans[-1][0], max(spans[-1][1], unit.end))
+            else:
+                spans.append((unit.start, unit.end))
+        return spans
 
     def _fairness(self, people: Sequence[str]) -> tuple[int, ...]:
         """The load spread, then the sum of squared loads of ``people`` (in minutes).
@@ -601,27 +641,32 @@ class _Planner:
             return True
         return self.max_shift is not None and gap <= timedelta(0)
 
-    def _bound(self, index: int) -> tuple[int, int, int]:
-        """The best a unit could score on ranks 1 and 3 if no rule linked it to others."""
-        unit, policy = self.units[index], self.policy
-        free = len(self._free(index))
-        return (
-            unit.minutes if free < policy.min_staff else 0,
-            unit.minutes if free < policy.ideal_staff else 0,
-            -unit.minutes * min(free, policy.ideal_staff),
-        )
-
-    def _takers(self, block: Sequence[int]) -> list[str] | None:
-        """Who is free for some unit of ``block``; None if more than `SEARCH_PEOPLE`."""
+    def _takers(self, block: Sequence[int], most: int) -> list[str] | None:
+        """Who is free for some unit of ``block``; None if more than ``most``."""
         is_free = self.availability.is_free
         spans = [(self.units[i].start, self.units[i].end) for i in block]
         takers = []
         for person in self.rank:
             if any(is_free(person, start, end) for start, end in spans):
                 takers.append(person)
-                if len(takers) > SEARCH_PEOPLE:
+                if len(takers) > most:
                     return None
         return takers
+
+    def _settled(self, block: Sequence[int]) -> bool:
+        """Whether the block is best on ranks 1 to 3 as it is.
+
+        So it is when every unit has ideal_staff (or everyone free for it) and nobody in
+        it breaks min_rest.
+        """
+        ideal = self.policy.ideal_staff
+        for index in block:
+            count = len(self.assigned[index])
+            if count < ideal and count < len(self._free(index)):
+                return False
+        low, high = self.units[block[0]].start, self.units[block[-1]].end
+        people = sorted({p for i in block for p in self.assigned[i]})
+        return not any(self._breaks(p, low, high) for p in people)
 
     def _solve_blocks(self) -> bool:
         """Ranks 1 to 3 exactly, block by block, where the construction may have missed.
@@ -634,18 +679,16 @@ class _Planner:
         for block in self._blocks():
             if len(block) < 2 or (self.kept and self._touches_kept(block)):
                 continue
-            people = self._takers(block)
+            people = self._takers(block, BALANCE_PEOPLE)
             if people is None:
-                continue  # too many to search exactly: the repair moves see to ranks 1-3
+                if self._settled(block):
+                    continue  # already best on ranks 1-3; the balancing moves see to rank 4
+                people = self._takers(block, len(self.rank))
+                assert people is not None  # noqa: S101 - nobody is left out
             low, high = self.units[block[0]].start, self.units[block[-1]].end
             current = self._rank(
                 [self._score(i) for i in block], sum(self._breaks(p, low, high) for p in people)
             )
-            if (
-                current == self._rank([self._bound(i) for i in block], 0)
-                and len(people) > BALANCE_PEOPLE
-            ):
-                continue  # already best on ranks 1-3; the balancing moves see to rank 4
             squares = sum((self.load[p] // timedelta(minutes=1)) ** 2 for p in people)
             best = self._search(block)
             if best is None:
@@ -670,13 +713,23 @@ class _Planner:
             for start, _, i in self.duties[person]
         )
 
-    def _search(self, block: Sequence[int]) -> tuple[_Cost, list[tuple[str, ...]]] | None:
-        """The best assignment of a block on ranks 1 to 3, or None past `SEARCH_WIDTH`.
+    def _search(
+        self, block: Sequence[int], *, spread: bool = False
+    ) -> tuple[_Cost, list[tuple[str, ...]]] | None:
+        """The best assignment of a block on ranks 1 to 3; None if a unit has too many.
+
+        None when one unit alone has more choices of people than `SEARCH_WIDTH`.
 
         Dynamic programming in time order over each person's last duty and where their
         run of touching duties began (all that rest and max_shift depend on). Ties go to
         the smallest sum of squared loads (history and the rest of the plan included),
-        the spread's proxy, which ends the cost.
+        the spread's proxy, which ends the cost. Where a unit would take more than
+        `SEARCH_WIDTH` steps (states times choices), only the best states so far go on
+        (a beam): the block is then marked as not searched exactly.
+
+        With ``spread`` (`_plan_spread`), states that differ in loads are kept apart, the
+        beam keeps those nearest to an even spread at the end (each person's load so far
+        plus their share of the units to come), and the plan of the smallest spread wins.
         """
         policy = self.policy
         people = self._by_load({p for i in block for p in self._free(i)})
@@ -685,38 +738,48 @@ class _Planner:
         for index in block:
             for person in self.assigned[index]:
                 base[slot[person]] -= self.units[index].minutes
+        others = [self.load[p] // timedelta(minutes=1) for p in self.rank if p not in slot]
+        ahead = self._shares(block, slot) if spread else []
+        budget = SPREAD_WIDTH if spread else SEARCH_WIDTH
+
+        def projected(item: tuple[Any, tuple[_Cost, tuple[int, ...]]], k: int) -> tuple[Any, ...]:
+            cost, loads = item[1]
+            if not spread:
+                return (cost, item[0])
+            end = [a + b for a, b in zip(loads, ahead[k], strict=True)] + others
+            return (cost[:4], max(end) - min(end), sum(x * x for x in end), item[0])
+
         start: _State = tuple((-1, -1) for _ in people)
-        layers: list[dict[_State, _Entry]] = []
-        states: dict[_State, tuple[_Cost, tuple[int, ...]]] = {
-            start: ((0, 0, 0, 0, sum(b * b for b in base)), tuple(base))
+        layers: list[dict[Any, _Entry]] = []
+        states: dict[Any, tuple[_Cost, tuple[int, ...]]] = {
+            (start, tuple(base)) if spread else start: (
+                (0, 0, 0, 0, sum(b * b for b in base)),
+                tuple(base),
+            )
         }
         for k, index in enumerate(block):
             free = set(self._free(index))
             ranked = [p for p in people if p in free]
+            sizes = range(min(policy.ideal_staff, len(ranked)), -1, -1)
+            width = sum(math.comb(len(ranked), size) for size in sizes)
+            if width > budget:
+                return None
             options = [
                 tuple(slot[p] for p in group)
-                for size in range(min(policy.ideal_staff, len(ranked)), -1, -1)
+                for size in sizes
                 for group in itertools.combinations(ranked, size)
             ]
-            if len(states) * len(options) > SEARCH_WIDTH:
-                return None
-            layer: dict[_State, _Entry] = {}
-            for state, (cost, loads) in states.items():
-                rested = self._rested(state, block, k)
-                for group in options:
-                    step = self._step(rested, group, (block, k), (cost, loads))
-                    if step is None:
-                        continue
-                    key, new_cost = step
-                    held = layer.get(key)
-                    if held is None or new_cost < held[0]:
-                        grown = list(loads)
-                        for j in group:
-                            grown[j] += self.units[index].minutes
-                        layer[key] = (new_cost, tuple(grown), state, group)
+            if len(states) * width > budget:  # keep the best so far: no longer exact
+                if len(block) > BEAM_UNITS:
+                    return None
+                if not spread:
+                    self.unsearched.update(block)
+                kept = sorted(states.items(), key=lambda item: projected(item, k))
+                states = dict(kept[: budget // width])
+            layer = self._layer(states, options, (block, k), spread=spread)
             layers.append(layer)
             states = {key: (entry[0], entry[1]) for key, entry in layer.items()}
-        final = min(states, key=lambda key: states[key][0])
+        final = min(states.items(), key=lambda item: projected(item, len(block)))[0]
         groups: list[tuple[str, ...]] = []
         key = final
         for layer in reversed(layers):
@@ -724,6 +787,73 @@ class _Planner:
             groups.append(tuple(people[j] for j in group))
         groups.reverse()
         return states[final][0], groups
+
+    def _layer(
+        self,
+        states: Mapping[Any, tuple[_Cost, tuple[int, ...]]],
+        options: Sequence[tuple[int, ...]],
+        where: tuple[Sequence[int], int],
+        *,
+        spread: bool,
+    ) -> dict[Any, _Entry]:
+        """The search's states after the ``where`` unit: the best way into each."""
+        block, k = where
+        minutes = self.units[block[k]].minutes
+        layer: dict[Any, _Entry] = {}
+        for state, (cost, loads) in states.items():
+            rested = self._rested(state[0] if spread else state, block, k)
+            for group in options:
+                step = self._step(rested, group, where, (cost, loads))
+                if step is None:
+                    continue
+                key, new_cost = step
+                grown = loads
+                if group:
+                    more = list(loads)
+                    for j in group:
+                        more[j] += minutes
+                    grown = tuple(more)
+                place = (key, grown) if spread else key
+                held = layer.get(place)
+                if held is None or new_cost < held[0]:
+                    layer[place] = (new_cost, grown, state, group)
+        return layer
+
+    def _shares(self, block: Sequence[int], slot: Mapping[str, int]) -> list[list[int]]:
+        """Per place in ``block`` (and one past the end): each person's share to come.
+
+        In minutes, of the units from there on, each split evenly among who is free.
+        """
+        ideal = self.policy.ideal_staff
+        ahead = [[0] * len(slot)]
+        for index in reversed(block):
+            free = self._free(index)
+            row = list(ahead[-1])
+            share = self.units[index].minutes * min(ideal, len(free)) // max(1, len(free))
+            for person in free:
+                row[slot[person]] += share
+            ahead.append(row)
+        ahead.reverse()
+        return ahead
+
+    def _plan_spread(self) -> bool:
+        """Rank 4 for small teams: search the whole plan at once for the smallest spread.
+
+        The block search (`_search`) over every unit in time order, its states told
+        apart by loads too: taken only if it keeps ranks 1 to 3 and narrows the spread
+        (a beam of `SPREAD_WIDTH` steps per unit bounds it; it is not exact).
+        """
+        if self.kept or not 2 <= len(self.rank) <= SPREAD_PEOPLE:
+            return False
+        if not 2 <= len(self.units) <= BEAM_UNITS:
+            return False
+        block = list(range(len(self.units)))
+        best = self._search(block, spread=True)
+        if best is None:
+            return False
+        changes = [(i, p, False) for i in block for p in self.assigned[i]]
+        changes += [(i, p, True) for i, group in zip(block, best[1], strict=True) for p in group]
+        return self._try(changes, fair=True)
 
     def _rested(self, state: _State, block: Sequence[int], k: int) -> list[tuple[int, int]]:
         """The state with everyone rested by the ``k``-th unit of the block forgotten."""
@@ -750,21 +880,25 @@ class _Planner:
         policy = self.policy
         block, k = where
         cost, loads = held
-        unit = self.units[block[k]]
+        units = self.units
+        unit = units[block[k]]
         minutes = unit.minutes
         new = list(rested)
         breaks = 0
         squares = cost[4]
         for j in group:
             last, run = rested[j]
-            squares += 2 * loads[j] * minutes + minutes * minutes
-            if last >= 0 and self.units[block[last]].end == unit.start:
-                run_start = self.units[block[run]].start
-                if policy.max_shift is not None and unit.end - run_start > policy.max_shift:
+            squares += (2 * loads[j] + minutes) * minutes
+            if last < 0:
+                new[j] = (k, k)
+            elif units[block[last]].end == unit.start:
+                if policy.max_shift is not None and (
+                    unit.end - units[block[run]].start > policy.max_shift
+                ):
                     return None
                 new[j] = (k, run)
             else:
-                breaks += last >= 0
+                breaks += 1
                 new[j] = (k, k)
         count = len(group)
         return tuple(new), (
@@ -854,8 +988,231 @@ class _Planner:
             )
             if any(self._narrow(p, q, tries) for p, q in pairs):
                 continue
+            if any(self._share(p, q, tries) for p, q in self._sharing_pairs(order)):
+                continue
+            allowance = [min(tries[0], CHAIN_TRIES)]
+            found = self._chains(order, allowance)
+            tries[0] -= min(tries[0], CHAIN_TRIES) - allowance[0]
+            if found:
+                continue
             if not self._relay(order, tries):
                 break
+        self.balanced = tries[0] > 0
+
+    def _sharing_pairs(self, order: Sequence[str]) -> list[tuple[str, str]]:
+        """Pairs of the `BALANCE_PAIRS` most and least loaded people, widest gap first."""
+        ends = list(dict.fromkeys([*order[:BALANCE_PAIRS], *order[-BALANCE_PAIRS:]]))
+        pairs = [(p, q) for p, q in itertools.permutations(ends, 2) if self.load[p] > self.load[q]]
+        pairs.sort(key=lambda pq: (self.load[pq[1]] - self.load[pq[0]], self.rank[pq[0]]))
+        return pairs
+
+    def _share(self, heavy: str, light: str, tries: list[int]) -> bool:
+        """Divide again, as evenly as it goes, the units that either of two people holds.
+
+        Each unit that one of them holds and the other could take (free, and no rule
+        broken against the other's duties) may go to either; a subset sum over their
+        lengths (a bit set per unit) finds the divisions nearest to even, and the nearest
+        few that keep ranks 1 to 3 are tried in turn. Moves of one unit and exchanges of
+        two are the simplest such divisions.
+        """
+        minute = timedelta(minutes=1)
+        if (self.load[heavy] - self.load[light]) // minute < 2:
+            return False  # no division in whole minutes is nearer to even
+        is_free = self.availability.is_free
+        items: list[tuple[int, int, bool]] = []  # (unit, minutes, held by heavy)
+        bases = {heavy: self.load[heavy], light: self.load[light]}
+        for person, other in ((heavy, light), (light, heavy)):
+            for _, _, index in self.duties[person]:
+                if index < 0 or other in self.assigned[index]:
+                    continue
+                if len(items) >= SHARE_UNITS * (1 + (person == light)):
+                    break
+                unit = self.units[index]
+                if is_free(other, unit.start, unit.end) and (
+                    self._conflict(other, unit.start, unit.end) is None
+                ):
+                    items.append((index, unit.minutes, person == heavy))
+                    bases[person] -= unit.end - unit.start
+        tries[0] -= len(items)
+        if not items or tries[0] <= 0:
+            return False
+        total = sum(m for _, m, _ in items)
+        # heavy ends with bases[heavy] + s, light with bases[light] + total - s.
+        offset = (bases[heavy] - bases[light]) // minute - total
+        now = sum(m for _, m, mine in items if mine)
+        reach = [1]
+        for _, m, _ in items:
+            reach.append(reach[-1] | reach[-1] << m)
+        radius = abs(offset + 2 * now) // 2
+        target = -offset // 2
+        low, high = max(0, target - radius), min(total, target + radius)
+        window = (reach[-1] >> low) & ((1 << (high - low + 1)) - 1)
+        sums = [low + k for k in range(high - low + 1) if window >> k & 1]
+        sums = [s for s in sums if abs(offset + 2 * s) < abs(offset + 2 * now)]
+        sums.sort(key=lambda s: (abs(offset + 2 * s), s))
+        for chosen in sums[:SHARE_TRIES]:
+            tries[0] -= 1
+            changes = self._division(items, reach, chosen, (heavy, light))
+            if changes and self._try(changes, fair=True):
+                return True
+        return False
+
+    @staticmethod
+    def _division(
+        items: Sequence[tuple[int, int, bool]],
+        reach: Sequence[int],
+        total: int,
+        pair: tuple[str, str],
+    ) -> list[tuple[int, str, bool]]:
+        """The changes that give the first of ``pair`` units of ``items`` summing to ``total``.
+
+        ``reach[k]`` is the bit set of the sums the first ``k`` items reach; where both
+        choices reach the sum, a unit stays with whoever holds it.
+        """
+        heavy, light = pair
+        gives: list[tuple[int, str, bool]] = []
+        takes: list[tuple[int, str, bool]] = []
+        rest = total
+        for k in range(len(items) - 1, -1, -1):
+            index, minutes, mine = items[k]
+            can_keep = rest >= minutes and reach[k] >> (rest - minutes) & 1
+            to_heavy = bool(can_keep) if mine else not reach[k] >> rest & 1
+            if to_heavy:
+                rest -= minutes
+            if to_heavy != mine:
+                giver, taker = (light, heavy) if to_heavy else (heavy, light)
+                gives.append((index, giver, False))
+                takes.append((index, taker, True))
+        return gives + takes
+
+    def _chains(self, order: Sequence[str], tries: list[int]) -> bool:
+        """Chains of takes among the most and least loaded, while one narrows the spread.
+
+        A person takes a unit from a second, who takes one from a third, and so on
+        (`CHAIN_LENGTH` takes at most); the last one only gives, or takes one from the
+        first (a cycle of exchanges). Only chains that leave everyone they touch strictly
+        inside the current spread are tried, so each take's length lies in a narrow range
+        (found by bisection among the units sorted by length).
+        """
+        ends = list(dict.fromkeys([*order[:BALANCE_PAIRS], *order[-BALANCE_PAIRS:]]))
+        load = {p: self.load[p] // timedelta(minutes=1) for p in ends}
+        if len(ends) < 2 or max(load.values()) - min(load.values()) < 2:
+            return False
+        top, bottom = max(load.values()), min(load.values())
+        held = self._held(ends)
+        needs: dict[tuple[str, int], int | None] = {}
+
+        def takes(taker: str, low: int, high: int) -> Iterator[tuple[int, int, str, int]]:
+            """(minutes, unit, holder, need) that ``taker`` could take, low < minutes < high."""
+            length = itemgetter(0)
+            for k in range(
+                bisect_right(held, low, key=length), bisect_left(held, high, key=length)
+            ):
+                minutes, index, holder = held[k]
+                if holder == taker or taker in self.assigned[index]:
+                    continue
+                tries[0] -= 1
+                if (taker, index) not in needs:
+                    needs[taker, index] = self._need(taker, index)
+                need = needs[taker, index]
+                if need is not None:
+                    yield minutes, index, holder, need
+
+        def grow(path: list[tuple[int, str, str, int]], delta: dict[str, int]) -> bool:
+            # path: (unit, giver, taker, unit the taker must give up or -1); the last giver
+            # takes next.
+            first, taker, given = path[0][2], path[-1][1], path[-1][0]
+            now = load[taker] + delta[taker]
+            for minutes, index, holder, need in takes(taker, bottom - now, top - now):
+                if tries[0] <= 0:
+                    return False
+                if need not in (-1, given) or any(index == step[0] for step in path):
+                    continue
+                if (holder != first and holder in delta) or minutes + delta[taker] == 0:
+                    continue  # each person takes and gives at most once, and changes load
+                step = [*path, (index, holder, taker, need)]
+                changed = dict(delta)
+                changed[taker] += minutes
+                changed[holder] = changed.get(holder, 0) - minutes
+                closes = holder == first and path[0][3] in (-1, index)
+                ends_here = holder != first and path[0][3] == -1
+                if (closes or ends_here) and self._better(changed, load):
+                    changes = [(u, giver, False) for u, giver, _, _ in step]
+                    changes += [(u, taker, True) for u, _, taker, _ in step]
+                    if self._try(changes, fair=True):
+                        return True
+                if holder != first and len(step) < CHAIN_LENGTH and again[0](step, changed):
+                    return True
+            return False
+
+        again = [grow]  # how grow calls itself: emptied at the end, so no cycle is left
+
+        try:
+            for start in ends:
+                # They end inside the spread: after taking only, or taking and giving back
+                # one of their own units.
+                room = (bottom - load[start], top - load[start])
+                for low, high in self._windows(start, room):
+                    for minutes, index, holder, need in takes(start, low, high):
+                        if tries[0] <= 0:
+                            return False
+                        path = [(index, holder, start, need)]
+                        if grow(path, {start: minutes, holder: -minutes}):
+                            return True
+            return False
+        finally:
+            again.clear()  # the command runs without the cyclic collector
+
+    @staticmethod
+    def _better(changed: Mapping[str, int], load: Mapping[str, int]) -> bool:
+        """Whether load changes (in minutes) are worth trying as a balancing move.
+
+        They must keep everyone inside the spread of ``load``, and narrow it or lower the
+        sum of squares (what `_fairness` asks, roughly: `_try` decides).
+        """
+        top, bottom = max(load.values()), min(load.values())
+        if not all(bottom < load[p] + d < top for p, d in changed.items() if d):
+            return False
+        narrows = all(changed.get(p) for p in load if load[p] == top) or all(
+            changed.get(p) for p in load if load[p] == bottom
+        )
+        return narrows or sum(d * (2 * load[p] + d) for p, d in changed.items()) < 0
+
+    def _held(self, people: Iterable[str]) -> list[tuple[int, int, str]]:
+        """``(minutes, unit, holder)`` for the planned units of ``people``, shortest first."""
+        return sorted(
+            (self.units[i].minutes, i, holder)
+            for holder in people
+            for _, _, i in self.duties[holder]
+            if i >= 0
+        )
+
+    def _windows(self, start: str, room: tuple[int, int]) -> list[tuple[int, int]]:
+        """The ranges of lengths a chain's first take may have, lowest first.
+
+        ``room`` is what keeps them inside the spread; or that plus the length of one of
+        their units, which they give back at the end of a cycle.
+        """
+        windows = {(max(0, room[0]), room[1])} | {
+            (self.units[i].minutes + room[0], self.units[i].minutes + room[1])
+            for _, _, i in self.duties[start]
+            if i >= 0
+        }
+        return sorted(windows)
+
+    def _need(self, taker: str, index: int) -> int | None:
+        """Whether ``taker`` could take the unit, and on what condition.
+
+        -1 if they can as they are; the one unit of theirs that it conflicts with if they
+        can by giving that one up; None if they cannot.
+        """
+        unit = self.units[index]
+        if not self.availability.is_free(taker, unit.start, unit.end):
+            return None
+        if self._conflict(taker, unit.start, unit.end) is None:
+            return -1
+        linked = self._linked_units(taker, index)
+        return linked[0] if len(linked) == 1 else None
 
     def _relay(self, order: Sequence[str], tries: list[int]) -> bool:
         """The most loaded hands a unit on, and its taker one of theirs to the least loaded.
@@ -931,9 +1288,13 @@ class _Planner:
         for index in mine:
             if tries[0] <= 0:
                 return False
-            tries[0] -= 1
             unit = self.units[index]
             length = unit.end - unit.start
+            if length >= gap and bisect_right(lengths, length - gap) >= bisect_left(
+                lengths, length
+            ):
+                continue  # neither moving it nor exchanging it for one of theirs narrows
+            tries[0] -= 1
             if (
                 length < gap
                 and light not in self.assigned[index]
@@ -1234,6 +1595,8 @@ class _Planner:
         self._solve_blocks()
         self._repair()
         self._balance()
+        if self._plan_spread():
+            self._balance()
         self._even_hours()
 
     def assign(self, groups: Sequence[Iterable[str]]) -> None:
@@ -1272,7 +1635,24 @@ class _Planner:
             decisions=tuple(decision for _, decision in planned),
             load=dict(self.load),
             optimal=optimal,
+            notes=self._notes(),
         )
+
+    def _notes(self) -> tuple[str, ...]:
+        notes = []
+        if self.unsearched:
+            shifts = len({self.units[i].part for i in self.unsearched})
+            notes.append(
+                f"{shifts} shift(s) were not searched exactly (past the budget of "
+                f"{SEARCH_WIDTH:,} steps per shift): rest breaks or ideal_staff there may "
+                "fall short of the best (--explain names them)"
+            )
+        if not self.balanced:
+            notes.append(
+                "balancing stopped at its budget of moves: the load spread may be wider "
+                "than the smallest possible"
+            )
+        return tuple(notes)
 
     def _shifts(self) -> list[list[int]]:
         """Units grouped into shifts: hand-off pieces with the same people merge back."""
@@ -1354,7 +1734,7 @@ class _Planner:
     def _why(self, indexes: Sequence[int], people: Sequence[str], broke: Sequence[str]) -> str:
         why = self._measure(indexes, people, broke)
         if self.unsearched.intersection(indexes):
-            why += " (its block was too large to search exactly: repair moves decided)"
+            why += " (its block was too large to search exactly)"
         return why
 
     def _measure(self, indexes: Sequence[int], people: Sequence[str], broke: Sequence[str]) -> str:
