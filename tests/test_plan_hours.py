@@ -6,6 +6,7 @@ import io
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given, note
@@ -183,3 +184,34 @@ def test_the_working_hours_pass_grows_linearly(monkeypatch: pytest.MonkeyPatch) 
 
     small, large = work(200), work(800)
     assert large < 4 * small * 2
+
+
+@given(
+    planning_teams(shifts=True),
+    st.lists(st.tuples(st.sampled_from(ZONES), st.sampled_from(HOURS)), min_size=4, max_size=4),
+)
+def test_the_working_hours_pass_evens_after_hours_and_keeps_ranks_one_to_four(
+    team: Team, calendars: list[tuple[str, str]]
+) -> None:
+    # Measured by the reference (minute by minute, not oncall.workhours): the same team
+    # planned with the pass and with it switched off.
+    people = tuple(
+        replace(p, timezone=zone, working_hours=WorkingHours.parse(hours))
+        for p, (zone, hours) in zip(team.people, calendars, strict=False)
+    )
+    team = replace(team, people=people)
+    units = units_of(team)
+    got = measure(team, units, assignment_of(plan(team), units))
+    with patch.object(_Planner, "_even_hours", lambda _self: None):
+        without = measure(team, units, assignment_of(plan(team), units))
+    note(f"with the pass {got}, without {without}")
+    assert (got.uncovered, got.breaks, got.understaffed, got.staffed) == (
+        without.uncovered,
+        without.breaks,
+        without.understaffed,
+        without.staffed,
+    )
+    assert got.spread <= without.spread
+    assert got.after_spread is not None
+    assert without.after_spread is not None
+    assert got.after_spread <= without.after_spread
