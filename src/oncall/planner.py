@@ -79,6 +79,9 @@ BALANCE_PEOPLE = 6
 """Blocks already best on ranks 1 to 3 are searched for balance up to this many people."""
 BALANCE_TRIES = 5_000
 """How many balancing moves are tried at least (plus one per two units) before stopping."""
+SPREAD_CLOSE = timedelta(hours=1)
+"""A load spread this narrow is within this of the smallest possible (which is at least
+zero): balancing that stops at its budget there says nothing."""
 BALANCE_PAIRS = 8
 """How many of the most and of the least loaded people are paired for balancing moves."""
 HOURS_TRIES = 250
@@ -1647,10 +1650,14 @@ class _Planner:
                 f"{SEARCH_WIDTH:,} steps per shift): rest breaks or ideal_staff there may "
                 "fall short of the best (--explain names them)"
             )
-        if not self.balanced:
+        spread = max(self.load.values(), default=timedelta(0)) - min(
+            self.load.values(), default=timedelta(0)
+        )
+        if not self.balanced and spread > SPREAD_CLOSE:
             notes.append(
-                "balancing stopped at its budget of moves: the load spread may be wider "
-                "than the smallest possible"
+                f"balancing stopped at its budget of moves with a load spread of "
+                f"{format_duration(spread)}: it may be more than "
+                f"{format_duration(SPREAD_CLOSE)} wider than the smallest possible"
             )
         return tuple(notes)
 
