@@ -99,6 +99,9 @@ def make_optimal_plan(
     groups, proven = _Solver(cp, planner, budget).solve(default)
     planner.assign(groups)
     if _measures(planner) < default_measures:
+        # The default plan's budget notes are not this plan's: the bound's note is.
+        planner.balanced = True
+        planner.unsearched.clear()
         planner._even_hours()  # ranks 5 and 6 by the default's pass, keeping ranks 1 to 4
     else:  # no better on ranks 1 to 4: the default plan, whose ranks 5 and 6 are evened
         planner.assign(default)

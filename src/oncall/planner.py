@@ -71,6 +71,10 @@ SPARES = 8
 BEAM_UNITS = 500
 """Past `SEARCH_WIDTH`, blocks of at most this many units go on with their best states;
 longer ones are given up (the repair moves decide), so the search stays linear."""
+SEARCH_CELLS = 4_000_000
+"""How many people's places (states times people, over all its units) the search of one
+block may hold: past it, fewer best states go on (the beam narrows), so a long block
+with many people stays within some 150 MB."""
 SEARCH_WIDTH = 20_000
 """How many steps (states times groups) the exact search may take per unit of a block;
 beyond, it keeps its best states only (and says so), or gives up on a unit with more
@@ -744,6 +748,7 @@ class _Planner:
         others = [self.load[p] // timedelta(minutes=1) for p in self.rank if p not in slot]
         ahead = self._shares(block, slot) if spread else []
         budget = SPREAD_WIDTH if spread else SEARCH_WIDTH
+        per_layer = SEARCH_CELLS // (len(block) * max(1, len(people)))  # states kept, at most
 
         def projected(item: tuple[Any, tuple[_Cost, tuple[int, ...]]], k: int) -> tuple[Any, ...]:
             cost, loads = item[1]
@@ -772,13 +777,16 @@ class _Planner:
                 for size in sizes
                 for group in itertools.combinations(ranked, size)
             ]
-            if len(states) * width > budget:  # keep the best so far: no longer exact
+            limit = min(budget, per_layer)
+            if len(states) * width > limit:  # keep the best so far: no longer exact
                 if len(block) > BEAM_UNITS:
                     return None
                 if not spread:
                     self.unsearched.update(block)
                 kept = sorted(states.items(), key=lambda item: projected(item, k))
-                states = dict(kept[: budget // width])
+                states = dict(kept[: max(1, limit // width)])
+                if layers:  # the layer before keeps only what goes on: memory stays bounded
+                    layers[-1] = {key: layers[-1][key] for key in states}
             layer = self._layer(states, options, (block, k), spread=spread)
             layers.append(layer)
             states = {key: (entry[0], entry[1]) for key, entry in layer.items()}

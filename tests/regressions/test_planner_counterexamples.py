@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -221,3 +222,44 @@ def test_balancing_past_its_budget_says_so_only_where_it_could_matter(
     )
     monkeypatch.undo()
     assert make_plan(team("4h")).notes == ()  # with its budget, balancing finishes
+
+
+def test_the_exact_search_holds_a_bounded_number_of_places(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Twelve people, ideal_staff 3, shifts of two hours around the clock, min_rest 10h:
+    # one block of every unit. Past its budget the search kept 20,000 states per unit and
+    # every unit's whole layer for tracing back: 2.1 GB and 17 s for twenty days (found in
+    # review). What it holds across a block is now capped (states times people), and a
+    # layer keeps only the states that go on.
+    policy = "{min_rest: 10h, max_shift: 2h, ideal_staff: 3}"
+    people = ", ".join(f"{{id: p{i}}}" for i in range(12))
+    events = "".join(
+        f"  - {{id: e{d}x{h}, title: E, start: 2026-12-{1 + d:02d}T{h:02d}:00, duration: 2h}}\n"
+        for d in range(5)
+        for h in range(0, 24, 2)
+    )
+    team = parse_team(
+        f"team: t\ntimezone: UTC\npolicy: {policy}\npeople: [{people}]\nevents:\n{events}"
+    )
+    cells = 20_000
+    monkeypatch.setattr(planner_module, "SEARCH_CELLS", cells)
+    held: dict[int, list[int]] = {}
+    original = planner_module._Planner._layer
+
+    def layer(
+        self: planner_module._Planner, states: Any, options: Any, where: Any, **kw: Any
+    ) -> Any:
+        result = original(self, states, options, where, **kw)
+        key = next(iter(result))
+        width = len(key[0]) if kw.get("spread") else len(key)  # people in the state
+        held.setdefault(id(where[0]), []).append(len(states) * width)
+        return result
+
+    monkeypatch.setattr(planner_module._Planner, "_layer", layer)
+    result = make_plan(team)
+    assert held  # the block was searched
+    # The states carried into each unit, times people, summed over the block: the cap (plus
+    # one state per unit, which always goes on).
+    assert max(sum(sizes) - cells - 12 * len(sizes) for sizes in held.values()) <= 0
+    assert not any(f.code is Code.UNCOVERED for f in check(team, result.rotation))
