@@ -10,7 +10,7 @@ import io
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, Final
 
 from oncall.checker import people_names
@@ -235,10 +235,11 @@ def _yaml_scalar(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
 
 
-def _shift_json(shift: Shift, team: Team) -> dict[str, Any]:
+def _shift_json(shift: Shift, team: Team, zone: tzinfo | None = None) -> dict[str, Any]:
+    zone = team.zone if zone is None else zone
     document: dict[str, Any] = {
-        "start": format_instant(shift.start, team.zone),
-        "end": format_instant(shift.end, team.zone),
+        "start": format_instant(shift.start, zone),
+        "end": format_instant(shift.end, zone),
         "people": list(shift.people),
     }
     if shift.events:
@@ -248,7 +249,8 @@ def _shift_json(shift: Shift, team: Team) -> dict[str, Any]:
 
 def rotation_document(team: Team, rotation: Rotation) -> dict[str, Any]:
     """A rotation as the rotation file's data: ``{"shifts": [...]}``."""
-    return {"shifts": [_shift_json(s, team) for s in rotation.shifts]}
+    zone = team.zone
+    return {"shifts": [_shift_json(s, team, zone) for s in rotation.shifts]}
 
 
 def dump_rotation(team: Team, rotation: Rotation, fmt: str) -> str:
@@ -275,9 +277,10 @@ def dump_rotation(team: Team, rotation: Rotation, fmt: str) -> str:
         lines.append("shifts: []")
     else:
         lines.append("shifts:")
+    zone = team.zone
     for shift in rotation.shifts:
-        lines.append(f"  - start: {format_instant(shift.start, team.zone)}")
-        lines.append(f"    end: {format_instant(shift.end, team.zone)}")
+        lines.append(f"  - start: {format_instant(shift.start, zone)}")
+        lines.append(f"    end: {format_instant(shift.end, zone)}")
         lines.append(f"    people: [{', '.join(_yaml_scalar(p) for p in shift.people)}]")
         if shift.events:
             lines.append(f"    events: [{', '.join(_yaml_scalar(e) for e in shift.events)}]")
@@ -350,12 +353,17 @@ def plan_text(
         "",
     ]
     titles = {e.id: e.title for w in result.windows for e in w.events}
-    width = max((len(format_span(s.start, s.end, zone)) for s in shifts), default=0)
-    for shift, decision in zip(shifts, result.decisions, strict=True):
-        who = people_names(team, shift.people) if shift.people else "NOBODY"
+    spans = [format_span(s.start, s.end, zone) for s in shifts]
+    width = max(map(len, spans), default=0)
+    crews: dict[tuple[str, ...], str] = {}  # the same people are on call again and again
+    for shift, span, decision in zip(shifts, spans, result.decisions, strict=True):
+        who = crews.get(shift.people)
+        if who is None:
+            who = people_names(team, shift.people) if shift.people else "NOBODY"
+            crews[shift.people] = who
         what = ", ".join(dict.fromkeys(titles.get(e, e) for e in shift.events))
         kept = "  (kept)" if decision.kept else ""
-        lines.append(f"{format_span(shift.start, shift.end, zone):<{width}}  {who}  {what}{kept}")
+        lines.append(f"{span:<{width}}  {who}  {what}{kept}")
         if explain:
             if decision.why:
                 lines.append(f"    why: {decision.why}")
