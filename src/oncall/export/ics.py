@@ -265,12 +265,11 @@ def _utc(instant: datetime) -> str:
 
 
 def _basic(moment: datetime) -> str:
-    """``20261203T190000``: as icalendar writes a date and time (strftime cost a fifth).
-
-    ISO 8601's extended form (``2026-12-03T19:00:00``, always a four-digit year) without
-    its separators.
-    """
-    return moment.isoformat(timespec="seconds")[:19].replace("-", "").replace(":", "")
+    """``20261203T190000``: as icalendar writes a date and time (strftime cost a fifth)."""
+    return (
+        f"{moment.year:04d}{moment.month:02d}{moment.day:02d}"
+        f"T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}"
+    )
 
 
 class _Writer:
@@ -296,9 +295,6 @@ class _Writer:
         }
         self.dtstamp = "DTSTAMP:" + _utc(options.stamp)
         self.modified = "LAST-MODIFIED:" + _utc(options.stamp)
-        self.moments: dict[datetime, tuple[str, str]] = {}
-        """The DTSTART and DTEND lines of each instant: one shift's end is often the next
-        one's start."""
         self.crews: dict[tuple[str, ...], tuple[str, str, str]] = {}
         """What each shift's people give: the summary's names, the description's last
         lines and the X-ONCALL-PEOPLE line (the same people are on call again and again)."""
@@ -307,19 +303,11 @@ class _Writer:
         if options.remind is not None:
             self.trigger = _content_line("TRIGGER", icalendar.vDuration(-options.remind))
 
-    def _moments(self, instant: datetime) -> tuple[str, str]:
-        """The DTSTART and the DTEND line of ``instant``."""
-        lines = self.moments.get(instant)
-        if lines is None:
-            moment = _moment(instant, self.zone)
-            if moment.tzinfo is UTC or not self.local:
-                utc = _utc(moment)
-                lines = (f"DTSTART:{utc}", f"DTEND:{utc}")
-            else:
-                local = _basic(moment)
-                lines = (self.local["DTSTART"] + local, self.local["DTEND"] + local)
-            self.moments[instant] = lines
-        return lines
+    def _moment(self, name: str, instant: datetime) -> str:
+        moment = _moment(instant, self.zone)
+        if moment.tzinfo is UTC or name not in self.local:
+            return f"{name}:{_utc(moment)}"
+        return self.local[name] + _basic(moment)
 
     def event(self, shift: Shift, uid: str) -> str:
         """One shift's VEVENT, folded, each line ended by CRLF."""
@@ -359,8 +347,8 @@ class _Writer:
         lines = [
             "BEGIN:VEVENT",
             _fold("SUMMARY:" + _text(summary)),
-            self._moments(shift.start)[0],
-            self._moments(shift.end)[1],
+            self._moment("DTSTART", shift.start),
+            self._moment("DTEND", shift.end),
             self.dtstamp,
             _fold("UID:" + _text(uid)),
             f"SEQUENCE:{sequence}",
