@@ -165,25 +165,16 @@ def _who(person: Person | None, person_id: str, *, with_email: bool) -> str:
 
 
 def _description(team: Team, shift: Shift, events: Sequence[RiskyEvent]) -> str:
-    return "\n".join([*_covers(team, events), _on_call(team, shift.people)])
-
-
-def _covers(team: Team, events: Sequence[RiskyEvent]) -> list[str]:
-    """The description's first lines: the events a shift covers (none for none)."""
-    if not events:
-        return []
-    zone = team.zone
-    return [
-        "Covers:",
-        *(f"- {e.title} ({e.kind}, {e.risk}): {format_span(e.start, e.end, zone)}" for e in events),
-    ]
-
-
-def _on_call(team: Team, people: Sequence[str]) -> str:
-    """The description's last lines: who is on call, primary first."""
-    lines = ["On call:" if people else "On call: nobody (left for a human to fill)"]
+    lines = []
+    if events:
+        lines.append("Covers:")
+        lines += [
+            f"- {e.title} ({e.kind}, {e.risk}): {format_span(e.start, e.end, team.zone)}"
+            for e in events
+        ]
+    lines.append("On call:" if shift.people else "On call: nobody (left for a human to fill)")
     roles = ("primary", "secondary")
-    for index, person_id in enumerate(people):
+    for index, person_id in enumerate(shift.people):
         role = roles[index] if index < len(roles) else f"{index + 1}th"
         who = _who(team.person(person_id), person_id, with_email=True)
         lines.append(f"- {who} ({role})")
@@ -295,9 +286,6 @@ class _Writer:
         }
         self.dtstamp = "DTSTAMP:" + _utc(options.stamp)
         self.modified = "LAST-MODIFIED:" + _utc(options.stamp)
-        self.crews: dict[tuple[str, ...], tuple[str, str, str]] = {}
-        """What each shift's people give: the summary's names, the description's last
-        lines and the X-ONCALL-PEOPLE line (the same people are on call again and again)."""
         self.organizer = _fold(_content_line("ORGANIZER", _organizer(team)))
         self.trigger = None
         if options.remind is not None:
@@ -316,22 +304,13 @@ class _Writer:
         person = options.person
         organizer = team.email
         events = _events_of(shift, options)
-        crew = self.crews.get(shift.people)
-        if crew is None:
-            crew = self.crews[shift.people] = (
-                ", ".join([_who(team.person(p), p, with_email=False) for p in shift.people])
-                or "nobody",
-                _on_call(team, shift.people),
-                _fold("X-ONCALL-PEOPLE:" + ",".join(shift.people)),
-            )
-        names, on_call, people_line = crew
+        titles = list(dict.fromkeys(e.title for e in events))
         if person is not None:
-            summary = "On call: " + (
-                ", ".join(dict.fromkeys(e.title for e in events)) or "no event"
-            )
+            summary = "On call: " + (", ".join(titles) or "no event")
         else:
-            summary = "On call: " + names
-        description = "\n".join([*_covers(team, events), on_call])
+            names = [_who(team.person(p), p, with_email=False) for p in shift.people]
+            summary = "On call: " + (", ".join(names) or "nobody")
+        description = _description(team, shift, events)
         categories = ["On call", *dict.fromkeys(str(e.kind) for e in events)]
         fingerprint = _fingerprint(
             summary, description, categories, shift.people, options.remind, organizer
@@ -361,7 +340,7 @@ class _Writer:
             "STATUS:CONFIRMED",
             "TRANSP:TRANSPARENT",
             "X-ONCALL-FINGERPRINT:" + fingerprint,
-            people_line,
+            _fold("X-ONCALL-PEOPLE:" + ",".join(shift.people)),
         ]
         if options.remind is not None and self.trigger is not None:
             alarm = f"In {format_duration(options.remind)}: {summary}"
