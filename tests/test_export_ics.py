@@ -487,3 +487,10 @@ def test_lines_fold_as_icalendar_folds_them(text: str) -> None:
     line = "DESCRIPTION:" + text
     assert _fold(line) == _foldline(line)
     assert all(len(part.encode()) <= 75 for part in _fold(line).split("\r\n"))
+
+
+@given(st.text())
+def test_uids_are_rfc_4122_name_based_uuids(name: str) -> None:
+    from oncall.export.ics import _NAMESPACE, _uuid5  # noqa: PLC0415
+
+    assert _uuid5(name) == str(uuid.uuid5(_NAMESPACE, name))

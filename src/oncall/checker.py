@@ -100,15 +100,27 @@ class _Context:
         self.window_starts = [w.start for w in windows]
         self.availability = Availability(team)
         self.known = {p.id for p in team.people}
-        starts: defaultdict[str, list[datetime]] = defaultdict(list)
-        ends: defaultdict[str, list[datetime]] = defaultdict(list)
-        for shift in rotation.shifts:
-            for person in set(shift.people):
-                starts[person].append(shift.start)
-                ends[person].append(shift.end)
-        self.duty_starts = {person: sorted(times) for person, times in starts.items()}
-        self.duty_ends = {person: sorted(times) for person, times in ends.items()}
+        self._duties: tuple[dict[str, list[datetime]], dict[str, list[datetime]]] | None = None
         self._titles: dict[str, str] | None = None
+
+    def _duty_times(self) -> tuple[dict[str, list[datetime]], dict[str, list[datetime]]]:
+        """Each person's duty starts and duty ends, sorted.
+
+        Built once, on the first finding that needs them: a rotation without shortfalls
+        never does.
+        """
+        if self._duties is None:
+            starts: defaultdict[str, list[datetime]] = defaultdict(list)
+            ends: defaultdict[str, list[datetime]] = defaultdict(list)
+            for shift in self.rotation.shifts:
+                for person in set(shift.people):
+                    starts[person].append(shift.start)
+                    ends[person].append(shift.end)
+            self._duties = (
+                {person: sorted(times) for person, times in starts.items()},
+                {person: sorted(times) for person, times in ends.items()},
+            )
+        return self._duties
 
     def resting(self, person: str, start: datetime, end: datetime) -> bool:
         """Whether ``person`` is on call within ``min_rest`` before or after ``[start, end)``.
@@ -118,12 +130,15 @@ class _Context:
         stay on call). Two bisections.
         """
         min_rest = self.team.policy.min_rest
-        if min_rest is None or person not in self.duty_starts:
+        if min_rest is None:
             return False
-        ends = self.duty_ends[person]
+        duty_starts, duty_ends = self._duty_times()
+        if person not in duty_starts:
+            return False
+        ends = duty_ends[person]
         if bisect_right(ends, start - min_rest) < bisect_left(ends, start):
             return True
-        starts = self.duty_starts[person]
+        starts = duty_starts[person]
         return bisect_right(starts, end) < bisect_left(starts, end + min_rest)
 
     def span(self, start: datetime, end: datetime) -> str:
@@ -255,8 +270,11 @@ def _people_findings(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> 
 
 def _pto_conflicts(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> list[Finding]:
     findings = []
+    is_free = context.availability.is_free
     for index, shift in shifts:
         for person in dict.fromkeys(shift.people):
+            if is_free(person, shift.start, shift.end):
+                continue  # the common case, asked the cheapest way
             for off in context.availability.away(person, shift.start, shift.end):
                 common = overlap((shift.start, shift.end), (off.start, off.end))
                 assert common is not None  # noqa: S101 - away() returns overlapping entries
@@ -290,6 +308,8 @@ def _coverage_shortfalls(context: _Context, shifts: Sequence[Shift]) -> list[Fin
             next_shift += 1
         while active and active[0][0] <= window.start:
             heapq.heappop(active)
+        if any(_staffs_alone(context, shifts[i], window) for _, i in active):
+            continue  # the common case: nothing to report, no sweep
         here = sorted(i for _, i in active if shifts[i].start < window.end)
         findings += _window_shortfalls(context, window, [(i, shifts[i]) for i in here])
     return findings
@@ -301,8 +321,6 @@ def _window_shortfalls(
     shifts: Sequence[tuple[int, Shift]],
 ) -> list[Finding]:
     team = context.team
-    if _one_shift_suffices(context, window, shifts):
-        return []
     known = context.known
     # One sweep over the instants where something changes: a shift starts or ends, someone
     # leaves or comes back. Each stretch between two of them has one staffing count.
@@ -359,18 +377,15 @@ def _window_shortfalls(
     return [_shortfall(context, run) for run in runs]
 
 
-def _one_shift_suffices(
-    context: _Context, window: Window, shifts: Sequence[tuple[int, Shift]]
-) -> bool:
-    """The common case, checked fast: one shift staffs the whole window fully."""
-    for _, shift in shifts:
-        if shift.start <= window.start and shift.end >= window.end:
-            staff = set(shift.people) & context.known
-            if len(staff) >= context.team.policy.ideal_staff and all(
-                context.availability.is_free(p, window.start, window.end) for p in staff
-            ):
-                return True
-    return False
+def _staffs_alone(context: _Context, shift: Shift, window: Window) -> bool:
+    """Whether ``shift`` alone staffs all of ``window`` fully (``ideal_staff`` people free)."""
+    if shift.start > window.start or shift.end < window.end:
+        return False
+    staff = context.known.intersection(shift.people)
+    is_free = context.availability.is_free
+    return len(staff) >= context.team.policy.ideal_staff and all(
+        is_free(p, window.start, window.end) for p in staff
+    )
 
 
 class _Staffing:
@@ -532,8 +547,11 @@ def _rest_violations(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> 
 
 def _outside_windows(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> list[Finding]:
     findings = []
+    windows = context.windows
     for index, shift in shifts:
         first = max(bisect_right(context.window_starts, shift.start) - 1, 0)
+        if windows and windows[first].start <= shift.start and shift.end <= windows[first].end:
+            continue  # the common case: within one window
         near = []
         for position in range(first, len(context.windows)):
             window = context.windows[position]

@@ -80,19 +80,19 @@ def _check_schedules(team: Team, schedules: Sequence[str]) -> None:
 
 def _user(team: Team, shift: Shift, position: int) -> str:
     person_id = shift.people[position]
-    where = shift.origin.child("people", position)
     person = team.person(person_id)
+    if person is not None and person.pagerduty_id is not None:
+        return person.pagerduty_id
+    where = shift.origin.child("people", position)
     if person is None:
         raise where.error(
             "this person is not in the team file's people, so has no pagerduty_id", person_id
         )
-    if person.pagerduty_id is None:
-        index = team.people.index(person)
-        raise where.error(
-            f"{person.name} (id {person.id!r}) is on call here but has no pagerduty_id",
-            hint=f"add their PagerDuty user id as people[{index}].pagerduty_id in the team file",
-        )
-    return person.pagerduty_id
+    index = team.people.index(person)
+    raise where.error(
+        f"{person.name} (id {person.id!r}) is on call here but has no pagerduty_id",
+        hint=f"add their PagerDuty user id as people[{index}].pagerduty_id in the team file",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +134,10 @@ class PlannedOverrides:
     notes: tuple[str, ...]
 
 
+_Run = tuple[datetime, datetime, str]
+"""One override before it is one: start, end, PagerDuty user id."""
+
+
 def planned_overrides(team: Team, rotation: Rotation, schedules: Sequence[str]) -> PlannedOverrides:
     """Overrides for each schedule: the n-th schedule takes the n-th person of each shift.
 
@@ -141,22 +145,32 @@ def planned_overrides(team: Team, rotation: Rotation, schedules: Sequence[str]) 
         InputError: a malformed or repeated schedule id, more schedules than
             ``ideal_staff``, or a person on a shift without a ``pagerduty_id``.
     """
+    runs, notes = _runs(team, rotation, schedules)
+    overrides = [Override(schedule, *run) for schedule, mine in runs.items() for run in mine]
+    return PlannedOverrides(tuple(schedules), tuple(overrides), notes)
+
+
+def _runs(
+    team: Team, rotation: Rotation, schedules: Sequence[str]
+) -> tuple[dict[str, list[_Run]], tuple[str, ...]]:
+    """`planned_overrides` as plain tuples: an `Override` each cost more than its body."""
     _check_schedules(team, schedules)
     zone = team.zone
-    overrides: list[Override] = []
+    shifts = sorted(rotation.shifts, key=lambda s: (s.start, s.end))
+    runs: dict[str, list[_Run]] = {}
     notes = []
     for position, schedule in enumerate(schedules):
-        runs: list[Override] = []
+        mine = runs[schedule] = []
         left = []
-        for shift in sorted(rotation.shifts, key=lambda s: (s.start, s.end)):
+        for shift in shifts:
             if len(shift.people) <= position:
                 left.append(shift)
                 continue
             user = _user(team, shift, position)
-            if runs and runs[-1].user == user and runs[-1].end == shift.start:
-                runs[-1] = Override(schedule, runs[-1].start, shift.end, user)
+            if mine and mine[-1][2] == user and mine[-1][1] == shift.start:
+                mine[-1] = (mine[-1][0], shift.end, user)
             else:
-                runs.append(Override(schedule, shift.start, shift.end, user))
+                mine.append((shift.start, shift.end, user))
         if left:
             spans = ", ".join(format_span(s.start, s.end, zone) for s in left[:3])
             more = f" and {len(left) - 3} more" if len(left) > 3 else ""
@@ -164,40 +178,65 @@ def planned_overrides(team: Team, rotation: Rotation, schedules: Sequence[str]) 
                 f"{len(left)} shift(s) have no person {position + 1}, so schedule {schedule} "
                 f"keeps its normal rotation then: {spans}{more}"
             )
-        overrides.extend(runs)
     beyond = sum(1 for s in rotation.shifts if len(s.people) > len(schedules))
     if beyond:
         notes.append(
             f"{beyond} shift(s) have more people than schedules ({len(schedules)}); "
             "the people beyond the last schedule are left out"
         )
-    return PlannedOverrides(tuple(schedules), tuple(overrides), tuple(notes))
+    return runs, tuple(notes)
 
 
 def override_body(team: Team, override: Override) -> dict[str, Any]:
     """One override as ``POST /schedules/{id}/overrides`` takes it, in the team's zone."""
-    zone = team.zone
-    return {
-        "start": format_instant(override.start, zone),
-        "end": format_instant(override.end, zone),
-        "time_zone": team.timezone,
-        "user": {"id": override.user, "type": "user_reference"},
-    }
+    return _Bodies(team).body(override.start, override.end, override.user)
+
+
+class _Bodies:
+    """Override bodies for one team, each instant formatted once.
+
+    One override's end is often the next one's start, and every schedule's overrides
+    start at the same times.
+    """
+
+    def __init__(self, team: Team) -> None:
+        self.zone = team.zone
+        self.timezone = team.timezone
+        self.instants: dict[datetime, str] = {}
+
+    def instant(self, moment: datetime) -> str:
+        text = self.instants.get(moment)
+        if text is None:
+            text = self.instants[moment] = format_instant(moment, self.zone)
+        return text
+
+    def body(self, start: datetime, end: datetime, user: str) -> dict[str, Any]:
+        return {
+            "start": self.instant(start),
+            "end": self.instant(end),
+            "time_zone": self.timezone,
+            "user": {"id": user, "type": "user_reference"},
+        }
+
+    def requests(self, schedule: str, runs: Sequence[_Run]) -> list[dict[str, Any]]:
+        """``POST /schedules/{schedule}/overrides``, `MAX_OVERRIDES` overrides each."""
+        return [
+            {
+                "method": "POST",
+                "path": f"/schedules/{schedule}/overrides",
+                "body": {
+                    "overrides": [self.body(*run) for run in runs[first : first + MAX_OVERRIDES]]
+                },
+            }
+            for first in range(0, len(runs), MAX_OVERRIDES)
+        ]
 
 
 def overrides_requests(
     team: Team, schedule: str, overrides: Sequence[Override]
 ) -> list[dict[str, Any]]:
     """``POST /schedules/{schedule}/overrides`` requests, `MAX_OVERRIDES` overrides each."""
-    bodies = [override_body(team, o) for o in overrides]
-    return [
-        {
-            "method": "POST",
-            "path": f"/schedules/{schedule}/overrides",
-            "body": {"overrides": bodies[first : first + MAX_OVERRIDES]},
-        }
-        for first in range(0, len(bodies), MAX_OVERRIDES)
-    ]
+    return _Bodies(team).requests(schedule, [(o.start, o.end, o.user) for o in overrides])
 
 
 def to_pagerduty(team: Team, rotation: Rotation, schedules: Sequence[str]) -> Overrides:
@@ -206,12 +245,10 @@ def to_pagerduty(team: Team, rotation: Rotation, schedules: Sequence[str]) -> Ov
     Raises:
         InputError: as `planned_overrides`.
     """
-    planned = planned_overrides(team, rotation, schedules)
-    requests = []
-    for schedule in planned.schedules:
-        mine = [o for o in planned.overrides if o.schedule == schedule]
-        requests.extend(overrides_requests(team, schedule, mine))
-    return Overrides({"requests": requests}, planned.notes)
+    runs, notes = _runs(team, rotation, schedules)
+    bodies = _Bodies(team)
+    requests = [r for schedule, mine in runs.items() for r in bodies.requests(schedule, mine)]
+    return Overrides({"requests": requests}, notes)
 
 
 def _target(team: Team, name: str, path: Path) -> dict[str, str]:
