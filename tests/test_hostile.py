@@ -211,7 +211,11 @@ HOSTILE_SUMMARY = "Deploy \x1b[2J\x1b]0;pwned\x07 \u202eyalpsid\\nnow"
 it and (escaped as RFC 5545 writes it) breaks the line."""
 
 
-def test_imported_titles_cannot_drive_a_terminal_or_break_a_line(tmp_path: Path) -> None:
+def test_imported_titles_cannot_drive_a_terminal_or_break_a_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Markdown lists the upcoming windows: "now" is before the event, whatever the date.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")  # 2026-12-01
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

@@ -343,7 +343,11 @@ def test_names_of_members_and_zones_are_taken_for_them() -> None:
 HOSTILE_NAME = "@acme/security ![x](https://evil.example/p.png) [click](/x) #12 a&#64;b"
 
 
-def test_markdown_and_annotations_leave_mentions_links_and_images_inert(tmp_path: Path) -> None:
+def test_markdown_and_annotations_leave_mentions_links_and_images_inert(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Markdown lists the upcoming windows: "now" is before the event, whatever the date.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")  # 2026-12-01
     import contextlib  # noqa: PLC0415
     import io  # noqa: PLC0415
 
