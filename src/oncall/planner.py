@@ -376,7 +376,7 @@ class _Planner:
         """The person's duties that end or start within ``min_rest``/``max_shift`` of a span."""
         reach = self.reach
         duties = self.duties[person]
-        low = bisect_left(duties, (start - reach - self.longest,))
+        low = bisect_left(duties, start - reach - self.longest, key=_START)
         high = bisect_right(duties, end + reach, low, key=_START)
         since = start - reach
         return [(s, e) for s, e, _ in duties[low:high] if e >= since]
@@ -416,7 +416,7 @@ class _Planner:
         if self.min_rest is None:
             return 0
         duties = self.duties[person]
-        index = bisect_left(duties, (low - self.margin,))
+        index = bisect_left(duties, low - self.margin, key=_START)
         last = bisect_right(duties, high + self.margin, index, key=_START)
         count = 0
         block_end: datetime | None = None
@@ -504,20 +504,23 @@ class _Planner:
         if last == size:
             return candidates[:size]
         fixed = candidates[:first]
+        pairs = self.pairs
 
-        def key(extra: tuple[int, ...]) -> tuple[int, int]:
-            # Shifts shared so far (the tied of ``extra``, with each other and with
-            # ``fixed``), then their places in preference order.
-            shared = 0
-            for k, place in enumerate(extra):
-                a = candidates[place]
-                for b in itertools.chain(fixed, (candidates[j] for j in extra[:k])):
-                    shared += self.pairs[(a, b) if a < b else (b, a)]
-            return shared, sum(extra)
+        def shared(a: str, b: str) -> int:
+            return pairs[(a, b) if a < b else (b, a)]
 
-        # Ties go to the first group, as the groups of all candidates would come.
-        extra = min(itertools.combinations(range(first, last), size - first), key=key)
-        return fixed + [candidates[j] for j in extra]
+        # Shifts each of the tied shared with the fixed so far.
+        alone = {j: sum(shared(candidates[j], f) for f in fixed) for j in range(first, last)}
+        best: tuple[tuple[int, int], tuple[int, ...]] | None = None
+        for extra in itertools.combinations(range(first, last), size - first):
+            together = sum(alone[j] for j in extra)
+            for i, j in itertools.combinations(extra, 2):
+                together += shared(candidates[i], candidates[j])
+            key = (together, sum(extra))  # then preference order: the first group
+            if best is None or key < best[0]:
+                best = (key, extra)
+        assert best is not None  # noqa: S101 - at least one tied is left to choose
+        return fixed + [candidates[j] for j in best[1]]
 
     # Moves -----------------------------------------------------------------------------
 
@@ -621,7 +624,7 @@ class _Planner:
         unit = self.units[index]
         reach = self.min_rest or timedelta(0)
         duties = self.duties[person]
-        low = bisect_left(duties, (unit.start - reach - self.longest,))
+        low = bisect_left(duties, unit.start - reach - self.longest, key=_START)
         high = bisect_right(duties, unit.end + reach, low, key=_START)
         linked = []
         for start, end, i in duties[low:high]:
