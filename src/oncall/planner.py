@@ -270,6 +270,7 @@ class _Planner:
         self.load: dict[str, timedelta] = {
             p.id: team.history.get(p.id, timedelta(0)) for p in team.people
         }
+        self.loads = sorted(self.load.values())  # everyone's, sorted: the spread at a glance
         self.last: dict[str, datetime] = dict.fromkeys(self.rank, _NEVER)
         self.pairs: Counter[tuple[str, str]] = Counter()
         # Each person's duties, sorted: (start, end, unit index), -1 for a kept shift.
@@ -356,7 +357,7 @@ class _Planner:
 
     def _add_duty(self, person: str, start: datetime, end: datetime, index: int) -> None:
         insort(self.duties[person], (start, end, index))
-        self.load[person] += end - start
+        self._set_load(person, self.load[person] + (end - start))
         self.last[person] = max(self.last[person], end)
         if self.hours_load is not None:
             self._count_hours(person, start, end, index)
@@ -364,9 +365,16 @@ class _Planner:
     def _remove_duty(self, person: str, start: datetime, end: datetime, index: int) -> None:
         duties = self.duties[person]
         del duties[bisect_left(duties, (start, end, index))]
-        self.load[person] -= end - start
+        self._set_load(person, self.load[person] - (end - start))
         if self.hours_load is not None:
             self._count_hours(person, start, end, index, -1)
+
+    def _set_load(self, person: str, load: timedelta) -> None:
+        """Change the person's load, and keep everyone's sorted (`_fairness` reads its ends)."""
+        loads = self.loads
+        del loads[bisect_left(loads, self.load[person])]
+        insort(loads, load)
+        self.load[person] = load
 
     def _count_pairs(self, people: Iterable[str], step: int = 1) -> None:
         for a, b in itertools.combinations(sorted(set(people)), 2):
@@ -588,8 +596,7 @@ class _Planner:
         While the working-hours pass runs, the load spread and then ranks 5 and 6 and
         follow the sun (`_hours_fairness`) instead.
         """
-        loads = self.load.values()
-        spread = (max(loads) - min(loads)) // timedelta(microseconds=1)
+        spread = (self.loads[-1] - self.loads[0]) // timedelta(microseconds=1)
         if self.hours_load is not None:
             return (spread, *self._hours_fairness(people))
         squares = sum((self.load[p] // timedelta(minutes=1)) ** 2 for p in people)
