@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from oncall.availability import Availability
-from oncall.models import EventSpec, Person, Policy, Team
-from oncall.planner import _Planner, make_plan, split_evenly
+from oncall.models import EventSpec, Person, Policy, Rotation, Team
+from oncall.planner import _Planner, make_plan, planner_for, split_evenly
 
 START = datetime(2026, 12, 1, tzinfo=UTC)
 COUNTED = [
@@ -122,3 +122,77 @@ def test_planning_leaves_no_reference_cycles() -> None:
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+class _Counted(list[tuple[datetime, datetime, int]]):
+    """A person's duties that count how many of them are looked at.
+
+    Slices always; with ``passes``, whole passes over the list too.
+    """
+
+    def __init__(
+        self, duties: list[tuple[datetime, datetime, int]], seen: list[int], *, passes: bool
+    ) -> None:
+        super().__init__(duties)
+        self.seen, self.passes = seen, passes
+
+    def __getitem__(self, key: Any) -> Any:
+        found = super().__getitem__(key)
+        if isinstance(key, slice):
+            self.seen[0] += len(found)
+        return found
+
+    def __iter__(self) -> Iterator[tuple[datetime, datetime, int]]:
+        if self.passes:
+            self.seen[0] += len(self)
+        return super().__iter__()
+
+
+def duties_seen(
+    team: Team, keep: Rotation | None, steps: Callable[[_Planner], object], *, passes: bool
+) -> int:
+    """How many duties ``steps`` look at on the planner of ``team``."""
+    planner = planner_for(team, None, keep)
+    seen = [0]
+    planner.duties = {p: _Counted(d, seen, passes=passes) for p, d in planner.duties.items()}
+    steps(planner)
+    return seen[0]
+
+
+def test_looking_up_a_duty_does_not_copy_the_later_ones() -> None:
+    # Every rest and max_shift check copied the person's duties from the one it needed to
+    # the end of the plan: few people over a long plan made planning quadratic.
+    def whole(planner: _Planner) -> None:
+        planner.improve()
+        planner.result(explain=True)
+
+    def seen(days: int) -> int:
+        team = team_of(7, daily(days), min_rest=timedelta(hours=8), max_shift=timedelta(hours=3))
+        return duties_seen(team, None, whole, passes=False)
+
+    small, large = seen(150), seen(600)
+    assert large <= 8 * small
+
+
+def test_blocks_near_kept_shifts_are_found_without_scanning_every_duty() -> None:
+    # Each block of the exact search looked through every duty of everyone for a kept one.
+    def kept_half(days: int) -> tuple[Team, Rotation]:
+        close = [
+            event(2 * i + k, START + timedelta(days=i, hours=10 + 3 * k), timedelta(hours=2))
+            for i in range(days)
+            for k in (0, 1)
+        ]
+        team = team_of(7, close, min_rest=timedelta(hours=8))
+        shifts = make_plan(team).rotation.shifts
+        return team, Rotation(tuple(s for s in shifts if s.start.day % 2))
+
+    def search(planner: _Planner) -> None:
+        planner._construct()
+        planner._solve_blocks()
+
+    def seen(days: int) -> int:
+        team, keep = kept_half(days)
+        return duties_seen(team, keep, search, passes=True)
+
+    small, large = seen(60), seen(240)
+    assert large <= 8 * small

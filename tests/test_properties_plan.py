@@ -5,16 +5,17 @@ from __future__ import annotations
 import itertools
 import os
 import random
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import timedelta
 
-from hypothesis import given, note, settings
+from hypothesis import example, given, note, settings
 from hypothesis import strategies as st
 
 from oncall.availability import Availability
 from oncall.checker import check
-from oncall.models import Code, EventSpec, Rotation, Severity, Team, Window
-from oncall.planner import make_plan, plan
+from oncall.models import Code, EventSpec, Person, Rotation, Severity, Team, Window
+from oncall.planner import make_plan, plan, planner_for
 from oncall.windows import coverage_windows
 
 from .reference import assignment_of, measure, solve, units_of
@@ -170,3 +171,41 @@ def test_load_spread_is_within_one_window_of_the_oracles_best(team: Team) -> Non
     longest = max(w.duration for w in windows)
     note(f"spread {spread}, oracle {best_spread}, longest window {longest}")
     assert spread <= best_spread + longest
+
+
+@given(
+    st.lists(st.integers(0, 2), min_size=1, max_size=8),
+    st.integers(0, 5),
+    st.lists(st.integers(0, 2), min_size=28, max_size=28),
+)
+# Everyone tied; p0 has taken shifts with p1 to p3: (p1, p2) comes after (p0, p4) among
+# groups, but is earlier in preference order (places 1 + 2 against 0 + 4).
+@example(hours_each=[0] * 5, size=2, shared=[1, 1, 1] + [0] * 25)
+def test_the_pick_is_the_best_group_of_all(
+    hours_each: list[int], size: int, shared: list[int]
+) -> None:
+    # The construction's pick searches only among people tied at the size-th load; it
+    # must be the group that comparing every group of the least loaded would choose.
+    names = [f"p{i}" for i in range(len(hours_each))]
+    team = Team(name="t", timezone="UTC", people=tuple(Person(p) for p in names))
+    planner = planner_for(team, None, None)
+    for name, h in zip(names, hours_each, strict=True):
+        planner.load[name] = timedelta(hours=h)
+    for pair, count in zip(itertools.combinations(names, 2), shared, strict=False):
+        planner.pairs[pair] = count  # shifts the two took together so far
+    candidates = sorted(names, key=lambda p: (planner.load[p], p[::-1]))  # any order of ties
+
+    def key(members: Iterable[str]) -> tuple[timedelta, timedelta, int, int]:
+        group = tuple(members)
+        loads = [planner.load[p] for p in group]
+        together = sum(planner.pairs[pair] for pair in itertools.combinations(sorted(group), 2))
+        places = sum(candidates.index(p) for p in group)
+        return max(loads), sum(loads, timedelta(0)), together, places
+
+    if len(candidates) <= size or not 0 < size <= 4:  # pairings count for small groups
+        expected = candidates[:size]
+    else:
+        ceiling = planner.load[candidates[size - 1]]
+        pool = [p for p in candidates if planner.load[p] <= ceiling]
+        expected = list(min(itertools.combinations(pool, size), key=key))
+    assert planner._pick(candidates, size) == expected

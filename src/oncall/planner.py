@@ -112,6 +112,8 @@ _Cost = tuple[int, int, int, int, int]
 _Entry = tuple[_Cost, tuple[int, ...], _State, tuple[int, ...]]
 """A search state's cost, loads, previous state and the group that led to it."""
 _MINUTE_US = 60_000_000
+_START = itemgetter(0)
+"""A duty's start: its sort key for bisection by time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,12 +270,15 @@ class _Planner:
         self.load: dict[str, timedelta] = {
             p.id: team.history.get(p.id, timedelta(0)) for p in team.people
         }
+        self.loads = sorted(self.load.values())  # everyone's, sorted: the spread at a glance
         self.last: dict[str, datetime] = dict.fromkeys(self.rank, _NEVER)
         self.pairs: Counter[tuple[str, str]] = Counter()
         # Each person's duties, sorted: (start, end, unit index), -1 for a kept shift.
         self.duties: dict[str, list[tuple[datetime, datetime, int]]] = {p: [] for p in self.rank}
         self.min_rest = policy.min_rest
         self.max_shift = policy.max_shift
+        # How far from a duty another may be and still matter to rest or max_shift.
+        self.reach = (self.min_rest or timedelta(0)) + (self.max_shift or timedelta(0))
         self.units = self._units()
         self.assigned: list[list[str]] = [[] for _ in self.units]
         self.free_cache: dict[int, list[str]] = {}
@@ -296,6 +301,8 @@ class _Planner:
             for person in shift.people:
                 self._add_duty(person, shift.start, shift.end, -1)
             self._count_pairs(shift.people)
+        # When the kept shifts that someone holds start, sorted (they never change).
+        self.kept_starts = sorted(s.start for s in self.kept if s.people)
 
     # Units -----------------------------------------------------------------------------
 
@@ -350,7 +357,7 @@ class _Planner:
 
     def _add_duty(self, person: str, start: datetime, end: datetime, index: int) -> None:
         insort(self.duties[person], (start, end, index))
-        self.load[person] += end - start
+        self._set_load(person, self.load[person] + (end - start))
         self.last[person] = max(self.last[person], end)
         if self.hours_load is not None:
             self._count_hours(person, start, end, index)
@@ -358,9 +365,16 @@ class _Planner:
     def _remove_duty(self, person: str, start: datetime, end: datetime, index: int) -> None:
         duties = self.duties[person]
         del duties[bisect_left(duties, (start, end, index))]
-        self.load[person] -= end - start
+        self._set_load(person, self.load[person] - (end - start))
         if self.hours_load is not None:
             self._count_hours(person, start, end, index, -1)
+
+    def _set_load(self, person: str, load: timedelta) -> None:
+        """Change the person's load, and keep everyone's sorted (`_fairness` reads its ends)."""
+        loads = self.loads
+        del loads[bisect_left(loads, self.load[person])]
+        insort(loads, load)
+        self.load[person] = load
 
     def _count_pairs(self, people: Iterable[str], step: int = 1) -> None:
         for a, b in itertools.combinations(sorted(set(people)), 2):
@@ -368,16 +382,12 @@ class _Planner:
 
     def _near(self, person: str, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
         """The person's duties that end or start within ``min_rest``/``max_shift`` of a span."""
-        reach = (self.min_rest or timedelta(0)) + (self.max_shift or timedelta(0))
+        reach = self.reach
         duties = self.duties[person]
-        low = bisect_left(duties, (start - reach - self.longest,))
-        found = []
-        for duty_start, duty_end, _ in duties[low:]:
-            if duty_start > end + reach:
-                break
-            if duty_end >= start - reach:
-                found.append((duty_start, duty_end))
-        return found
+        low = bisect_left(duties, start - reach - self.longest, key=_START)
+        high = bisect_right(duties, end + reach, low, key=_START)
+        since = start - reach
+        return [(s, e) for s, e, _ in duties[low:high] if e >= since]
 
     def _conflict(self, person: str, start: datetime, end: datetime) -> tuple[str, Interval] | None:
         """Why ``person`` may not take ``[start, end)`` on top of their duties, if so.
@@ -414,13 +424,11 @@ class _Planner:
         if self.min_rest is None:
             return 0
         duties = self.duties[person]
-        index = bisect_left(duties, (low - self.margin,))
+        index = bisect_left(duties, low - self.margin, key=_START)
+        last = bisect_right(duties, high + self.margin, index, key=_START)
         count = 0
         block_end: datetime | None = None
-        limit = high + self.margin
-        for duty_start, duty_end, _ in duties[index:]:
-            if duty_start > limit:
-                break
+        for duty_start, duty_end, _ in duties[index:last]:
             if block_end is not None and duty_start > block_end:
                 count += self.policy.rest_broken(duty_start - block_end)
             block_end = duty_end if block_end is None else max(block_end, duty_end)
@@ -445,19 +453,6 @@ class _Planner:
     def _key(self, person: str) -> tuple[timedelta, datetime, int]:
         """Least on-call time first, then on call longest ago, then file order."""
         return (self.load[person], self.last[person], self.rank[person])
-
-    def _group_key(
-        self, group: Sequence[str], position: Mapping[str, int]
-    ) -> tuple[timedelta, timedelta, int, int]:
-        """Lowest top load, then lowest total, then fresh pairings, then preference order."""
-        loads = [self.load[p] for p in group]
-        together = sum(self.pairs[(a, b)] for a, b in itertools.combinations(sorted(group), 2))
-        return (
-            max(loads, default=timedelta(0)),
-            sum(loads, timedelta(0)),
-            together,
-            sum(position[p] for p in group),
-        )
 
     # Construction ----------------------------------------------------------------------
 
@@ -494,18 +489,46 @@ class _Planner:
             self.assigned[index] = chosen
 
     def _pick(self, candidates: list[str], size: int) -> list[str]:
-        """Up to ``size`` of ``candidates`` (in preference order), rotating pairings."""
+        """Up to ``size`` of ``candidates`` (least loaded first), rotating pairings.
+
+        The group of the lowest top load, then lowest total load, then fewest shifts
+        shared before (fresh pairings), then earliest in preference order. Since
+        ``candidates`` are sorted by load, those are the groups of everyone less loaded
+        than the ``size``-th and as many as it takes of those exactly as loaded as it (the
+        tied); only the choice among the tied is searched.
+        """
         if len(candidates) <= size:
             return list(candidates)
         if size > 4 or size == 0:  # pairings are compared for small groups only
             return candidates[:size]
-        position = {p: i for i, p in enumerate(candidates)}
-        ceiling = self.load[candidates[size - 1]]
-        pool = [p for p in candidates if self.load[p] <= ceiling] or candidates[:size]
-        if len(pool) <= size:
-            return pool[:size]
-        best = min(itertools.combinations(pool, size), key=lambda g: self._group_key(g, position))
-        return list(best)
+        load = self.load
+        ceiling = load[candidates[size - 1]]
+        first = size - 1  # the first of the tied, then one past the last
+        while first > 0 and load[candidates[first - 1]] == ceiling:
+            first -= 1
+        last = size
+        while last < len(candidates) and load[candidates[last]] == ceiling:
+            last += 1
+        if last == size:
+            return candidates[:size]
+        fixed = candidates[:first]
+        pairs = self.pairs
+
+        def shared(a: str, b: str) -> int:
+            return pairs[(a, b) if a < b else (b, a)]
+
+        # Shifts each of the tied shared with the fixed so far.
+        alone = {j: sum(shared(candidates[j], f) for f in fixed) for j in range(first, last)}
+        best: tuple[tuple[int, int], tuple[int, ...]] | None = None
+        for extra in itertools.combinations(range(first, last), size - first):
+            together = sum(alone[j] for j in extra)
+            for i, j in itertools.combinations(extra, 2):
+                together += shared(candidates[i], candidates[j])
+            key = (together, sum(extra))  # then preference order: the first group
+            if best is None or key < best[0]:
+                best = (key, extra)
+        assert best is not None  # noqa: S101 - at least one tied is left to choose
+        return fixed + [candidates[j] for j in best[1]]
 
     # Moves -----------------------------------------------------------------------------
 
@@ -573,8 +596,7 @@ class _Planner:
         While the working-hours pass runs, the load spread and then ranks 5 and 6 and
         follow the sun (`_hours_fairness`) instead.
         """
-        loads = self.load.values()
-        spread = (max(loads) - min(loads)) // timedelta(microseconds=1)
+        spread = (self.loads[-1] - self.loads[0]) // timedelta(microseconds=1)
         if self.hours_load is not None:
             return (spread, *self._hours_fairness(people))
         squares = sum((self.load[p] // timedelta(minutes=1)) ** 2 for p in people)
@@ -609,11 +631,10 @@ class _Planner:
         unit = self.units[index]
         reach = self.min_rest or timedelta(0)
         duties = self.duties[person]
-        low = bisect_left(duties, (unit.start - reach - self.longest,))
+        low = bisect_left(duties, unit.start - reach - self.longest, key=_START)
+        high = bisect_right(duties, unit.end + reach, low, key=_START)
         linked = []
-        for start, end, i in duties[low:]:
-            if start > unit.end + reach:
-                break
+        for start, end, i in duties[low:high]:
             if i >= 0 and i != index and self._conflict_between(unit, start, end):
                 linked.append(i)
         return linked
@@ -714,11 +735,8 @@ class _Planner:
     def _touches_kept(self, block: Sequence[int]) -> bool:
         low = self.units[block[0]].start - (self.min_rest or timedelta(0)) - self.longest
         high = self.units[block[-1]].end + (self.min_rest or timedelta(0))
-        return any(
-            i < 0 and low <= start <= high
-            for person in self.rank
-            for start, _, i in self.duties[person]
-        )
+        starts = self.kept_starts
+        return bisect_right(starts, high) > bisect_left(starts, low)
 
     def _search(
         self, block: Sequence[int], *, spread: bool = False
@@ -1235,6 +1253,7 @@ class _Planner:
         heavy, light = order[-1], order[0]
         gap = self.load[heavy] - self.load[light]
         is_free = self.availability.is_free
+        shorter: dict[str, list[int]] = {}  # per middle: their units shorter than the gap
         for index in [i for _, _, i in self.duties[heavy] if i >= 0]:
             unit = self.units[index]
             middles = (
@@ -1244,14 +1263,18 @@ class _Planner:
             )
             for middle in itertools.islice(middles, BALANCE_PAIRS):
                 tries[0] -= 1
-                for _, _, other in list(self.duties[middle]):
+                if middle not in shorter:
+                    shorter[middle] = [
+                        i
+                        for start, end, i in self.duties[middle]
+                        if i >= 0 and timedelta(0) < end - start < gap
+                    ]
+                for other in shorter[middle]:
                     if tries[0] <= 0:
                         return False
-                    if other < 0 or other == index or light in self.assigned[other]:
+                    if other == index or light in self.assigned[other]:
                         continue
                     theirs = self.units[other]
-                    if not timedelta(0) < theirs.end - theirs.start < gap:
-                        continue
                     tries[0] -= 1
                     if not self.availability.is_free(light, theirs.start, theirs.end):
                         continue
