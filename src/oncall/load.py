@@ -31,7 +31,6 @@ from oncall.schema import (
     build_rotation,
     build_team,
     fields_at,
-    read,
     team_horizon,
     validator,
 )
@@ -187,10 +186,6 @@ def validate(document: Document, section: type[T]) -> T:
     if not isinstance(data, dict):
         raise InputError(f"expected a mapping at the top of the file, found {_describe(data)}")
     _check_kind(data, section)
-    try:
-        return cast(T, read(section, data))
-    except ValueError:
-        pass  # something to word (or a rare value): pydantic-core finds every problem
     try:
         return cast(T, validator(section).validate_python(data))
     except ValidationError as exc:

@@ -19,13 +19,12 @@ the file and line.
 from __future__ import annotations
 
 import dataclasses
-import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from functools import cache, partial
+from functools import partial
 from typing import Any, ClassVar, Final
 from zoneinfo import ZoneInfo
 
@@ -79,7 +78,6 @@ __all__ = [
     "build_team",
     "fields_at",
     "json_schema",
-    "read",
     "team_horizon",
     "validator",
 ]
@@ -97,20 +95,12 @@ class Kind:
     Attributes:
         core: the pydantic-core schema that validates (and converts) the value.
         json: its JSON Schema.
-        read: the same check and conversion in plain Python, for the common case: the
-            value `core` gives, or a `ValueError` (`InputError`, `NotRead`) for anything
-            that `core` refuses (and perhaps for some rare value that it accepts).
         section: the file section (a dataclass here) that the value is, or holds.
     """
 
     core: CoreSchema
     json: Mapping[str, Any]
-    read: Callable[[Any], Any]
     section: type | None = None
-
-
-class NotRead(ValueError):  # noqa: N818 - not an error: a value left to pydantic-core
-    """A value that `Kind.read` leaves to pydantic-core: its error says what is wrong."""
 
 
 def _checked(check: Callable[[Any], object], description: str, **json: Any) -> Kind:
@@ -118,17 +108,12 @@ def _checked(check: Callable[[Any], object], description: str, **json: Any) -> K
     return Kind(
         cs.no_info_plain_validator_function(check),
         {"type": "string", "description": description, **json},
-        check,
     )
 
 
 def _optional(kind: Kind) -> Kind:
-    inner = kind.read
     return Kind(
-        cs.nullable_schema(kind.core),
-        {"anyOf": [kind.json, {"type": "null"}]},
-        lambda value: None if value is None else inner(value),
-        kind.section,
+        cs.nullable_schema(kind.core), {"anyOf": [kind.json, {"type": "null"}]}, kind.section
     )
 
 
@@ -139,67 +124,29 @@ def _list_of(kind: Kind, *, min_length: int | None = None, max_length: int | Non
     if max_length is not None:
         json["maxItems"] = max_length
     core = cs.list_schema(kind.core, min_length=min_length, max_length=max_length, strict=True)
-    item = kind.read
-    low, high = min_length or 0, math.inf if max_length is None else max_length
-
-    def read(value: object) -> list[Any]:
-        if value.__class__ is not list or not low <= len(value) <= high:
-            raise NotRead
-        return [item(entry) for entry in value]
-
-    return Kind(core, json, read, kind.section)
+    return Kind(core, json, kind.section)
 
 
 def _section(cls: type) -> Kind:
     """A mapping whose keys are the fields of the dataclass ``cls``; no other keys."""
     fields: dict[str, cs.TypedDictField] = {}
-    readers: dict[str, tuple[str, Callable[[Any], Any]]] = {}
-    required: list[str] = []
     for spec in dataclasses.fields(cls):
         kind: Kind = spec.metadata["kind"]
         schema = kind.core
+        required = spec.default is MISSING and spec.default_factory is MISSING
         if spec.default is not MISSING:
             schema = cs.with_default_schema(schema, default=spec.default)
         elif spec.default_factory is not MISSING:
             schema = cs.with_default_schema(schema, default_factory=spec.default_factory)
-        else:
-            required.append(spec.metadata["alias"] or spec.name)
         fields[spec.name] = cs.typed_dict_field(
-            schema,
-            required=schema is kind.core,
-            validation_alias=spec.metadata["alias"],
+            schema, required=required, validation_alias=spec.metadata["alias"]
         )
-        readers[spec.metadata["alias"] or spec.name] = (spec.name, kind.read)
     mapping = cs.typed_dict_schema(fields, extra_behavior="forbid", strict=True)
-
-    def read(value: Any) -> object:
-        # As `mapping`: a dict of known keys, the required ones among them; the fields of
-        # keys not given take their defaults, as there.
-        if value.__class__ is not dict:
-            raise NotRead
-        found = {}
-        for name, item in value.items():
-            field_name, reader = readers.get(name) or _UNKNOWN
-            found[field_name] = reader(item)
-        for name in required:
-            if name not in value:
-                raise NotRead
-        return cls(**found)
-
     return Kind(
         cs.no_info_after_validator_function(lambda data: cls(**data), mapping),
         {"$ref": f"#/$defs/{cls.__name__}"},
-        read,
         cls,
     )
-
-
-def _not_read(_: object) -> object:
-    raise NotRead
-
-
-_UNKNOWN: Final = ("", _not_read)
-"""What `_section` reads an unknown key with."""
 
 
 def key(
@@ -323,7 +270,6 @@ DURATION: Final = Kind(
         ],
         "examples": ["1h", "90m", "PT1H30M"],
     },
-    parse_duration,
 )
 
 
@@ -363,7 +309,6 @@ WORKING_HOURS: Final = Kind(
         "or a list of such entries ([] for none); an end before the start runs past midnight",
         "anyOf": [_HOURS_ENTRY_JSON, {"type": "array", "items": _HOURS_ENTRY_JSON}],
     },
-    WorkingHours.parse,
 )
 NO_HOLIDAYS: Final = "none"
 """What ``holidays: none`` reads as: no public holidays, whatever the policy says."""
@@ -382,30 +327,14 @@ HOLIDAYS: Final = _checked(
     pattern=r"^([A-Za-z]{2}(-[A-Za-z0-9]{1,5})?|[Nn][Oo][Nn][Ee])$",
     examples=["US", "GB-ENG", "DE-BY", "none"],
 )
-
-
-def _of_class(cls: type, value: object) -> Any:
-    """``value`` if it is a ``cls`` itself (no subclass: ``True`` is no `int` here)."""
-    if value.__class__ is not cls:
-        raise NotRead
-    return value
-
-
-PLAIN_TEXT: Final = Kind(cs.str_schema(strict=True), {"type": "string"}, partial(_of_class, str))
-BOOLEAN: Final = Kind(cs.bool_schema(strict=True), {"type": "boolean"}, partial(_of_class, bool))
+PLAIN_TEXT: Final = Kind(cs.str_schema(strict=True), {"type": "string"})
+BOOLEAN: Final = Kind(cs.bool_schema(strict=True), {"type": "boolean"})
 
 
 def _count(low: int, high: int) -> Kind:
-    def read(value: object) -> int:
-        number: int = _of_class(int, value)
-        if not low <= number <= high:
-            raise NotRead
-        return number
-
     return Kind(
         cs.int_schema(strict=True, ge=low, le=high),
         {"type": "integer", "minimum": low, "maximum": high},
-        read,
     )
 
 
@@ -419,11 +348,9 @@ def _entry_or_file(kind: Kind) -> Kind:
             raise InputError("expected a file name or a mapping with 'file', found", value=value)
         return value
 
-    inner = kind.read
     return Kind(
         cs.no_info_before_validator_function(file_only, kind.core),
         {"anyOf": [{"type": "string", "description": "the file"}, kind.json]},
-        lambda value: inner(file_only(value)),
         kind.section,
     )
 
@@ -632,7 +559,6 @@ class TeamFile:
         Kind(
             cs.dict_schema(ID.core, DURATION.core, strict=True),
             {"type": "object", "propertyNames": ID.json, "additionalProperties": DURATION.json},
-            lambda value: {_slug(k): parse_duration(v) for k, v in _of_class(dict, value).items()},
         ),
         "on-call time already served, per person id",
         factory=dict,
@@ -674,31 +600,10 @@ _VALIDATORS: Final[dict[type, SchemaValidator]] = {}
 
 
 def validator(section: type) -> SchemaValidator:
-    """The validator of a whole file whose top section is ``section`` (built once).
-
-    It words every problem of a file; `read` reads a file without one much faster.
-    """
+    """The validator of a whole file whose top section is ``section`` (built once)."""
     if section not in _VALIDATORS:
-        _VALIDATORS[section] = SchemaValidator(_top(section).core)
+        _VALIDATORS[section] = SchemaValidator(_section(section).core)
     return _VALIDATORS[section]
-
-
-def read(section: type, data: object) -> Any:
-    """A whole file whose top section is ``section``, as `validator` reads it.
-
-    Plain Python, without pydantic-core's calls into Python for every value (some five
-    times faster on a large file).
-
-    Raises:
-        ValueError: for anything `validator` would refuse (and for the rare value it
-            accepts that this leaves to it): ask it for the errors.
-    """
-    return _top(section).read(data)
-
-
-@cache
-def _top(section: type) -> Kind:
-    return _section(section)
 
 
 def fields_at(section: type, path: Path) -> list[str]:
