@@ -8,7 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oncall.errors import AmbiguousTimeError, InputError, NonexistentTimeError
+from oncall.grammar import SHIFT_YEARS, YEARS
 from oncall.timeutil import (
+    _iso,
     format_duration,
     format_local,
     format_span,
@@ -19,9 +21,10 @@ from oncall.timeutil import (
     parse_duration,
     read_instant,
     start_of_day,
+    when_pattern,
 )
 
-from .strategies import zones
+from .strategies import when_texts, zones
 
 NY = ZoneInfo("America/New_York")
 SYDNEY = ZoneInfo("Australia/Sydney")
@@ -244,4 +247,24 @@ def test_formatting_for_people() -> None:
     night = datetime(2026, 11, 1, 4, tzinfo=UTC)  # 00:00 EDT, across the fall-back change
     assert (
         format_span(night, night + timedelta(hours=4), NY) == "Sun 2026-11-01 00:00 EDT - 03:00 EST"
+    )
+
+
+@given(when_texts(), st.sampled_from([YEARS, SHIFT_YEARS]), st.booleans())
+def test_a_time_reads_as_its_normalised_iso_text(
+    text: str,
+    years: range,
+    dates: bool,
+) -> None:
+    """Python reads the grammar's forms itself; only a lowercase z needs `_iso`'s mending."""
+    if not when_pattern(years, dates=dates).fullmatch(text):
+        return
+    stripped = text.strip(" \t")
+    written = date.fromisoformat(stripped) if len(stripped) == 10 else None
+    read = written or datetime.fromisoformat(_iso(stripped))
+    found = parse_date_or_datetime(text, years, dates=dates)
+    assert (found, type(found), getattr(found, "tzinfo", None)) == (
+        read,
+        type(read),
+        getattr(read, "tzinfo", None),
     )

@@ -92,6 +92,18 @@ _utc = as_instant
 _NOTHING: Final = timedelta(0)
 
 
+def _both_utc(start: datetime, end: datetime) -> bool:
+    """Whether both are instants as `as_instant` gives them: plain UTC whole seconds."""
+    return (
+        start.__class__ is datetime
+        and end.__class__ is datetime
+        and start.tzinfo is UTC
+        and end.tzinfo is UTC
+        and not start.microsecond
+        and not end.microsecond
+    )
+
+
 def _day_or_instant(value: datetime | date, what: str, *, end: bool = False) -> datetime:
     """An instant, or a day: a `date`, kept as a naive local midnight until its zone is known.
 
@@ -584,6 +596,8 @@ class Window:
     events: tuple[RiskyEvent, ...]
 
     def __post_init__(self) -> None:
+        if _both_utc(self.start, self.end):
+            return  # built by oncall itself (`oncall.windows`): 100,000s of them
         object.__setattr__(self, "start", _utc(self.start, "window start"))
         object.__setattr__(self, "end", _utc(self.end, "window end"))
 
@@ -804,6 +818,13 @@ class Shift:
     origin: Origin = field(default_factory=Origin, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        if (
+            _both_utc(self.start, self.end)
+            and self.start < self.end
+            and self.people.__class__ is tuple
+            and self.events.__class__ is tuple
+        ):
+            return  # what a rotation file gives, or the planner: nothing to convert
         object.__setattr__(self, "start", _utc(self.start, "shift start"))
         object.__setattr__(self, "end", _utc(self.end, "shift end"))
         object.__setattr__(self, "people", tuple(self.people))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from pathlib import Path
@@ -307,6 +307,20 @@ def when_pattern(years: range, *, dates: bool = True) -> re.Pattern[str]:
     return re.compile(when_text(years, dates=dates))
 
 
+_MATCHERS: Final[dict[tuple[range, bool], Callable[[str], re.Match[str] | None]]] = {}
+
+
+def _matcher(years: range, dates: bool) -> Callable[[str], re.Match[str] | None]:
+    """`when_pattern`'s ``fullmatch``, looked up in a third of the time of the cached call.
+
+    A large file has hundreds of thousands of times to match.
+    """
+    found = _MATCHERS.get((years, dates))
+    if found is None:
+        found = _MATCHERS[years, dates] = when_pattern(years, dates=dates).fullmatch
+    return found
+
+
 def parse_date_or_datetime(
     value: object, years: range = YEARS, *, dates: bool = True
 ) -> DateOrTime:
@@ -319,9 +333,12 @@ def parse_date_or_datetime(
     Raises:
         InputError: for anything else.
     """
-    if isinstance(value, str) and when_pattern(years, dates=dates).fullmatch(value):
+    if isinstance(value, str) and _matcher(years, dates)(value):
         text = value.strip(" \t")  # the common case first: a file's text, well formed
-        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(_iso(text))
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        # Python reads every form the pattern allows but a lowercase z (`_iso` mends all).
+        return datetime.fromisoformat(_iso(text) if text[-1] == "z" else text)
     if isinstance(value, datetime | date):
         if isinstance(value, datetime) and value.microsecond:  # TOML's own datetimes
             raise _fraction_error(value.isoformat())

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from oncall.errors import expect
-from oncall.models import EVENT_ORDER, Horizon, Policy, RiskyEvent, Team, Window
+from oncall.models import EVENT_ORDER, Horizon, Policy, Risk, RiskyEvent, Team, Window
 from oncall.recurrence import expand_events
 
 __all__ = ["coverage_windows", "merge_windows"]
@@ -27,8 +27,10 @@ def merge_windows(events: Iterable[RiskyEvent], policy: Policy) -> list[Window]:
         TypeError: for a ``policy`` that is no `Policy`.
     """
     expect(policy, Policy, "policy")
-    # Sorted by start (lead is the same for all), then end and id: a total order.
-    risky = sorted((e for e in events if e.risk.at_least(policy.risk_threshold)), key=EVENT_ORDER)
+    needed = {risk for risk in Risk if risk.at_least(policy.risk_threshold)}
+    # Sorted by start (lead is the same for all), then end and id: a total order, which
+    # each window's events keep.
+    risky = sorted((e for e in events if e.risk in needed), key=EVENT_ORDER)
     windows: list[Window] = []
     current: list[RiskyEvent] = []
     start = end = None
@@ -36,13 +38,13 @@ def merge_windows(events: Iterable[RiskyEvent], policy: Policy) -> list[Window]:
         event_start, event_end = policy.coverage(event)
         if start is None or end is None or event_start > end + policy.merge_gap:
             if start is not None and end is not None:
-                windows.append(Window(start, end, tuple(sorted(current, key=EVENT_ORDER))))
+                windows.append(Window(start, end, tuple(current)))
             start, end, current = event_start, event_end, [event]
         else:
             end = max(end, event_end)
             current.append(event)
     if start is not None and end is not None:
-        windows.append(Window(start, end, tuple(sorted(current, key=EVENT_ORDER))))
+        windows.append(Window(start, end, tuple(current)))
     return windows
 
 
