@@ -30,7 +30,9 @@ It then plans in passes, each keeping every higher-ranked measure:
 - **Balance** (rank 4): moves of a unit from a more to a less loaded person and
   exchanges; two people's units divided again as evenly as a subset sum allows; chains
   and cycles of takes among the most and least loaded; for small teams, the search of
-  the whole plan for the smallest spread. `_fairness` is the measure they lower.
+  the whole plan for the smallest spread; for small plans still over an hour apart, the
+  same search over the units of a few people (`_regroups`). `_fairness` is the measure
+  they lower.
 - **Working hours** (ranks 5 and 6, then follow the sun): units handed over or exchanged
   from the people with the most after-hours (then holiday) time to those with the least,
   then people replaced by others for whom the unit is working time; every move keeps
