@@ -109,7 +109,7 @@ SPREAD_WIDTH = 1_000
 REGROUP_CELLS = 500
 """Plans of at most this many people times units are also searched in groups of people
 (`_regroups`) while their load spread is wider than `SPREAD_CLOSE`."""
-REGROUP_STEPS = 400
+REGROUP_STEPS = 1_000
 """How many search steps those group searches may take, per person and unit of the plan."""
 _NEVER = datetime.min.replace(tzinfo=UTC)
 _State = tuple[tuple[int, int], ...]
