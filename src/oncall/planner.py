@@ -904,8 +904,8 @@ class _Planner:
         return self._try(changes, fair=True)
 
     def _spread(self) -> timedelta:
-        loads = self.load.values()
-        return max(loads, default=timedelta(0)) - min(loads, default=timedelta(0))
+        """The load spread: the ends of everyone's loads, sorted."""
+        return self.loads[-1] - self.loads[0] if self.loads else timedelta(0)
 
     def _regroups(self) -> None:
         """Rank 4 for small plans: groups of people searched again while the spread is wide.
