@@ -137,6 +137,34 @@ def test_plans_are_as_good_as_the_exact_reference(team: Team) -> None:
     assert got.spread <= best.spread + 60
 
 
+@given(planning_teams(max_people=5, max_events=6, shifts=True))
+def test_searching_a_group_again_keeps_ranks_one_to_three_and_never_widens(team: Team) -> None:
+    # Straight after construction, where the balancing moves have left room: each group's
+    # search (`_regroup`) moves only its own people, keeps the measures of ranks 1 to 3 as
+    # the reference counts them, and when it changes the plan narrows the load spread or
+    # keeps it and lowers the sum of squared loads.
+    planner = planner_for(team, None, None)
+    planner._construct()
+
+    def measures() -> tuple[tuple[int, int, int, int], int, int]:
+        got = measure(team, planner.units, [tuple(group) for group in planner.assigned])
+        squares = sum((load // timedelta(minutes=1)) ** 2 for load in planner.load.values())
+        return (got.uncovered, got.breaks, got.understaffed, got.staffed), got.spread, squares
+
+    for group in planner._groups(planner._by_load(planner.rank)):
+        ranks, spread, squares = measures()
+        others = {p: list(planner.duties[p]) for p in planner.rank if p not in group}
+        changed = planner._regroup(group)
+        after_ranks, after_spread, after_squares = measures()
+        note(f"{group}: spread {spread} -> {after_spread}, squares {squares} -> {after_squares}")
+        assert after_ranks == ranks
+        assert {p: planner.duties[p] for p in others} == others
+        if changed:
+            assert (after_spread, after_squares) < (spread, squares)
+        else:
+            assert (after_spread, after_squares) == (spread, squares)
+
+
 # The oracle ---------------------------------------------------------------------------
 
 

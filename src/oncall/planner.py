@@ -30,7 +30,9 @@ It then plans in passes, each keeping every higher-ranked measure:
 - **Balance** (rank 4): moves of a unit from a more to a less loaded person and
   exchanges; two people's units divided again as evenly as a subset sum allows; chains
   and cycles of takes among the most and least loaded; for small teams, the search of
-  the whole plan for the smallest spread. `_fairness` is the measure they lower.
+  the whole plan for the smallest spread; for small plans still over an hour apart, the
+  same search over the units of a few people (`_regroups`). `_fairness` is the measure
+  they lower.
 - **Working hours** (ranks 5 and 6, then follow the sun): units handed over or exchanged
   from the people with the most after-hours (then holiday) time to those with the least,
   then people replaced by others for whom the unit is working time; every move keeps
@@ -104,6 +106,11 @@ SPREAD_PEOPLE = 6
 """Teams of at most this many people are also searched whole for the smallest spread."""
 SPREAD_WIDTH = 1_000
 """How many steps (states times groups) that search may take per unit."""
+REGROUP_CELLS = 500
+"""Plans of at most this many people times units are also searched in groups of people
+(`_regroups`) while their load spread is wider than `SPREAD_CLOSE`."""
+REGROUP_STEPS = 1_000
+"""How many search steps those group searches may take, per person and unit of the plan."""
 _NEVER = datetime.min.replace(tzinfo=UTC)
 _State = tuple[tuple[int, int], ...]
 """Per person: the block's last unit they took and where their run began, or (-1, -1)."""
@@ -286,6 +293,7 @@ class _Planner:
         self.unsearched: set[int] = set()  # units of blocks the exact search gave up on
         self._init_hours()
         self.balanced = True  # the balancing moves ran out of moves, not of budget
+        self.steps = 0  # of the searches (`_search`), for the budgets that count them
         # The longest duty, to bound look-backs; and how far a change to one duty can change
         # the rest breaks counted around it (a block of touching duties is no longer than
         # max_shift, or else its window).
@@ -739,7 +747,7 @@ class _Planner:
         return bisect_right(starts, high) > bisect_left(starts, low)
 
     def _search(
-        self, block: Sequence[int], *, spread: bool = False
+        self, block: Sequence[int], *, spread: bool = False, among: Sequence[str] = ()
     ) -> tuple[_Cost, list[tuple[str, ...]]] | None:
         """The best assignment of a block on ranks 1 to 3; None if a unit has too many.
 
@@ -755,16 +763,21 @@ class _Planner:
         With ``spread`` (`_plan_spread`), states that differ in loads are kept apart, the
         beam keeps those nearest to an even spread at the end (each person's load so far
         plus their share of the units to come), and the plan of the smallest spread wins.
+        With ``among`` too (`_regroup`), only those people are chosen: each unit keeps as
+        many of them as it has, and everyone else stays where they are.
         """
         policy = self.policy
-        people = self._by_load({p for i in block for p in self._free(i)})
+        people = self._by_load(set(among) or {p for i in block for p in self._free(i)})
         slot = {p: k for k, p in enumerate(people)}
         base = [self.load[p] // timedelta(minutes=1) for p in people]
-        for index in block:
+        held = [0] * len(block)  # per unit, how many of ``people`` it has
+        for k, index in enumerate(block):
             for person in self.assigned[index]:
-                base[slot[person]] -= self.units[index].minutes
+                if person in slot:
+                    base[slot[person]] -= self.units[index].minutes
+                    held[k] += 1
         others = [self.load[p] // timedelta(minutes=1) for p in self.rank if p not in slot]
-        ahead = self._shares(block, slot) if spread else []
+        ahead = self._shares(block, slot, held if among else None) if spread else []
         budget = SPREAD_WIDTH if spread else SEARCH_WIDTH
         per_layer = SEARCH_CELLS // (len(block) * max(1, len(people)))  # states kept, at most
 
@@ -786,7 +799,7 @@ class _Planner:
         for k, index in enumerate(block):
             free = set(self._free(index))
             ranked = [p for p in people if p in free]
-            sizes = range(min(policy.ideal_staff, len(ranked)), -1, -1)
+            sizes = range(min(policy.ideal_staff, len(ranked)), -1, -1) if not among else [held[k]]
             width = sum(math.comb(len(ranked), size) for size in sizes)
             if width > budget:
                 return None
@@ -805,6 +818,7 @@ class _Planner:
                 states = dict(kept[: max(1, limit // width)])
                 if layers:  # the layer before keeps only what goes on: memory stays bounded
                     layers[-1] = {key: layers[-1][key] for key in states}
+            self.steps += len(states) * width
             layer = self._layer(states, options, (block, k), spread=spread)
             layers.append(layer)
             states = {key: (entry[0], entry[1]) for key, entry in layer.items()}
@@ -848,17 +862,22 @@ class _Planner:
                     layer[place] = (new_cost, grown, state, group)
         return layer
 
-    def _shares(self, block: Sequence[int], slot: Mapping[str, int]) -> list[list[int]]:
+    def _shares(
+        self, block: Sequence[int], slot: Mapping[str, int], held: Sequence[int] | None
+    ) -> list[list[int]]:
         """Per place in ``block`` (and one past the end): each person's share to come.
 
-        In minutes, of the units from there on, each split evenly among who is free.
+        In minutes, of the units from there on, each split evenly among who of ``slot``
+        is free: ``ideal_staff`` places, or ``held`` ones per unit.
         """
         ideal = self.policy.ideal_staff
         ahead = [[0] * len(slot)]
-        for index in reversed(block):
-            free = self._free(index)
+        for k in range(len(block) - 1, -1, -1):
+            index = block[k]
+            free = [p for p in self._free(index) if p in slot]
+            places = min(ideal, len(free)) if held is None else held[k]
             row = list(ahead[-1])
-            share = self.units[index].minutes * min(ideal, len(free)) // max(1, len(free))
+            share = self.units[index].minutes * places // max(1, len(free))
             for person in free:
                 row[slot[person]] += share
             ahead.append(row)
@@ -883,6 +902,76 @@ class _Planner:
         changes = [(i, p, False) for i in block for p in self.assigned[i]]
         changes += [(i, p, True) for i, group in zip(block, best[1], strict=True) for p in group]
         return self._try(changes, fair=True)
+
+    def _spread(self) -> timedelta:
+        """The load spread: the ends of everyone's loads, sorted."""
+        return self.loads[-1] - self.loads[0] if self.loads else timedelta(0)
+
+    def _regroups(self) -> None:
+        """Rank 4 for small plans: groups of people searched again while the spread is wide.
+
+        For plans of up to `REGROUP_CELLS` people times units whose spread the moves left
+        wider than `SPREAD_CLOSE`: the groups of `_groups` are searched in turn
+        (`_regroup`) and, after one narrows the spread, the balancing moves run and the
+        groups start again. The searches' steps count against a budget proportional to
+        people times units; stopping at it with the spread still wide is noted.
+        """
+        cells = len(self.rank) * len(self.units)
+        budget = REGROUP_STEPS * cells
+        if cells > REGROUP_CELLS:
+            return
+        narrowed = True
+        while narrowed and budget > 0 and self._spread() > SPREAD_CLOSE:
+            narrowed = False
+            for group in self._groups(self._by_load(self.rank)):
+                if budget <= 0:
+                    break
+                before = self.steps
+                narrowed = self._regroup(group)
+                budget -= self.steps - before
+                if narrowed:
+                    self._balance()
+                    break
+        if budget <= 0 and self._spread() > SPREAD_CLOSE:
+            self.balanced = False
+
+    @staticmethod
+    def _groups(order: Sequence[str]) -> list[list[str]]:
+        """Groups of the least and the most loaded of ``order`` (people by load).
+
+        The two alone, with the next least and most loaded, then with each other person,
+        then with each two people next to each other in ``order``.
+        """
+        if len(order) < 2:
+            return []
+        light, heavy = order[0], order[-1]
+        middle = order[1:-1]
+        groups = [[light, heavy], [light, *order[1:2], *order[-2:-1], heavy]]
+        groups += [[light, other, heavy] for other in middle]
+        groups += [[light, *pair, heavy] for pair in itertools.pairwise(middle)]
+        unique: dict[frozenset[str], list[str]] = {}
+        for group in groups:
+            unique.setdefault(frozenset(group), list(dict.fromkeys(group)))
+        return [group for group in unique.values() if len(group) > 1]
+
+    def _regroup(self, people: Sequence[str]) -> bool:
+        """Rank 4: the units some of ``people`` hold, divided among them again by the search.
+
+        Each unit keeps as many of them as it has (so ranks 1 and 3 stay as they are) and
+        everyone else's duties stay; taken if it keeps rank 2 and narrows the spread.
+        """
+        block = sorted({i for p in people for _, _, i in self.duties[p] if i >= 0})
+        if not 2 <= len(block) <= BEAM_UNITS:
+            return False
+        best = self._search(block, spread=True, among=people)
+        if best is None:
+            return False
+        changes: list[tuple[int, str, bool]] = []
+        for index, group in zip(block, best[1], strict=True):
+            now = [p for p in self.assigned[index] if p in people]
+            changes += [(index, p, False) for p in now if p not in group]
+            changes += [(index, p, True) for p in group if p not in now]
+        return bool(changes) and self._try(changes, fair=True)
 
     def _rested(self, state: _State, block: Sequence[int], k: int) -> list[tuple[int, int]]:
         """The state with everyone rested by the ``k``-th unit of the block forgotten."""
@@ -1631,6 +1720,7 @@ class _Planner:
         self._balance()
         if self._plan_spread():
             self._balance()
+        self._regroups()
         self._even_hours()
 
     def assign(self, groups: Sequence[Iterable[str]]) -> None:
