@@ -31,6 +31,7 @@ from oncall import (
 )
 from oncall.errors import SUGGESTION_BUDGET, Origin
 from oncall.models import EventSpec
+from oncall.planner import REPAIR_PER_UNIT, REPAIR_TRIES, planner_for
 from oncall.recurrence import MAX_BARREN_YEARS, MAX_OCCURRENCES
 
 START = datetime(2026, 12, 1, tzinfo=UTC)
@@ -231,3 +232,25 @@ def test_a_calendars_series_share_one_occurrence_budget(tmp_path: Path, series: 
     )
     with pytest.raises(InputError, match=r"the event s1@example\.org repeats more than"):
         parse_team(text, name=str(tmp_path / "team.yaml"))  # calendars are read at load
+
+
+def _cut_fine(days: int) -> Team:
+    """Three people, one window of ``days`` cut into 15-minute pieces that all want three."""
+    return parse_team(
+        "team: t\ntimezone: UTC\npeople: [{id: ann}, {id: bob}, {id: cy}]\n"
+        "events: [{title: Deploy, start: 2026-12-10T01:30, duration: 1h}]\n"
+        f"policy: {{lead: {days}d, min_rest: 8h, max_shift: 15m, ideal_staff: 3}}\n"
+    )
+
+
+def test_repair_moves_are_bounded_by_a_budget_linear_in_the_units() -> None:
+    # Found by the fuzzer: a ten-year lead at a 15-minute max_shift made `oncall plan`
+    # try hundreds of repair moves per piece (half a minute for five days, hours for ten
+    # years). Repair now stops at a budget of tries linear in the pieces, and says so.
+    for days, stopped in ((1, False), (4, True)):
+        planner = planner_for(_cut_fine(days), None, None)
+        result = planner.run(explain=False)
+        units = len(planner.units)
+        assert planner.tries <= REPAIR_TRIES + (REPAIR_PER_UNIT + 5) * units, days
+        noted = any(note.startswith("repair stopped at its budget") for note in result.notes)
+        assert noted == stopped, days

@@ -101,6 +101,13 @@ CHAIN_LENGTH = 4
 CHAIN_TRIES = 2_000
 """How many tries one search for a balancing chain may take."""
 PASSES = 4
+REPAIR_TRIES = 20_000
+"""How many repair moves are tried at least (plus `REPAIR_PER_UNIT` per unit) before
+stopping: a window cut into thousands of linked units by a short max_shift, every unit
+short of ideal_staff, otherwise tries hundreds of moves per unit (a five-day window at a
+15-minute max_shift took half a minute, a ten-year one hours)."""
+REPAIR_PER_UNIT = 40
+"""How many more repair moves are tried per unit (see `REPAIR_TRIES`)."""
 """How many times the repair and balance passes sweep the plan at most."""
 SPREAD_PEOPLE = 6
 """Teams of at most this many people are also searched whole for the smallest spread."""
@@ -293,6 +300,9 @@ class _Planner:
         self.unsearched: set[int] = set()  # units of blocks the exact search gave up on
         self._init_hours()
         self.balanced = True  # the balancing moves ran out of moves, not of budget
+        self.repaired = True  # the repair moves ran out of moves, not of budget
+        self.tries = 0  # moves tried (`_try`), for the budgets that count them
+        self.repair_until = 0  # where `_repair`'s budget of tries ends
         self.steps = 0  # of the searches (`_search`), for the budgets that count them
         # The longest duty, to bound look-backs; and how far a change to one duty can change
         # the rest breaks counted around it (a block of touching duties is no longer than
@@ -557,6 +567,7 @@ class _Planner:
         Ranks 1 to 3 must improve; with ``fair``, they must stay as they are and the load
         spread must narrow, or stay and the sum of squared loads drop.
         """
+        self.tries += 1
         units = sorted({u for u, _, _ in changes})
         people = sorted({p for _, p, _ in changes})
         spans = self._spans(units)
@@ -1030,9 +1041,13 @@ class _Planner:
     def _repair(self) -> None:
         """Ranks 1 to 3: improve units short of ideal_staff and undo needless rest breaks."""
         ideal = self.policy.ideal_staff
+        self.repair_until = self.tries + REPAIR_TRIES + REPAIR_PER_UNIT * len(self.units)
         for _ in range(PASSES):
             improved = False
             for index in range(len(self.units)):
+                if self.tries >= self.repair_until:
+                    self.repaired = False
+                    return
                 if self.min_rest is not None:
                     improved |= self._repair_breaks(index)
                 if len(self.assigned[index]) < ideal:
@@ -1045,7 +1060,7 @@ class _Planner:
         ideal = self.policy.ideal_staff
         improved = False
         for person in self._by_load(self._free(index)):
-            if len(self.assigned[index]) >= ideal:
+            if len(self.assigned[index]) >= ideal or self.tries >= self.repair_until:
                 break
             if person in self.assigned[index]:
                 continue
@@ -1053,6 +1068,8 @@ class _Planner:
                 improved = True
                 continue
             for other in self._linked_units(person, index):
+                if self.tries >= self.repair_until:
+                    break
                 if self._try([(other, person, False), (index, person, True)]):
                     improved = True
                     break
@@ -1764,6 +1781,11 @@ class _Planner:
 
     def _notes(self) -> tuple[str, ...]:
         notes = []
+        if not self.repaired:
+            notes.append(
+                "repair stopped at its budget of moves: ideal_staff or rest breaks may fall "
+                "short of the best (a short max_shift cuts long windows into many linked pieces)"
+            )
         if self.unsearched:
             shifts = len({self.units[i].part for i in self.unsearched})
             notes.append(
