@@ -254,3 +254,13 @@ def test_repair_moves_are_bounded_by_a_budget_linear_in_the_units() -> None:
         assert planner.tries <= REPAIR_TRIES + (REPAIR_PER_UNIT + 5) * units, days
         noted = any(note.startswith("repair stopped at its budget") for note in result.notes)
         assert noted == stopped, days
+
+
+def test_history_alone_is_no_budget_stopped() -> None:
+    # Found in review: with no windows the group searches' budget was zero, and a load
+    # spread made by history alone was noted as balancing stopped at its budget.
+    team = parse_team(
+        "team: t\ntimezone: UTC\nhorizon: {start: 2026-12-01, end: 2026-12-20}\n"
+        "people: [{id: ann}, {id: bob}]\nhistory: {ann: 10h}\nevents: []\n"
+    )
+    assert planner_for(team, None, None).run(explain=False).notes == ()

@@ -101,6 +101,7 @@ CHAIN_LENGTH = 4
 CHAIN_TRIES = 2_000
 """How many tries one search for a balancing chain may take."""
 PASSES = 4
+"""How many times the repair and balance passes sweep the plan at most."""
 REPAIR_TRIES = 20_000
 """How many repair moves are tried at least (plus `REPAIR_PER_UNIT` per unit) before
 stopping: a window cut into thousands of linked units by a short max_shift, every unit
@@ -108,7 +109,6 @@ short of ideal_staff, otherwise tries hundreds of moves per unit (a five-day win
 15-minute max_shift took half a minute, a ten-year one hours)."""
 REPAIR_PER_UNIT = 40
 """How many more repair moves are tried per unit (see `REPAIR_TRIES`)."""
-"""How many times the repair and balance passes sweep the plan at most."""
 SPREAD_PEOPLE = 6
 """Teams of at most this many people are also searched whole for the smallest spread."""
 SPREAD_WIDTH = 1_000
@@ -929,8 +929,8 @@ class _Planner:
         """
         cells = len(self.rank) * len(self.units)
         budget = REGROUP_STEPS * cells
-        if cells > REGROUP_CELLS:
-            return
+        if not cells or cells > REGROUP_CELLS:
+            return  # nothing to move (history alone may spread the loads), or too large
         narrowed = True
         while narrowed and budget > 0 and self._spread() > SPREAD_CLOSE:
             narrowed = False
@@ -1046,14 +1046,14 @@ class _Planner:
             improved = False
             for index in range(len(self.units)):
                 if self.tries >= self.repair_until:
-                    self.repaired = False
-                    return
+                    break
                 if self.min_rest is not None:
                     improved |= self._repair_breaks(index)
                 if len(self.assigned[index]) < ideal:
                     improved |= self._fill(index)
-            if not improved:
+            if not improved or self.tries >= self.repair_until:
                 break
+        self.repaired = self.tries < self.repair_until
 
     def _fill(self, index: int) -> bool:
         """Add people to a unit short of ideal_staff, moving them from linked units."""
@@ -1097,6 +1097,8 @@ class _Planner:
                 improved = True
                 continue
             for spare in self._by_load(self._free(index)):
+                if self.tries >= self.repair_until:
+                    break
                 if spare in self.assigned[index]:
                     continue
                 if self._try([(index, person, False), (index, spare, True)]):
