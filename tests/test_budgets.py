@@ -29,9 +29,10 @@ from oncall import (
     expand_events,
     parse_team,
 )
+from oncall import planner as planner_module
 from oncall.errors import SUGGESTION_BUDGET, Origin
 from oncall.models import EventSpec
-from oncall.planner import REPAIR_PER_UNIT, REPAIR_TRIES, planner_for
+from oncall.planner import MAX_PARTS, REPAIR_PER_UNIT, REPAIR_TRIES, planner_for
 from oncall.recurrence import MAX_BARREN_YEARS, MAX_OCCURRENCES
 
 START = datetime(2026, 12, 1, tzinfo=UTC)
@@ -264,3 +265,35 @@ def test_history_alone_is_no_budget_stopped() -> None:
         "people: [{id: ann}, {id: bob}]\nhistory: {ann: 10h}\nevents: []\n"
     )
     assert planner_for(team, None, None).run(explain=False).notes == ()
+
+
+def test_a_window_cut_into_too_many_shifts_is_refused_before_planning() -> None:
+    # The fuzzer's ten-year lead at a 15-minute max_shift (350,000 linked pieces) planned
+    # for most of an hour even within the repair budget: it is refused at once, naming
+    # the window and max_shift; the most pieces a window may have are still planned.
+    days = MAX_PARTS // 96  # 96 quarter hours a day
+    assert len(planner_for(_cut_fine(days - 1), None, None).units) <= MAX_PARTS
+    with pytest.raises(InputError) as caught:
+        planner_for(_cut_fine(days + 1), None, None)
+    error = caught.value
+    assert error.path == ("policy", "max_shift")
+    assert error.value == "15m"
+    assert f"more than {MAX_PARTS:,} shifts" in error.problem
+    assert "2026-12-10 03:30" in error.problem  # the window's end: the event's, plus lag
+
+
+def test_a_plan_of_more_shifts_than_a_rotation_file_holds_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    team = parse_team(
+        "team: t\ntimezone: UTC\npeople: [{id: ann}, {id: bob}]\nevents:\n"
+        + "".join(
+            f"  - {{title: Deploy, start: 2026-12-{day:02}T10:00, duration: 1h}}\n"
+            for day in range(1, 8)
+        )
+    )
+    monkeypatch.setattr(planner_module, "MAX_UNITS", 6)
+    assert len(planner_for(team, None, None).units) == 7  # the seventh window passes it
+    monkeypatch.setattr(planner_module, "MAX_UNITS", 5)
+    with pytest.raises(InputError, match=r"more than 5 shifts, more than a rotation file"):
+        planner_for(team, None, None)

@@ -353,3 +353,22 @@ def test_the_command_makes_no_cyclic_garbage_that_grows_with_the_team(tmp_path: 
 
     small, large = garbage(50), garbage(200)
     assert large < small + 100, (small, large)
+
+
+def test_plan_refuses_a_window_cut_into_too_many_shifts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text(
+        "team: t\ntimezone: UTC\npeople: [{id: ann}, {id: bob}]\n"
+        "policy: {lead: 3660d, max_shift: 15m}\n"
+        "events: [{title: Deploy, start: 2027-01-04T10:00, duration: 1h}]\n",
+        "utf-8",
+    )
+    output = tmp_path / "rotation.yaml"
+    code, out = run("plan", str(team), "-o", str(output))
+    assert (code, out, output.exists()) == (2, "", False)
+    error = capsys.readouterr().err
+    assert error.startswith(f"oncall: error: {team}: policy.max_shift: the window ")
+    assert "more than 5,000 shifts" in error
+    assert "Traceback" not in error

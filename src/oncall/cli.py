@@ -215,19 +215,24 @@ def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
     fmt = _output_format(args.output) if args.output is not None else None
     team, horizon = _team_and_horizon(args)
     keep = load_rotation(args.keep, team) if args.keep else None
-    if args.optimal or args.optimal_budget is not None:
-        from oncall.optimal import BUDGET, make_optimal_plan  # noqa: PLC0415 - brings OR-Tools
+    try:  # a plan too large to make is refused for its team file (policy.max_shift)
+        if args.optimal or args.optimal_budget is not None:
+            from oncall.optimal import BUDGET, make_optimal_plan  # noqa: PLC0415 - brings OR-Tools
 
-        budget = BUDGET if args.optimal_budget is None else args.optimal_budget
-        result = make_optimal_plan(team, horizon, keep=keep, explain=args.explain, budget=budget)
-        if not result.optimal:
-            sys.stderr.write(
-                f"oncall: not proven optimal: the solver's bound ({budget:g} deterministic "
-                "seconds) came first; this is the best plan it found, never worse than the "
-                "default planner's (a larger --optimal-budget may prove or improve it)\n"
+            budget = BUDGET if args.optimal_budget is None else args.optimal_budget
+            result = make_optimal_plan(
+                team, horizon, keep=keep, explain=args.explain, budget=budget
             )
-    else:
-        result = make_plan(team, horizon, keep=keep, explain=args.explain)
+            if not result.optimal:
+                sys.stderr.write(
+                    f"oncall: not proven optimal: the solver's bound ({budget:g} deterministic "
+                    "seconds) came first; this is the best plan it found, never worse than the "
+                    "default planner's (a larger --optimal-budget may prove or improve it)\n"
+                )
+        else:
+            result = make_plan(team, horizon, keep=keep, explain=args.explain)
+    except InputError as exc:
+        raise exc.located(args.team, None) from exc
     for note in result.notes:
         sys.stderr.write(f"oncall: note: {note}\n")
     findings = check(team, result.rotation, horizon, windows=result.windows)

@@ -55,10 +55,10 @@ from operator import itemgetter
 from typing import Any
 
 from oncall.availability import Availability
-from oncall.errors import expect
+from oncall.errors import InputError, expect
 from oncall.intervals import Interval, overlap, subtract
 from oncall.models import Horizon, Rotation, Shift, Team, Window, horizon_of
-from oncall.timeutil import as_instant, format_duration, format_local
+from oncall.timeutil import as_instant, format_duration, format_local, format_span
 from oncall.windows import coverage_windows
 from oncall.workhours import HoursCalendar
 
@@ -109,6 +109,12 @@ short of ideal_staff, otherwise tries hundreds of moves per unit (a five-day win
 15-minute max_shift took half a minute, a ten-year one hours)."""
 REPAIR_PER_UNIT = 40
 """How many more repair moves are tried per unit (see `REPAIR_TRIES`)."""
+MAX_PARTS = 5_000
+"""How many parts ``max_shift`` may cut one window into: a plan is refused beyond it (each
+part of a long chain costs milliseconds, and a ten-year window cut into 15-minute parts
+would have planned for most of an hour)."""
+MAX_UNITS = 500_000
+"""How many units a plan may have: no rotation file can hold more shifts."""
 SPREAD_PEOPLE = 6
 """Teams of at most this many people are also searched whole for the smallest spread."""
 SPREAD_WIDTH = 1_000
@@ -333,6 +339,7 @@ class _Planner:
         units: list[_Unit] = []
         part = 0
         for index, window in enumerate(self.windows):
+            self._refuse_too_many(window, len(units))
             for start, end in subtract((window.start, window.end), taken.get(index, ())):
                 for part_start, part_end in split_evenly(start, end, policy.max_shift):
                     for piece_start, piece_end in self._hand_offs(part_start, part_end):
@@ -345,6 +352,31 @@ class _Planner:
                         units.append(_Unit(piece_start, piece_end, events, part, minutes))
                     part += 1
         return units
+
+    def _refuse_too_many(self, window: Window, units: int) -> None:
+        """Refuse a window cut into too many parts, or a plan of too many units so far.
+
+        A window may have `MAX_PARTS` parts of ``max_shift`` at most; a plan, `MAX_UNITS`.
+
+        Raises:
+            InputError: naming the window, the limit and ``policy.max_shift``.
+        """
+        longest = self.policy.max_shift
+        if longest is not None and window.end - window.start > longest * MAX_PARTS:
+            span = format_span(window.start, window.end, self.team.zone)
+            raise InputError(
+                f"the window {span} would be cut into more than {MAX_PARTS:,} shifts (the "
+                "most one window may have) by max_shift",
+                value=format_duration(longest),
+                path=("policy", "max_shift"),
+                hint="use a longer max_shift, or shorter events, lead or lag",
+            )
+        if units > MAX_UNITS:
+            raise InputError(
+                f"the plan would have more than {MAX_UNITS:,} shifts, more than a rotation "
+                f"file can hold (at the window {format_local(window.start, self.team.zone)})",
+                hint="plan a shorter horizon (--from/--to) or use a longer max_shift",
+            )
 
     def _hand_offs(self, start: datetime, end: datetime) -> list[Interval]:
         """``[start, end)``, cut at the edges of time off if too few can take it whole."""
