@@ -307,17 +307,19 @@ def when_pattern(years: range, *, dates: bool = True) -> re.Pattern[str]:
     return re.compile(when_text(years, dates=dates))
 
 
-_MATCHERS: Final[dict[tuple[range, bool], Callable[[str], re.Match[str] | None]]] = {}
+_MATCHERS: Final[dict[range, Callable[[str], re.Match[str] | None]]] = {}
 
 
-def _matcher(years: range, dates: bool) -> Callable[[str], re.Match[str] | None]:
+def _matcher(years: range) -> Callable[[str], re.Match[str] | None]:
     """`when_pattern`'s ``fullmatch``, looked up in a third of the time of the cached call.
 
-    A large file has hundreds of thousands of times to match.
+    A large file has hundreds of thousands of times to match. Fields of times only use
+    the same pattern as fields of dates or times (one compiled pattern, not two, for a
+    team file): what it matches is a date exactly when it is ten characters long.
     """
-    found = _MATCHERS.get((years, dates))
+    found = _MATCHERS.get(years)
     if found is None:
-        found = _MATCHERS[years, dates] = when_pattern(years, dates=dates).fullmatch
+        found = _MATCHERS[years] = when_pattern(years).fullmatch
     return found
 
 
@@ -333,9 +335,11 @@ def parse_date_or_datetime(
     Raises:
         InputError: for anything else.
     """
-    if isinstance(value, str) and _matcher(years, dates)(value):
+    if isinstance(value, str) and _matcher(years)(value):
         text = value.strip(" \t")  # the common case first: a file's text, well formed
         if len(text) == 10:
+            if not dates:
+                raise _date_without_time(value)
             return date.fromisoformat(text)
         # Python reads every form the pattern allows but a lowercase z (`_iso` mends all).
         return datetime.fromisoformat(_iso(text) if text[-1] == "z" else text)
@@ -349,8 +353,6 @@ def parse_date_or_datetime(
         raise InputError("expected a date or a date and time, found", value=value)
     if re.search(r"[0-9]:[0-5][0-9][.,][0-9]", value):
         raise _fraction_error(value)
-    if not dates and when_pattern(years).fullmatch(value):
-        raise _date_without_time(value)
     if re.fullmatch(f"{SPACE}[0-9]{{4}}-.*", value):
         parsed = _try_iso(value.strip(" \t"))  # well formed, but which part is wrong?
         if parsed is not None:
