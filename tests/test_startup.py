@@ -132,3 +132,25 @@ def test_planning_a_plain_team_imports_nothing_it_does_not_need(tmp_path: Path) 
 
 def test_a_recurrence_rule_still_imports_dateutil() -> None:
     assert "dateutil.rrule" in imported_by("validate", TEAM, ROTATION)  # its rrule
+
+
+def test_a_team_file_compiles_one_pattern_of_dates_and_times(tmp_path: Path) -> None:
+    """Its times-only fields (event starts) use the pattern of its dates or times.
+
+    Each of these patterns takes a millisecond or more to compile, at every start.
+    """
+    team = tmp_path / "team.yaml"
+    team.write_text(PLAIN_TEAM, encoding="utf-8")
+    probe = (
+        "import contextlib, io, sys\n"
+        "from oncall.cli import main\n"
+        "from oncall.timeutil import when_pattern\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['windows', sys.argv[1]])\n"
+        "print(when_pattern.cache_info().misses)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(team)], capture_output=True, text=True, check=True
+    )
+    assert "start: 2026-12-03T20:00" in PLAIN_TEAM  # a times-only field is read
+    assert result.stdout.split() == ["1"]
