@@ -57,6 +57,7 @@ SLOW: tuple[str, ...] = (
     "json",  # JSON files and JSON output only
     "oncall.sources",  # teams with calendar sources only
     "re2",  # `match` patterns of calendar sources only
+    "pathlib",  # calendar sources and writing files only (it imports urllib.parse, ipaddress)
 )
 ON_FIRST_USE: tuple[str, ...] = (
     "dateutil",  # recurrence rules only
