@@ -79,14 +79,14 @@ def main() -> None:
     print(f"CPU time (user + system), {args.runs} runs of each, taken in turn")
     for name, values in times.items():
         print(
-            f"{name:36} fastest {min(values) * 1000:6.1f} ms"
+            f"{name:40} fastest {min(values) * 1000:6.1f} ms"
             f"   median {statistics.median(values) * 1000:6.1f} ms"
         )
     floor = times[FLOOR]
     for name in (VALIDATE, PLAN):
         ours = times[name]
         print(
-            f"{'ratio to the floor, ' + name.removeprefix('oncall '):36}"
+            f"{'ratio to the floor, ' + name.removeprefix('oncall '):40}"
             f" fastest {min(ours) / min(floor):6.2f} x"
             f"     median {statistics.median(ours) / statistics.median(floor):6.2f} x"
             "   (goal 1.5)"
