@@ -8,6 +8,8 @@ everything already.
 
 from __future__ import annotations
 
+import argparse
+import io
 import json
 import subprocess
 import sys
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from oncall import cli
 from tests.conftest import EXAMPLES
 
 TEAM = str(EXAMPLES / "travel-pay" / "team.yaml")
@@ -54,6 +57,7 @@ SLOW: tuple[str, ...] = (
     "json",  # JSON files and JSON output only
     "oncall.sources",  # teams with calendar sources only
     "re2",  # `match` patterns of calendar sources only
+    "pathlib",  # calendar sources and writing files only (it imports urllib.parse, ipaddress)
 )
 ON_FIRST_USE: tuple[str, ...] = (
     "dateutil",  # recurrence rules only
@@ -132,3 +136,61 @@ def test_planning_a_plain_team_imports_nothing_it_does_not_need(tmp_path: Path) 
 
 def test_a_recurrence_rule_still_imports_dateutil() -> None:
     assert "dateutil.rrule" in imported_by("validate", TEAM, ROTATION)  # its rrule
+
+
+def test_a_team_file_compiles_one_pattern_of_dates_and_times(tmp_path: Path) -> None:
+    """Its times-only fields (event starts) use the pattern of its dates or times.
+
+    Each of these patterns takes a millisecond or more to compile, at every start.
+    """
+    team = tmp_path / "team.yaml"
+    team.write_text(PLAIN_TEAM, encoding="utf-8")
+    probe = (
+        "import contextlib, io, sys\n"
+        "from oncall.cli import main\n"
+        "from oncall.timeutil import when_pattern\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['windows', sys.argv[1]])\n"
+        "print(when_pattern.cache_info().misses)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(team)], capture_output=True, text=True, check=True
+    )
+    assert "start: 2026-12-03T20:00" in PLAIN_TEAM  # a times-only field is read
+    assert result.stdout.split() == ["1"]
+
+
+COMMAND_LINES: tuple[tuple[str, ...], ...] = (
+    ("windows", TEAM, "--format", "json", "--to", "2026-12-31"),
+    ("plan", TEAM, "--from", "2026-12-01", "--explain", "-o", "out.yaml", "--format", "json"),
+    ("validate", TEAM, ROTATION, "--strict", "--format", "github"),
+    ("export", "ics", TEAM, ROTATION, "--person", "apark", "--remind", "15m"),
+    ("export", "pagerduty", TEAM, "--schedule", "PABC1", "--schedule", "PABC2", "-o", "x.json"),
+    ("export", "pagerduty-escalation", TEAM, "-o", "policy.json"),
+    ("sync", "pagerduty", TEAM, ROTATION, "--schedule", "PABC1", "--apply"),
+    ("report", TEAM, "--format", "html", "-o", "report.html"),
+    ("schema", "rotation"),
+)
+
+
+@pytest.mark.parametrize("argv", COMMAND_LINES, ids=lambda argv: " ".join(argv[:2]))
+def test_the_parser_built_for_a_command_reads_it_as_the_whole_parser_does(
+    argv: tuple[str, ...],
+) -> None:
+    """`main` builds only its command's arguments (most of the parser's cost at start)."""
+    whole = cli.build_parser()
+    assert vars(cli.build_parser(argv[0]).parse_args(argv)) == vars(whole.parse_args(argv))
+    assert cli.build_parser(argv[0]).format_help() == whole.format_help()
+
+
+def test_main_builds_the_arguments_of_its_command_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[str | None] = []
+    whole = cli.build_parser
+
+    def recording(command: str | None = None) -> argparse.ArgumentParser:
+        built.append(command)
+        return whole(command)
+
+    monkeypatch.setattr(cli, "build_parser", recording)
+    assert cli.main(["schema", "rotation"], out=io.StringIO()) == 0
+    assert built == ["schema"]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,7 @@ from oncall.timeutil import (
     read_instant,
     start_of_day,
     when_pattern,
+    when_text,
 )
 
 from .strategies import when_texts, zones
@@ -248,6 +250,27 @@ def test_formatting_for_people() -> None:
     assert (
         format_span(night, night + timedelta(hours=4), NY) == "Sun 2026-11-01 00:00 EDT - 03:00 EST"
     )
+
+
+@given(
+    st.one_of(when_texts(), st.text(alphabet="0129-: \tTZ", max_size=22)),
+    st.sampled_from([YEARS, SHIFT_YEARS]),
+    st.booleans(),
+)
+def test_a_text_is_read_exactly_when_its_json_schema_pattern_matches(
+    text: str, years: range, dates: bool
+) -> None:
+    """Times-only fields share the pattern of dates or times: a date must still be refused.
+
+    The JSON Schema's own pattern (`when_text`, compiled here) is the reference.
+    """
+    expected = re.fullmatch(when_text(years, dates=dates), text) is not None
+    try:
+        parse_date_or_datetime(text, years, dates=dates)
+    except InputError:
+        assert not expected
+    else:
+        assert expected
 
 
 @given(when_texts(), st.sampled_from([YEARS, SHIFT_YEARS]), st.booleans())

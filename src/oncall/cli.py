@@ -15,7 +15,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
 
@@ -355,6 +354,8 @@ def _rotation_name(args: argparse.Namespace) -> str:
 
 
 def _cmd_export_ics(args: argparse.Namespace, out: TextIO) -> int:
+    from pathlib import Path  # noqa: PLC0415 - kept out of the start-up (3 ms)
+
     from oncall.export.ics import to_ics  # noqa: PLC0415 - icalendar loads slowly
 
     remind = None
@@ -427,6 +428,8 @@ def _write(destination: str, data: bytes, out: TextIO) -> None:
             buffer.write(data)
             buffer.flush()
     else:
+        from pathlib import Path  # noqa: PLC0415 - only writing
+
         from oncall.output import make_folder, write_atomic  # noqa: PLC0415 - only writing
 
         make_folder(Path(destination).parent)  # `-o public/oncall.ics` makes `public/`
@@ -523,12 +526,14 @@ def _cmd_sync_pagerduty(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _add_sync(commands: argparse._SubParsersAction[_Parser]) -> None:
+def _add_sync(commands: argparse._SubParsersAction[_Parser], *, full: bool) -> None:
     sync = commands.add_parser(
         "sync",
         help="make PagerDuty match the rotation (a dry run unless --apply)",
         description="Keep a service in step with the rotation.",
     )
+    if not full:
+        return
     targets = sync.add_subparsers(dest="target", metavar="TARGET", required=True)
     pagerduty = targets.add_parser(
         "pagerduty",
@@ -640,12 +645,14 @@ def _add_schedules(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_export(commands: argparse._SubParsersAction[_Parser]) -> None:
+def _add_export(commands: argparse._SubParsersAction[_Parser], *, full: bool) -> None:
     export = commands.add_parser(
         "export",
         help="export a rotation to iCalendar or PagerDuty",
         description="Export a rotation (or, without ROTATION, a plan made on the spot).",
     )
+    if not full:
+        return
     targets = export.add_subparsers(dest="target", metavar="TARGET", required=True)
     ics = targets.add_parser(
         "ics",
@@ -735,8 +742,17 @@ class _Parser(argparse.ArgumentParser):
         )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``oncall`` command, with every subcommand."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of the ``oncall`` command, with every subcommand.
+
+    With ``command``, only that subcommand takes its arguments: the others are named (for
+    ``--help`` and "invalid choice") but not built, which is most of the parser's work at
+    every start. Parsing a command line with that command is the same either way.
+    """
+
+    def wanted(name: str) -> bool:
+        return command is None or command == name
+
     parser = _Parser(
         prog="oncall",
         description="Compute on-call coverage around risky events.",
@@ -752,9 +768,12 @@ def build_parser() -> argparse.ArgumentParser:
         "event at or above the risk threshold, merged where they overlap, touch or lie "
         "within merge_gap.",
     )
-    _add_team(windows)
-    _add_range(windows)
-    windows.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    if wanted("windows"):
+        _add_team(windows)
+        _add_range(windows)
+        windows.add_argument(
+            "--format", choices=("text", "json"), default="text", help="output format"
+        )
     windows.set_defaults(handler=_cmd_windows)
 
     plan = commands.add_parser(
@@ -765,37 +784,40 @@ def build_parser() -> argparse.ArgumentParser:
         "the same output. Exits 1 when some window is left below min_staff (after writing "
         "the rotation).",
     )
-    _add_team(plan)
-    _add_range(plan)
-    plan.add_argument(
-        "--keep",
-        metavar="ROTATION",
-        help="keep the shifts of this rotation that still fit, exactly; plan only the rest",
-    )
-    plan.add_argument(
-        "-o",
-        "--output",
-        metavar="ROTATION",
-        help="write the rotation file here (.yaml, .yml, .toml or .json; '-' for YAML on "
-        "standard output)",
-    )
-    plan.add_argument("--format", choices=("text", "json"), default="text", help="report format")
-    plan.add_argument(
-        "--explain", action="store_true", help="say per shift why everyone else was passed over"
-    )
-    plan.add_argument(
-        "--optimal",
-        action="store_true",
-        help="plan exactly with OR-Tools' CP-SAT solver, within a bound (needs the "
-        "oncall-coverage[optimal] extra)",
-    )
-    plan.add_argument(
-        "--optimal-budget",
-        metavar="SECONDS",
-        type=_budget,
-        help="the solver's bound, in deterministic seconds (its count of work, the same on "
-        "every machine; default 20); implies --optimal",
-    )
+    if wanted("plan"):
+        _add_team(plan)
+        _add_range(plan)
+        plan.add_argument(
+            "--keep",
+            metavar="ROTATION",
+            help="keep the shifts of this rotation that still fit, exactly; plan only the rest",
+        )
+        plan.add_argument(
+            "-o",
+            "--output",
+            metavar="ROTATION",
+            help="write the rotation file here (.yaml, .yml, .toml or .json; '-' for YAML on "
+            "standard output)",
+        )
+        plan.add_argument(
+            "--format", choices=("text", "json"), default="text", help="report format"
+        )
+        plan.add_argument(
+            "--explain", action="store_true", help="say per shift why everyone else was passed over"
+        )
+        plan.add_argument(
+            "--optimal",
+            action="store_true",
+            help="plan exactly with OR-Tools' CP-SAT solver, within a bound (needs the "
+            "oncall-coverage[optimal] extra)",
+        )
+        plan.add_argument(
+            "--optimal-budget",
+            metavar="SECONDS",
+            type=_budget,
+            help="the solver's bound, in deterministic seconds (its count of work, the same on "
+            "every machine; default 20); implies --optimal",
+        )
     plan.set_defaults(handler=_cmd_plan)
 
     validate = commands.add_parser(
@@ -806,21 +828,22 @@ def build_parser() -> argparse.ArgumentParser:
         "named once, min_rest kept. Exits 1 when the rotation has errors (or warnings, "
         "with --strict), 0 otherwise.",
     )
-    _add_team(validate)
-    validate.add_argument("rotation", metavar="ROTATION", help="the rotation file to check")
-    _add_range(validate)
-    validate.add_argument("--strict", action="store_true", help="fail on warnings too")
-    validate.add_argument(
-        "--format",
-        choices=("text", "json", "github", "markdown"),
-        default="text",
-        help="text for people; json; github workflow commands (annotations); markdown "
-        "for a pull-request comment or a job summary",
-    )
+    if wanted("validate"):
+        _add_team(validate)
+        validate.add_argument("rotation", metavar="ROTATION", help="the rotation file to check")
+        _add_range(validate)
+        validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+        validate.add_argument(
+            "--format",
+            choices=("text", "json", "github", "markdown"),
+            default="text",
+            help="text for people; json; github workflow commands (annotations); markdown "
+            "for a pull-request comment or a job summary",
+        )
     validate.set_defaults(handler=_cmd_validate)
 
-    _add_export(commands)
-    _add_sync(commands)
+    _add_export(commands, full=wanted("export"))
+    _add_sync(commands, full=wanted("sync"))
 
     report = commands.add_parser(
         "report",
@@ -831,19 +854,20 @@ def build_parser() -> argparse.ArgumentParser:
         "required windows only. html writes one self-contained page with a timeline; svg "
         "the timeline alone.",
     )
-    _add_team(report)
-    report.add_argument(
-        "rotation", metavar="ROTATION", nargs="?", help="the rotation (default: plan now)"
-    )
-    _add_range(report)
-    report.add_argument(
-        "--format",
-        choices=("text", "json", "markdown", "html", "svg"),
-        default="text",
-        help="text for people; json; markdown for a pull-request comment; html, one "
-        "self-contained page; svg, the timeline alone",
-    )
-    _add_output(report, required=False)
+    if wanted("report"):
+        _add_team(report)
+        report.add_argument(
+            "rotation", metavar="ROTATION", nargs="?", help="the rotation (default: plan now)"
+        )
+        _add_range(report)
+        report.add_argument(
+            "--format",
+            choices=("text", "json", "markdown", "html", "svg"),
+            default="text",
+            help="text for people; json; markdown for a pull-request comment; html, one "
+            "self-contained page; svg, the timeline alone",
+        )
+        _add_output(report, required=False)
     report.set_defaults(handler=_cmd_report)
 
     schema = commands.add_parser(
@@ -851,15 +875,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the JSON Schema of the team or rotation file",
         description="Print the JSON Schema of a file format, for editors to complete and check.",
     )
-    schema.add_argument("which", nargs="?", choices=("team", "rotation"), default="team")
+    if wanted("schema"):
+        schema.add_argument("which", nargs="?", choices=("team", "rotation"), default="team")
     schema.set_defaults(handler=_cmd_schema)
     return parser
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; return the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    named = [argument for argument in arguments if not argument.startswith("-")]
+    parser = build_parser(named[0] if named else None)  # options before it take no value
+    args = parser.parse_args(arguments)
     handler: Handler = args.handler
     previous = _exit_on_sigterm()
     try:

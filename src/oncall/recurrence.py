@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, tzinfo
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from oncall.errors import InputError
 from oncall.models import EVENT_ORDER, EventSpec, Horizon, RiskyEvent, Team, horizon_of
@@ -35,15 +35,17 @@ MAX_BARREN_YEARS = 100
 """A rule that finds no date in this many years in a row is an input error: dateutil
 would otherwise search on to the year 9999 (seconds for each such rule)."""
 _ORDINAL_LIMIT = {"MONTHLY": 5, "YEARLY": 53}
-_BYDAY_ORDINAL = re.compile(r"(?:^|;)BYDAY=([^;]*)", re.IGNORECASE)
-_FREQ = re.compile(r"(?:^|;)FREQ=([A-Z]+)", re.IGNORECASE)
-_COUNT = re.compile(r"(?:^|;)\s*COUNT\s*=", re.IGNORECASE)
-_UNTIL = re.compile(r"(?:^|;)\s*UNTIL\s*=", re.IGNORECASE)
+# The rule patterns are kept as strings, compiled by `re` (and cached there) on first use:
+# only teams with recurrence rules need them.
+_BYDAY_ORDINAL: Final = r"(?:^|;)BYDAY=([^;]*)"
+_FREQ: Final = r"(?:^|;)FREQ=([A-Z]+)"
+_COUNT: Final = r"(?:^|;)\s*COUNT\s*="
+_UNTIL: Final = r"(?:^|;)\s*UNTIL\s*="
 _SLOW_PARTS = {"SECONDLY": ("BYHOUR", "BYMINUTE"), "MINUTELY": ("BYHOUR",)}
 """Parts that dateutil meets by stepping through every second or minute of the day
 (86,400 steps a day for ``FREQ=SECONDLY;BYHOUR=0``): the occurrence budget cannot bound
 that work, so such rules are refused (a coarser FREQ says the same)."""
-_INTERVAL = re.compile(r"(?:^|;)INTERVAL=([^;]*)", re.IGNORECASE)
+_INTERVAL: Final = r"(?:^|;)INTERVAL=([^;]*)"
 
 
 @cache
@@ -93,8 +95,8 @@ def _bounded_rule() -> type[rrule]:
     return _BoundedRule
 
 
-_UNTIL_UTC = re.compile(r"UNTIL=(\d{8}T\d{6})Z", re.IGNORECASE)
-_BOUNDED = re.compile(r"(^|;)\s*(COUNT|UNTIL)\s*=", re.IGNORECASE)
+_UNTIL_UTC: Final = r"UNTIL=(\d{8}T\d{6})Z"
+_BOUNDED: Final = r"(^|;)\s*(COUNT|UNTIL)\s*="
 
 
 def slugify(text: str) -> str:
@@ -129,7 +131,7 @@ def parse_rrule(
                 hint="write UNTIL as YYYYMMDDTHHMMSSZ, for example 20271231T235959Z",
             ) from exc
 
-    value = _UNTIL_UTC.sub(localise, text.strip())
+    value = re.sub(_UNTIL_UTC, localise, text.strip(), flags=re.IGNORECASE)
     if value.upper().startswith("RRULE:"):
         value = value[len("RRULE:") :]
     if not value or "\n" in value or ":" in value:
@@ -157,11 +159,11 @@ def _check_parts(value: str, text: str, path: tuple[str | int, ...]) -> None:
 
     And COUNT with UNTIL, which RFC 5545 forbids and dateutil is deprecating.
     """
-    if _COUNT.search(value) and _UNTIL.search(value):
+    if re.search(_COUNT, value, re.IGNORECASE) and re.search(_UNTIL, value, re.IGNORECASE):
         raise InputError(
             "invalid recurrence rule (COUNT or UNTIL, not both: RFC 5545)", value=text, path=path
         )
-    freq = _FREQ.search(value)
+    freq = re.search(_FREQ, value, re.IGNORECASE)
     freq_name = freq.group(1).upper() if freq else ""
     for part in _SLOW_PARTS.get(freq_name, ()):
         if re.search(rf"(?:^|;)\s*{part}\s*=", value, re.IGNORECASE):
@@ -179,7 +181,7 @@ def _check_parts(value: str, text: str, path: tuple[str | int, ...]) -> None:
             raise InputError(
                 f"invalid recurrence rule ({part} values are 0 to {top})", value=text, path=path
             )
-    interval = _INTERVAL.search(value)
+    interval = re.search(_INTERVAL, value, re.IGNORECASE)
     if interval and not (interval.group(1).strip().isdigit() and int(interval.group(1)) > 0):
         raise InputError(
             "invalid recurrence rule (INTERVAL must be a whole number above zero)",
@@ -187,7 +189,7 @@ def _check_parts(value: str, text: str, path: tuple[str | int, ...]) -> None:
             path=path,
         )
     limit = _ORDINAL_LIMIT.get(freq_name, 0)
-    byday = _BYDAY_ORDINAL.search(value)
+    byday = re.search(_BYDAY_ORDINAL, value, re.IGNORECASE)
     if byday:
         for day in byday.group(1).split(","):
             number = re.match(r"\s*([+-]?\d+)", day)
@@ -209,7 +211,9 @@ def _local_rule(spec: EventSpec) -> tuple[rrule, bool]:
         rule = parse_rrule(spec.rrule, local_start, zone)
     except InputError as exc:
         raise spec.origin.child("rrule").error(exc.problem, exc.value, exc.hint) from exc
-    return rule, bool(_BOUNDED.search(spec.rrule.strip().upper().removeprefix("RRULE:")))
+    return rule, bool(
+        re.search(_BOUNDED, spec.rrule.strip().upper().removeprefix("RRULE:"), re.IGNORECASE)
+    )
 
 
 class _Exdates:

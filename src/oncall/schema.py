@@ -255,7 +255,7 @@ ZONE: Final = _checked(
 )
 PATTERN: Final = _checked(_pattern, "a regular expression (RE2 syntax), matched ignoring case")
 NOTIFY: Final = _matching(
-    re.compile(f"{grammar.SLUG.pattern}|schedule:{grammar.PAGERDUTY_ID.pattern}"),
+    f"{grammar.SLUG.pattern}|schedule:{grammar.PAGERDUTY_ID.pattern}",  # its text: never matched
     _notify,
     "a person id, or schedule:<PagerDuty schedule id>",
 )
