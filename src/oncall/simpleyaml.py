@@ -75,18 +75,18 @@ def resolve(text: str) -> object:
 
 # Reading -------------------------------------------------------------------------------
 
-_OUTSIDE: Final = re.compile(
-    "[^\n -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
+# The patterns are kept as text and compiled by `re` (and cached there) on first use:
+# compiling them all costs every start of the command a few milliseconds.
+_OUTSIDE: Final = "[^\n -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 """A character this reader leaves to libyaml: tab, carriage return and the other line
 breaks (NEL, LS, PS), control characters, byte order marks, surrogates, non-characters."""
 
-_KEY: Final = re.compile(r"[0-9A-Za-z_][0-9A-Za-z_.-]{0,127}")
+_KEY: Final = r"[0-9A-Za-z_][0-9A-Za-z_.-]{0,127}"
 """A key: plain text that no YAML reader reads otherwise, short of libyaml's 1024 limit."""
 _INDICATORS: Final = "-?:,[]{}#&*!|>'\"%@`"
 """Characters that cannot begin a plain scalar as they are (libyaml's scanner)."""
 _NAME: Final = "[0-9A-Za-z_][0-9A-Za-z_.@/+-]*"
-_NAMES: Final = re.compile(rf"\[((?:{_NAME}(?:, {_NAME})*)?)\]")
+_NAMES: Final = rf"\[((?:{_NAME}(?:, {_NAME})*)?)\]"
 """The common flow sequence, as oncall writes it: ``[ada, ben]``."""
 _REST: Final = "[^ ,\\[\\]{}#:'\"]"
 """A character of a plain scalar inside a flow collection (spaces join words)."""
@@ -97,15 +97,13 @@ _DOUBLE: Final = r'"((?:[^"\\]|\\["\\])*+)"'
 _ITEM: Final = rf"(?:{_PLAIN_IN_FLOW}|'(?:[^']|'')*+'|\"(?:[^\"\\\\]|\\\\[\"\\\\])*+\")"
 _END: Final = r"(?: *| +#.*)"
 """The end of a value's line: spaces, or a comment after a space."""
-_FLOW_SEQUENCE: Final = re.compile(rf"\[ *({_ITEM}(?: *, *{_ITEM})*+)? *\]{_END}")
-_FLOW_MAPPING: Final = re.compile(
-    rf"\{{ *({_KEY.pattern}: +{_ITEM}(?: *, *{_KEY.pattern}: +{_ITEM})*+)? *\}}{_END}"
-)
-_FLOW_ITEM: Final = re.compile(rf"({_PLAIN_IN_FLOW})|{_SINGLE}|{_DOUBLE}")
-_FLOW_PAIR: Final = re.compile(rf"({_KEY.pattern}): +(?:({_PLAIN_IN_FLOW})|{_SINGLE}|{_DOUBLE})")
-_SINGLE_LINE: Final = re.compile(_SINGLE + _END)
-_DOUBLE_LINE: Final = re.compile(_DOUBLE + _END)
-_ESCAPED: Final = re.compile(r"\\(.)")
+_FLOW_SEQUENCE: Final = rf"\[ *({_ITEM}(?: *, *{_ITEM})*+)? *\]{_END}"
+_FLOW_MAPPING: Final = rf"\{{ *({_KEY}: +{_ITEM}(?: *, *{_KEY}: +{_ITEM})*+)? *\}}{_END}"
+_FLOW_ITEM: Final = rf"({_PLAIN_IN_FLOW})|{_SINGLE}|{_DOUBLE}"
+_FLOW_PAIR: Final = rf"({_KEY}): +(?:({_PLAIN_IN_FLOW})|{_SINGLE}|{_DOUBLE})"
+_SINGLE_LINE: Final = _SINGLE + _END
+_DOUBLE_LINE: Final = _DOUBLE + _END
+_ESCAPED: Final = r"\\(.)"
 
 
 class _Outside(Exception):  # noqa: N818 - a signal, caught in `read`, never an error
@@ -127,15 +125,15 @@ def _lines(text: str) -> Iterator[str]:
 def _quoted(text: str) -> str:
     """A one-line quoted scalar's value, or `_Outside`."""
     if text[0] == "'":
-        match = _SINGLE_LINE.fullmatch(text)
+        match = re.fullmatch(_SINGLE_LINE, text)
         if match is None:
             raise _Outside
         return match[1].replace("''", "'")
-    match = _DOUBLE_LINE.fullmatch(text)
+    match = re.fullmatch(_DOUBLE_LINE, text)
     if match is None:
         raise _Outside
     value = match[1]
-    return _ESCAPED.sub(r"\1", value) if "\\" in value else value
+    return re.sub(_ESCAPED, r"\1", value) if "\\" in value else value
 
 
 def _scalar(plain: str, single: str, double: str) -> object:
@@ -143,7 +141,7 @@ def _scalar(plain: str, single: str, double: str) -> object:
     if plain:
         return resolve(plain)
     if double or not single:  # an empty quoted scalar is ''
-        return _ESCAPED.sub(r"\1", double) if "\\" in double else double
+        return re.sub(_ESCAPED, r"\1", double) if "\\" in double else double
     return single.replace("''", "'")
 
 
@@ -154,11 +152,12 @@ class _Reader:
         self.lines: dict[PathKey, int] = {}
         self.keys: dict[str, str] = {}  # each key's text once (and known to be a key)
         self.nodes = 1  # the root
+        self.names = re.compile(_NAMES).fullmatch  # once a flow sequence, not once a read
 
     def key(self, text: str) -> str | None:
         """``text`` as a key (the same string for the same key), or None if it is none."""
         key = self.keys.get(text)
-        if key is None and _KEY.fullmatch(text):
+        if key is None and re.fullmatch(_KEY, text):
             key = self.keys[text] = text
         return key
 
@@ -187,7 +186,7 @@ class _Reader:
 
     def flow_sequence(self, text: str, path: PathKey | None, line: int) -> list[object]:
         """A one-line flow sequence of scalars (see `value`), or `_Outside`."""
-        names = _NAMES.fullmatch(text)
+        names = self.names(text)
         if names is not None:
             split = names[1].split(", ") if names[1] else []
             items: list[object] = split  # type: ignore[assignment] # each resolved in place
@@ -195,10 +194,10 @@ class _Reader:
                 if name[0] in _RESOLVED_FIRST:
                     items[index] = resolve(name)
         else:
-            match = _FLOW_SEQUENCE.fullmatch(text)
+            match = re.fullmatch(_FLOW_SEQUENCE, text)
             if match is None:
                 raise _Outside
-            items = [_scalar(*item) for item in _FLOW_ITEM.findall(match[1] or "")]
+            items = [_scalar(*item) for item in re.findall(_FLOW_ITEM, match[1] or "")]
         self.nodes += len(items)
         if path is not None:
             for index in range(len(items)):
@@ -207,11 +206,11 @@ class _Reader:
 
     def flow_mapping(self, text: str, path: PathKey | None, line: int) -> dict[str, object]:
         """A one-line flow mapping of scalars (see `value`), or `_Outside`."""
-        match = _FLOW_MAPPING.fullmatch(text)
+        match = re.fullmatch(_FLOW_MAPPING, text)
         if match is None:
             raise _Outside
         mapping: dict[str, object] = {}
-        for name, *item in _FLOW_PAIR.findall(match[1] or ""):
+        for name, *item in re.findall(_FLOW_PAIR, match[1] or ""):
             key = self.keys.setdefault(name, name)
             if key in mapping:
                 raise _Outside  # a duplicate key: libyaml's reader says so
@@ -351,7 +350,7 @@ def read(text: str, *, max_nodes: int, max_depth: int) -> tuple[object, dict[Pat
     the document holds more than ``max_nodes`` values or nests close to ``max_depth``:
     the libyaml reader refuses those with its own errors.
     """
-    if _OUTSIDE.search(text) is not None:
+    if re.search(_OUTSIDE, text) is not None:
         return None
     reader = _Reader()
     try:
