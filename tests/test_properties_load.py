@@ -71,11 +71,12 @@ def test_any_text_is_a_team_or_an_input_error(text: str, name: str) -> None:
 )
 def test_a_plain_scalar_resolves_as_the_yaml_1_2_core_schema_says(text: str) -> None:
     # Only text that can begin a null, boolean or number is tried against the patterns.
-    from oncall.formats import _RESOLVED, _plain_scalar, _untagged  # noqa: PLC0415
+    from oncall.formats import _untagged  # noqa: PLC0415
+    from oncall.simpleyaml import RESOLVED, core_value  # noqa: PLC0415
 
     class Plain:
         value = text
         style = None
 
-    expected = _plain_scalar(text) if _RESOLVED.fullmatch(text) else text
+    expected = core_value(text) if RESOLVED.fullmatch(text) else text
     assert repr(_untagged(Plain())) == repr(expected)  # repr: NaN is not equal to itself

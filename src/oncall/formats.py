@@ -21,7 +21,9 @@ from typing import Any, Final
 
 import yaml
 
+from oncall import simpleyaml
 from oncall.errors import InputError, Path
+from oncall.simpleyaml import core_value, resolve
 
 __all__ = ["FORMATS", "Document", "format_for", "parse_document"]
 
@@ -126,13 +128,6 @@ _Loader.yaml_implicit_resolvers = {}
 
 _Y = "tag:yaml.org,2002:"
 _CORE_TAGS: Final = {f"{_Y}{n}" for n in ("str", "int", "float", "bool", "null", "map", "seq")}
-_NULL = re.compile(r"~|null|Null|NULL|")
-_TRUE = re.compile(r"true|True|TRUE")
-_FALSE = re.compile(r"false|False|FALSE")
-_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
-_FLOAT = re.compile(
-    r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
-)
 
 
 def _line_of_match(text: str, pattern: str) -> int | None:
@@ -180,27 +175,6 @@ def _refuse_surrogates(text: str, data: object) -> None:
         )
 
 
-def _plain_scalar(text: str) -> object:
-    """YAML 1.2 core schema resolution of a plain scalar; everything else stays text.
-
-    Raises:
-        ValueError: for an integer too long to convert (more than `MAX_DIGITS` digits).
-    """
-    if _NULL.fullmatch(text):
-        return None
-    if _TRUE.fullmatch(text):
-        return True
-    if _FALSE.fullmatch(text):
-        return False
-    if _INT.fullmatch(text):
-        return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
-    if _FLOAT.fullmatch(text):
-        return float(re.sub(r"\.(inf|Inf|INF|nan|NaN|NAN)$", lambda m: m[1].lower(), text))
-    return text
-
-
-_RESOLVED: Final = re.compile("|".join(p.pattern for p in (_NULL, _TRUE, _FALSE, _INT, _FLOAT)))
-"""Plain scalars that `_plain_scalar` may turn into something other than text."""
 _TAGS: Final = {  # what an explicitly tagged plain scalar must turn into
     f"{_Y}str": object,
     f"{_Y}int": int,
@@ -213,16 +187,9 @@ _MAPPING: Final = yaml.MappingStartEvent
 _SEQUENCE: Final = yaml.SequenceStartEvent
 
 
-_RESOLVED_FIRST: Final = "~nNtTfF0123456789+-."
-"""How a scalar that `_RESOLVED` matches begins (or it is empty: ``"" in`` any text)."""
-
-
 def _untagged(event: Any) -> object:
     """The value of a scalar without tag or anchor: quoted and block scalars are text."""
-    text = event.value
-    if event.style or text[:1] not in _RESOLVED_FIRST:  # most text: no pattern to try
-        return text
-    return _plain_scalar(text) if _RESOLVED.fullmatch(text) else text
+    return event.value if event.style else resolve(event.value)
 
 
 def _line(event: Any) -> int:
@@ -339,8 +306,8 @@ class _Builder:
         if tag == f"{_Y}str":
             return text  # !!str true is text, as its tag says
         if tag in (None, "!"):
-            return _plain_scalar(text)
-        value = _plain_scalar(text)  # an explicit core tag (!!int 5) must fit its type
+            return core_value(text)
+        value = core_value(text)  # an explicit core tag (!!int 5) must fit its type
         if not isinstance(value, _TAGS.get(tag, object)):
             raise InputError(
                 f"value does not fit its tag {tag.replace(_Y, '!!')}",
@@ -429,6 +396,18 @@ class _Builder:
 
 
 def _yaml_data(text: str, *, deep: bool) -> tuple[object, dict[Path, int]]:
+    """The data and lines of a YAML document: `oncall.simpleyaml` where it can, else libyaml.
+
+    The deep lines always come from libyaml (they are needed only to place an error).
+    """
+    if not deep:
+        read = simpleyaml.read(text, max_nodes=MAX_NODES, max_depth=MAX_DEPTH)
+        if read is not None:
+            return read
+    return _libyaml_data(text, deep=deep)
+
+
+def _libyaml_data(text: str, *, deep: bool) -> tuple[object, dict[Path, int]]:
     builder = _Builder(text, deep=deep)
     try:
         data = builder.build()
