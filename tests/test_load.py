@@ -335,3 +335,13 @@ def test_a_team_without_holidays_is_parsed_once(monkeypatch: pytest.MonkeyPatch)
     assert team.people[2].holidays is not None
     assert team.people[2].holidays.origin.line == 6
     assert parses == [False, False, True]
+
+
+@pytest.mark.parametrize("text", ['team: "\ud800"\n', "team: t\n\ud800x: 1\nbad: [\n"])
+def test_text_given_with_half_a_surrogate_pair_is_an_input_error(text: str) -> None:
+    # A str from the Python API can hold what no file decodes to; libyaml's reader then
+    # raised UnicodeEncodeError instead of naming the line.
+    line = 1 if text.startswith('team: "') else 2
+    with pytest.raises(InputError, match="surrogate pair") as caught:
+        parse_team(text)
+    assert caught.value.line == line

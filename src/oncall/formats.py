@@ -408,11 +408,17 @@ def _yaml_data(text: str, *, deep: bool) -> tuple[object, dict[Path, int]]:
 
 
 def _libyaml_data(text: str, *, deep: bool) -> tuple[object, dict[Path, int]]:
-    builder = _Builder(text, deep=deep)
     try:
+        builder = _Builder(text, deep=deep)
         data = builder.build()
     except InputError:
         raise
+    except UnicodeEncodeError as exc:  # text given as a str, not read from a file
+        raise InputError(
+            "text holding half of a UTF-16 surrogate pair, which is no character",
+            line=text.count("\n", 0, exc.start) + 1,
+            hint="write the character itself, or both halves of the pair",
+        ) from exc
     except ValueError as exc:  # an integer beyond Python's limit for converting text
         raise _too_long(text) from exc
     except yaml.MarkedYAMLError as exc:
