@@ -20,7 +20,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Final
 
 from oncall.errors import InputError
-from oncall.models import EVENT_ORDER, EventSpec, Horizon, RiskyEvent, Team, horizon_of
+from oncall.models import EVENT_ORDER, EventSpec, Horizon, RiskyEvent, Team, horizon_of, occurrence
 from oncall.timeutil import YEARS, generated_to_utc, local_date, wall_clock
 
 if TYPE_CHECKING:
@@ -414,18 +414,18 @@ def expand_events(team: Team, horizon: Horizon | None = None) -> list[RiskyEvent
     names += _imported_names(fresh, taken=set(names))
     kept += fresh
     events = [
-        RiskyEvent(
-            start=start,
-            end=start + spec.duration,
-            id=name,
-            title=spec.title,
-            kind=spec.kind,
-            risk=spec.risk,
-            timezone=spec.timezone,
-            origin=spec.origin,
-            source=spec.source,
-            source_uid=spec.source_uid,
-            sources=tuple(found[identity]) if identity is not None else (),
+        occurrence(
+            start,
+            start + spec.duration,
+            name,
+            spec.title,
+            spec.kind,
+            spec.risk,
+            spec.timezone,
+            spec.origin,
+            spec.source,
+            spec.source_uid,
+            tuple(found[identity]) if identity is not None else (),
         )
         for ((spec, start, _, _), identity), name in zip(kept, names, strict=True)
         if horizon.contains(start)
