@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oncall.errors import InputError, Origin
+from oncall.errors import InputError, Origin, origin_at
 from oncall.models import (
     EventKind,
     EventSpec,
@@ -155,3 +155,18 @@ def test_what_they_build_fast_is_as_immutable(build: Callable[[], object]) -> No
         value.extra = 1  # type: ignore[attr-defined]
     assert hash(value) == hash(dataclasses.replace(value))  # type: ignore[type-var]
     assert value == dataclasses.replace(value)  # type: ignore[type-var]
+
+
+@given(
+    st.lists(st.one_of(st.text(max_size=3), st.integers(0, 9)), max_size=4).map(tuple),
+    st.none() | st.text(max_size=5),
+    st.none() | st.integers(1, 99),
+)
+def test_an_origin_at_a_line_is_the_constructors(
+    path: tuple[str | int, ...], file: str | None, line: int | None
+) -> None:
+    fast, general = origin_at(path, file, line), Origin(path, file, line)
+    assert _outcome(lambda: fast) == _outcome(lambda: general)
+    assert hash(fast) == hash(general)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.line = 1  # type: ignore[misc]
