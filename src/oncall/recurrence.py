@@ -289,8 +289,17 @@ def _local_series(spec: EventSpec, horizon: Horizon) -> tuple[Iterable[datetime]
     return rule, spec.rrule
 
 
-def _starts(spec: EventSpec, horizon: Horizon, budget: _Budget) -> Iterator[datetime]:
-    """`_series_starts`, any error placed at the spec's ``rrule``."""
+def _starts(spec: EventSpec, horizon: Horizon, budget: _Budget) -> Iterable[datetime]:
+    """`_series_starts`, any error placed at the spec's ``rrule``.
+
+    An event that happens once (100,000s in a large team) is its start, without generators.
+    """
+    if spec.rrule is None and not spec.exdates:
+        return (spec.start,)
+    return _placed_starts(spec, horizon, budget)
+
+
+def _placed_starts(spec: EventSpec, horizon: Horizon, budget: _Budget) -> Iterator[datetime]:
     try:
         yield from _series_starts(spec, horizon, budget)
     except InputError as exc:
@@ -306,9 +315,6 @@ def _series_starts(spec: EventSpec, horizon: Horizon, budget: _Budget) -> Iterat
     (RFC 5545's recurrence set has no duplicates). Every exdate must match an occurrence:
     the series is followed past the horizon as far as the latest exdate to tell.
     """
-    if spec.rrule is None and not spec.exdates:
-        yield spec.start
-        return
     series, text = _local_series(spec, horizon)
     exdates = _Exdates(spec)
     zone = spec.zone
@@ -472,10 +478,12 @@ def _imported_names(drafts: list[tuple[_Draft, Identity]], taken: set[str]) -> l
 def _unique_names(drafts: Iterable[_Draft]) -> list[str]:
     """Add ``-HHMM`` to derived ids that collide; refuse ids that still collide."""
     drafts = list(drafts)
-    by_name: defaultdict[str, list[int]] = defaultdict(list)
-    for index, (_, _, name, _) in enumerate(drafts):
-        by_name[name].append(index)
     names = [name for _, _, name, _ in drafts]
+    if len(set(names)) == len(names):
+        return names  # the common case: no two alike
+    by_name: defaultdict[str, list[int]] = defaultdict(list)
+    for index, name in enumerate(names):
+        by_name[name].append(index)
     for indexes in by_name.values():
         if len(indexes) > 1:
             for index in indexes:
