@@ -58,10 +58,10 @@ from oncall.timeutil import (
     MAX_DURATION,
     DateOrTime,
     as_written,
+    date_or_datetime_reader,
     format_duration,
     get_zone,
     local_to_utc,
-    parse_date_or_datetime,
     parse_duration,
     read_instant,
     wall_clock,
@@ -277,7 +277,7 @@ DURATION: Final = Kind(
 def _when(years: range, description: str, *, dates: bool = True) -> Kind:
     return _matching(
         when_text(years, dates=dates),
-        lambda value: parse_date_or_datetime(value, years, dates=dates),
+        date_or_datetime_reader(years, dates=dates),
         description,
     )
 
