@@ -347,9 +347,7 @@ def icalendar_event(options: Any, shift: Shift, uid: str) -> icalendar.Component
     summary = "On call: " + (
         (", ".join(titles) or "no event") if person else (", ".join(names) or "nobody")
     )
-    description = ics._description(  # each person named afresh, as the writer names once
-        team, shift, found, lambda p: ics._who(team.person(p), p, with_email=True)
-    )
+    description = ics._description(team, shift, found)
     categories = ["On call", *dict.fromkeys(str(e.kind) for e in found)]
     fingerprint = ics._fingerprint(
         summary, description, categories, shift.people, options.remind, organizer
