@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from oncall.errors import AmbiguousTimeError, InputError, NonexistentTimeError
 from oncall.grammar import SHIFT_YEARS, YEARS
 from oncall.timeutil import (
     _iso,
+    date_or_datetime_reader,
     format_duration,
     format_local,
     format_span,
@@ -291,3 +293,24 @@ def test_a_time_reads_as_its_normalised_iso_text(
         type(read),
         getattr(read, "tzinfo", None),
     )
+
+
+@given(
+    when_texts() | st.none() | st.integers() | st.just(date(2026, 12, 3)),
+    st.sampled_from([YEARS, SHIFT_YEARS]),
+    st.booleans(),
+)
+def test_a_reader_reads_as_parse_date_or_datetime(value: object, years: range, dates: bool) -> None:
+    """The schema's reader of many times gives what the function gives, errors included."""
+
+    def outcome(read: Callable[[], object]) -> object:
+        try:
+            found = read()
+        except InputError as exc:
+            return str(exc)
+        return (found, type(found), getattr(found, "tzinfo", None))
+
+    reader = date_or_datetime_reader(years, dates=dates)
+    general = outcome(lambda: parse_date_or_datetime(value, years, dates=dates))
+    assert outcome(lambda: reader(value)) == general
+    assert outcome(lambda: reader(value)) == general  # its pattern found, on a second value

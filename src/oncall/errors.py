@@ -36,6 +36,7 @@ __all__ = [
     "expect",
     "foreign_problem",
     "format_path",
+    "origin_at",
     "within",
 ]
 
@@ -110,6 +111,23 @@ class Origin:
         if self.path:
             where += (": " if where else "") + format_path(self.path)
         return where
+
+
+_new: Final = object.__new__
+_set: Final = object.__setattr__
+
+
+def origin_at(path: Path, file: str | None, line: int | None) -> Origin:
+    """``Origin(path, file, line)``, built faster: the loader places every entry of a file.
+
+    A frozen dataclass's constructor sets each field through ``object.__setattr__``
+    after parsing its arguments; this sets them directly.
+    """
+    origin = _new(Origin)
+    _set(origin, "path", path)
+    _set(origin, "file", file)
+    _set(origin, "line", line)
+    return origin
 
 
 class OncallError(Exception):

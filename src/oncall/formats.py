@@ -72,7 +72,11 @@ class Document:
 
     def line_of(self, path: Path) -> int | None:
         """The 1-based line of ``path``, or of its nearest parent the format can place."""
-        deep = any(isinstance(part, int) for part in path[:-1])
+        deep = False
+        for part in path[:-1]:  # a loop, not any(): asked for every entry of a large file
+            if isinstance(part, int):
+                deep = True
+                break
         lines = self._maps.get(deep)
         if lines is None:
             lines = self._maps[deep] = self.lines(deep)

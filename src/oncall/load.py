@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic_core import ValidationError
 
-from oncall.errors import InputError, Origin, Path, closest, foreign_problem
+from oncall.errors import InputError, Origin, Path, closest, foreign_problem, origin_at
 from oncall.formats import Document, format_for, parse_document
 from oncall.models import EventSpec, Horizon, Rotation, Team, TimeOff, check_known_person
 from oncall.schema import (
@@ -349,8 +349,13 @@ def _origin(path: Path, name: str, document: Document) -> Origin:
 
 
 def _placer(name: str, document: Document) -> Callable[[Path], Origin]:
-    """Origins in file ``name`` at the lines ``document`` gives."""
-    return lambda path: _origin(path, name, document)
+    """Origins in file ``name`` at the lines ``document`` gives (one an entry: made fast)."""
+    line_of = document.line_of
+
+    def place(path: Path) -> Origin:
+        return origin_at(path, name, line_of(path))
+
+    return place
 
 
 def _read_calendar(

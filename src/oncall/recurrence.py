@@ -20,7 +20,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Final
 
 from oncall.errors import InputError
-from oncall.models import EVENT_ORDER, EventSpec, Horizon, RiskyEvent, Team, horizon_of
+from oncall.models import EVENT_ORDER, EventSpec, Horizon, RiskyEvent, Team, horizon_of, occurrence
 from oncall.timeutil import YEARS, generated_to_utc, local_date, wall_clock
 
 if TYPE_CHECKING:
@@ -289,8 +289,17 @@ def _local_series(spec: EventSpec, horizon: Horizon) -> tuple[Iterable[datetime]
     return rule, spec.rrule
 
 
-def _starts(spec: EventSpec, horizon: Horizon, budget: _Budget) -> Iterator[datetime]:
-    """`_series_starts`, any error placed at the spec's ``rrule``."""
+def _starts(spec: EventSpec, horizon: Horizon, budget: _Budget) -> Iterable[datetime]:
+    """`_series_starts`, any error placed at the spec's ``rrule``.
+
+    An event that happens once (100,000s in a large team) is its start, without generators.
+    """
+    if spec.rrule is None and not spec.exdates:
+        return (spec.start,)
+    return _placed_starts(spec, horizon, budget)
+
+
+def _placed_starts(spec: EventSpec, horizon: Horizon, budget: _Budget) -> Iterator[datetime]:
     try:
         yield from _series_starts(spec, horizon, budget)
     except InputError as exc:
@@ -306,9 +315,6 @@ def _series_starts(spec: EventSpec, horizon: Horizon, budget: _Budget) -> Iterat
     (RFC 5545's recurrence set has no duplicates). Every exdate must match an occurrence:
     the series is followed past the horizon as far as the latest exdate to tell.
     """
-    if spec.rrule is None and not spec.exdates:
-        yield spec.start
-        return
     series, text = _local_series(spec, horizon)
     exdates = _Exdates(spec)
     zone = spec.zone
@@ -414,18 +420,18 @@ def expand_events(team: Team, horizon: Horizon | None = None) -> list[RiskyEvent
     names += _imported_names(fresh, taken=set(names))
     kept += fresh
     events = [
-        RiskyEvent(
-            start=start,
-            end=start + spec.duration,
-            id=name,
-            title=spec.title,
-            kind=spec.kind,
-            risk=spec.risk,
-            timezone=spec.timezone,
-            origin=spec.origin,
-            source=spec.source,
-            source_uid=spec.source_uid,
-            sources=tuple(found[identity]) if identity is not None else (),
+        occurrence(
+            start,
+            start + spec.duration,
+            name,
+            spec.title,
+            spec.kind,
+            spec.risk,
+            spec.timezone,
+            spec.origin,
+            spec.source,
+            spec.source_uid,
+            tuple(found[identity]) if identity is not None else (),
         )
         for ((spec, start, _, _), identity), name in zip(kept, names, strict=True)
         if horizon.contains(start)
@@ -472,10 +478,12 @@ def _imported_names(drafts: list[tuple[_Draft, Identity]], taken: set[str]) -> l
 def _unique_names(drafts: Iterable[_Draft]) -> list[str]:
     """Add ``-HHMM`` to derived ids that collide; refuse ids that still collide."""
     drafts = list(drafts)
-    by_name: defaultdict[str, list[int]] = defaultdict(list)
-    for index, (_, _, name, _) in enumerate(drafts):
-        by_name[name].append(index)
     names = [name for _, _, name, _ in drafts]
+    if len(set(names)) == len(names):
+        return names  # the common case: no two alike
+    by_name: defaultdict[str, list[int]] = defaultdict(list)
+    for index, name in enumerate(names):
+        by_name[name].append(index)
     for indexes in by_name.values():
         if len(indexes) > 1:
             for index in indexes:

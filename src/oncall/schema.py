@@ -46,21 +46,22 @@ from oncall.models import (
     Policy,
     Risk,
     Rotation,
-    Shift,
     Team,
     TimeOff,
     WorkingHours,
     check_known_people,
+    written_event,
+    written_shift,
 )
 from oncall.recurrence import parse_rrule
 from oncall.timeutil import (
     MAX_DURATION,
     DateOrTime,
     as_written,
+    date_or_datetime_reader,
     format_duration,
     get_zone,
     local_to_utc,
-    parse_date_or_datetime,
     parse_duration,
     read_instant,
     wall_clock,
@@ -276,7 +277,7 @@ DURATION: Final = Kind(
 def _when(years: range, description: str, *, dates: bool = True) -> Kind:
     return _matching(
         when_text(years, dates=dates),
-        lambda value: parse_date_or_datetime(value, years, dates=dates),
+        date_or_datetime_reader(years, dates=dates),
         description,
     )
 
@@ -721,18 +722,18 @@ def _event(
     if event.rrule is not None:
         local_start = wall_clock(start, get_zone(zone_name))
         parse_rrule(event.rrule, local_start, get_zone(zone_name), path=(*path, "rrule"))
-    return EventSpec(
-        title=event.title,
-        start=start,
-        duration=duration,
-        timezone=zone_name,
-        id=event.id,
-        kind=event.kind,
-        risk=event.risk,
-        rrule=event.rrule,
-        exdates=tuple(event.exdates),
-        origin=place(path),
-        source_uid=event.uid,
+    return written_event(
+        event.title,
+        start,
+        duration,
+        zone_name,
+        event.id,
+        event.kind,
+        event.risk,
+        event.rrule,
+        tuple(event.exdates),
+        place(path),
+        event.uid,
     )
 
 
@@ -918,5 +919,7 @@ def build_rotation(
             raise ends_before_start(
                 "the shift", as_written(shift.end), as_written(shift.start), path=(*path, "end")
             )
-        shifts.append(Shift(start, end, tuple(shift.people), tuple(shift.events), place(path)))
+        shifts.append(
+            written_shift(start, end, tuple(shift.people), tuple(shift.events), place(path))
+        )
     return Rotation(tuple(shifts))

@@ -48,6 +48,7 @@ __all__ = [
     "as_written",
     "as_zone_name",
     "check_year",
+    "date_or_datetime_reader",
     "floating_day",
     "format_duration",
     "format_instant",
@@ -338,13 +339,7 @@ def parse_date_or_datetime(
         InputError: for anything else.
     """
     if isinstance(value, str) and _matcher(years)(value):
-        text = value.strip(" \t")  # the common case first: a file's text, well formed
-        if len(text) == 10:
-            if not dates:
-                raise _date_without_time(value)
-            return date.fromisoformat(text)
-        # Python reads every form the pattern allows but a lowercase z (`_iso` mends all).
-        return datetime.fromisoformat(_iso(text) if text[-1] == "z" else text)
+        return _matched(value, dates=dates)  # the common case first: a file's text, well formed
     if isinstance(value, datetime | date):
         if isinstance(value, datetime) and value.microsecond:  # TOML's own datetimes
             raise _fraction_error(value.isoformat())
@@ -364,6 +359,38 @@ def parse_date_or_datetime(
         value=value,
         hint="write 2026-12-03, 2026-12-03T20:00 or 2026-12-03T20:00-05:00",
     )
+
+
+def date_or_datetime_reader(
+    years: range = YEARS, *, dates: bool = True
+) -> Callable[[object], DateOrTime]:
+    """`parse_date_or_datetime` for ``years`` and ``dates``, made once for many values.
+
+    Its pattern is found on the first value, not on every one (a large file has
+    hundreds of thousands of times to read).
+    """
+    match: Callable[[str], re.Match[str] | None] | None = None
+
+    def read(value: object) -> DateOrTime:
+        nonlocal match
+        if match is None:
+            match = _matcher(years)
+        if isinstance(value, str) and match(value):
+            return _matched(value, dates=dates)
+        return parse_date_or_datetime(value, years, dates=dates)
+
+    return read
+
+
+def _matched(value: str, *, dates: bool) -> DateOrTime:
+    """A date or time that `when_pattern` matched, read (a date refused without ``dates``)."""
+    text = value.strip(" \t")
+    if len(text) == 10:
+        if not dates:
+            raise _date_without_time(value)
+        return date.fromisoformat(text)
+    # Python reads every form the pattern allows but a lowercase z (`_iso` mends all).
+    return datetime.fromisoformat(_iso(text) if text[-1] == "z" else text)
 
 
 def _date_without_time(value: str) -> InputError:
