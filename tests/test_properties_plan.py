@@ -25,7 +25,7 @@ from oncall.models import (
     TimeOff,
     Window,
 )
-from oncall.planner import make_plan, plan, planner_for
+from oncall.planner import make_plan, nearest_sums, plan, planner_for
 from oncall.windows import coverage_windows
 
 from .reference import assignment_of, measure, solve, units_of
@@ -283,3 +283,32 @@ def test_the_pick_is_the_best_group_of_all(
         pool = [p for p in candidates if planner.load[p] <= ceiling]
         expected = list(min(itertools.combinations(pool, size), key=key))
     assert planner._pick(candidates, size) == expected
+
+
+def _sums_tested_one_by_one(reach: int, offset: int, now: int, count: int) -> list[int]:
+    """The rule `nearest_sums` replaced: every sum within reach, tested in turn."""
+    total = reach.bit_length() - 1
+    radius = abs(offset + 2 * now) // 2
+    target = -offset // 2
+    low, high = max(0, target - radius), min(total, target + radius)
+    sums = [s for s in range(low, high + 1) if reach >> s & 1]
+    sums = [s for s in sums if abs(offset + 2 * s) < abs(offset + 2 * now)]
+    sums.sort(key=lambda s: (abs(offset + 2 * s), s))
+    return sums[:count]
+
+
+@given(
+    st.lists(st.integers(1, 40), max_size=8),
+    st.integers(-300, 300),
+    st.integers(0, 320),
+    st.integers(1, 5),
+)
+def test_nearest_sums_are_those_every_sum_tested_in_turn_finds(
+    minutes: list[int], offset: int, now: int, count: int
+) -> None:
+    reach = 1
+    for m in minutes:
+        reach |= reach << m
+    now = min(now, sum(minutes))
+    expected = _sums_tested_one_by_one(reach, offset, now, count)
+    assert nearest_sums(reach, offset, now, count) == expected

@@ -25,6 +25,7 @@ import oncall
 from oncall import Rotation, Shift, parse_team
 from oncall.checker import check, validate
 from oncall.load import parse_rotation
+from oncall.planner import nearest_sums
 from oncall.report import validation_text
 
 SOURCE = str(Path(oncall.__file__).parent)
@@ -208,3 +209,14 @@ def test_one_person_on_many_back_to_back_shifts_is_checked_in_linear_time() -> N
 
     # It was 13 times as long at 4n: the copying is in C.
     assert cpu_growth(work, 3000) < CPU_BOUND
+
+
+def test_an_even_division_of_long_units_does_not_test_every_sum() -> None:
+    # Found by the fuzzer: two people sharing a ten-year unit (millions of minutes) made
+    # balancing test every sum of minutes within reach, shifting the whole bit set each
+    # time: hours. The nearest sums are now found a few bits at a time.
+    def work(n: int) -> Callable[[], object]:
+        reach = 1 | 1 << n | 1 << (2 * n)  # units of n minutes: 0, n or 2n
+        return lambda: nearest_sums(reach, -2 * n, 0, 4)
+
+    assert growth(work, 100_000) < 1.5  # it was 4: a line for every sum

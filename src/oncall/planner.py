@@ -279,6 +279,40 @@ def split_evenly(start: datetime, end: datetime, longest: timedelta | None) -> l
     return list(itertools.pairwise(bounds))
 
 
+def nearest_sums(reach: int, offset: int, now: int, count: int) -> list[int]:
+    """The sums in the bit set ``reach`` nearest to an even division, up to ``count``.
+
+    Only sums ``s`` that make ``|offset + 2s|`` smaller than ``now`` does are kept,
+    smallest first (then the smaller ``s``). The nearest sums either side of
+    ``-offset / 2`` are found a bit at a time: a window of ten years is millions of
+    minutes, and testing every sum within reach (one shift of the whole set each) took
+    hours.
+    """
+    worst = abs(offset + 2 * now)
+    found: list[int] = []
+    at = max(0, -(offset // 2))  # the first sum at or above -offset / 2
+    for _ in range(count):  # upwards
+        above = reach >> at
+        if not above:
+            break
+        at += (above & -above).bit_length() - 1
+        found.append(at)
+        at += 1
+    at = -(offset // 2) - 1
+    for _ in range(count):  # downwards
+        if at < 0:
+            break
+        below = reach & ((1 << (at + 1)) - 1)
+        if not below:
+            break
+        at = below.bit_length() - 1
+        found.append(at)
+        at -= 1
+    found = [s for s in found if abs(offset + 2 * s) < worst]
+    found.sort(key=lambda s: (abs(offset + 2 * s), s))
+    return found[:count]
+
+
 class _Planner:
     def __init__(self, team: Team, windows: Sequence[Window], kept: Sequence[Shift]) -> None:
         self.team = team
@@ -1212,14 +1246,7 @@ class _Planner:
         reach = [1]
         for _, m, _ in items:
             reach.append(reach[-1] | reach[-1] << m)
-        radius = abs(offset + 2 * now) // 2
-        target = -offset // 2
-        low, high = max(0, target - radius), min(total, target + radius)
-        window = (reach[-1] >> low) & ((1 << (high - low + 1)) - 1)
-        sums = [low + k for k in range(high - low + 1) if window >> k & 1]
-        sums = [s for s in sums if abs(offset + 2 * s) < abs(offset + 2 * now)]
-        sums.sort(key=lambda s: (abs(offset + 2 * s), s))
-        for chosen in sums[:SHARE_TRIES]:
+        for chosen in nearest_sums(reach[-1], offset, now, SHARE_TRIES):
             tries[0] -= 1
             changes = self._division(items, reach, chosen, (heavy, light))
             if changes and self._try(changes, fair=True):
