@@ -813,7 +813,12 @@ class _Planner:
         return bisect_right(starts, high) > bisect_left(starts, low)
 
     def _search(
-        self, block: Sequence[int], *, spread: bool = False, among: Sequence[str] = ()
+        self,
+        block: Sequence[int],
+        *,
+        spread: bool = False,
+        among: Sequence[str] = (),
+        evenly: bool = False,
     ) -> tuple[_Cost, list[tuple[str, ...]]] | None:
         """The best assignment of a block on ranks 1 to 3; None if a unit has too many.
 
@@ -830,7 +835,11 @@ class _Planner:
         beam keeps those nearest to an even spread at the end (each person's load so far
         plus their share of the units to come), and the plan of the smallest spread wins.
         With ``among`` too (`_regroup`), only those people are chosen: each unit keeps as
-        many of them as it has, and everyone else stays where they are.
+        many of them as it has, and everyone else stays where they are. The spread's
+        search drops the states that can no longer end as good as the plan on ranks 1 to 3
+        (those costs only grow); with ``evenly``, half its beam is kept by the spread to
+        come first, the cost so far second, as the cost so far favours putting off rest
+        breaks that must come, and so the plans that balance by taking them early.
         """
         policy = self.policy
         people = self._by_load(set(among) or {p for i in block for p in self._free(i)})
@@ -885,7 +894,7 @@ class _Planner:
                     return None
                 if not spread:
                     self.unsearched.update(block)
-                evens = (False, True) if spread else (False,)
+                evens = (False, True) if evenly else (False,)
                 states = _beam(
                     states,
                     max(1, limit // width),
@@ -987,19 +996,26 @@ class _Planner:
 
         The block search (`_search`) over every unit in time order, its states told
         apart by loads too: taken only if it keeps ranks 1 to 3 and narrows the spread
-        (a beam of `SPREAD_WIDTH` steps per unit bounds it; it is not exact).
+        (a beam of `SPREAD_WIDTH` steps per unit bounds it; it is not exact). It runs
+        twice: its beam kept by the cost so far, then half of it by the spread to come
+        (``evenly``), which reaches even plans whose rest breaks come early.
         """
         if self.kept or not 2 <= len(self.rank) <= SPREAD_PEOPLE:
             return False
         if not 2 <= len(self.units) <= BEAM_UNITS:
             return False
         block = list(range(len(self.units)))
-        best = self._search(block, spread=True)
-        if best is None:
-            return False
-        changes = [(i, p, False) for i in block for p in self.assigned[i]]
-        changes += [(i, p, True) for i, group in zip(block, best[1], strict=True) for p in group]
-        return self._try(changes, fair=True)
+        narrowed = False
+        for evenly in (False, True):
+            best = self._search(block, spread=True, evenly=evenly)
+            if best is None:
+                continue
+            changes = [(i, p, False) for i in block for p in self.assigned[i]]
+            changes += [
+                (i, p, True) for i, group in zip(block, best[1], strict=True) for p in group
+            ]
+            narrowed |= self._try(changes, fair=True)
+        return narrowed
 
     def _spread(self) -> timedelta:
         """The load spread: the ends of everyone's loads, sorted."""
