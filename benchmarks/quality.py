@@ -2,11 +2,14 @@
 
 Run: ``.venv/bin/python benchmarks/quality.py [--instances 200] [--seed 1] [--optimal]``
 (``--optimal``: measure ``oncall plan --optimal``, `oncall.make_optimal_plan`, instead).
-Needs the dev dependencies (``ortools``). Where the solver proves no optimum for the
-load spread in its time, the spread is compared with its lower bound (the optimum is at
-least that), so the "optimum" rows are conservative; a row compares with the best plan
-it found instead. Each team has 3 to 10 people, 4 to 40 events
-over two weeks, whole-day and partial time off, history, and random ``min_rest``,
+Needs the dev dependencies (``ortools``). The solver runs on one worker with a fixed seed,
+bounded by ``--seconds`` of *deterministic* time (its own count of work, not the clock),
+so the same run proves the same optima on any machine, however busy. The goal row (the
+load spread within 1 h of the optimum) counts only teams whose spread optimum the solver
+proved; the others are counted apart, with the planner compared both with the best plan
+the solver found and with its lower bound (the optimum is at least that), so that a
+solver out of time never reads as a planner's miss. Each team has 3 to 10 people, 4 to 40
+events over two weeks, whole-day and partial time off, history, and random ``min_rest``,
 ``max_shift``, ``min_staff`` and ``ideal_staff``; half the teams are crowded (few people,
 ``min_rest`` long). People are in four zones with working hours Mon-Fri 09:00-17:00 of their
 own. Prints the table of docs/explanation/planning.md, ranks 5 and 6 included: the
@@ -131,7 +134,9 @@ def main() -> int:  # noqa: PLR0915 - the benchmark's steps, in the order it rep
     parser.add_argument("--instances", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--verbose", action="store_true")
-    parser.add_argument("--seconds", type=float, default=20, help="solver time per measure")
+    parser.add_argument(
+        "--seconds", type=float, default=20, help="solver's deterministic time per measure"
+    )
     parser.add_argument("--optimal", action="store_true", help="measure make_optimal_plan")
     args = parser.parse_args()
     rows: dict[str, list[tuple[Measures, Measures]]] = {"loose": [], "crowded": []}
@@ -156,7 +161,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmark's steps, in the order it rep
         got = measure(team, units, chosen)
         baseline = measure(team, units, assignment_of(plan(neutral(team)), units))
         try:
-            best = solve(team, units, chosen, seconds=args.seconds, hours=True)
+            best = solve(team, units, chosen, seconds=args.seconds, hours=True, deterministic=True)
         except UnprovenError:
             unproven += 1
             if args.verbose:
@@ -171,10 +176,12 @@ def main() -> int:  # noqa: PLR0915 - the benchmark's steps, in the order it rep
         ):
             hours[kind].append((got.after_spread, baseline.after_spread, best.after_spread))
         if args.verbose and got != best:
-            print(index, kind, got, best, file=sys.stderr)
+            proof = "proven" if best.proven else f"unproven, best found {found(best)}"
+            print(index, kind, got, best, proof, file=sys.stderr)
     print(
         f"{args.instances} teams, seed {args.seed}, {time.perf_counter() - began:.0f} s; "
-        f"{unproven} left out (the reference proved no optimum in {args.seconds:g} s); "
+        f"{unproven} left out (the reference proved no optimum of ranks 1 to 3 in "
+        f"{args.seconds:g} deterministic s); "
         f"planning took {planning:.1f} s of CPU time"
         + (f", {bounded} optimal plans stopped at their bound" if args.optimal else "")
         + "\n"
@@ -182,13 +189,24 @@ def main() -> int:  # noqa: PLR0915 - the benchmark's steps, in the order it rep
     print("| measure | loose teams | crowded teams |")
     print("| --- | ---: | ---: |")
 
-    def share(kind: str, test: Callable[[Measures, Measures], bool]) -> str:
-        pairs = rows[kind]
+    def share(kind: str, test: Callable[[Measures, Measures], bool], *, proven: bool) -> str:
+        pairs = [(g, b) for g, b in rows[kind] if b.proven or not proven]
         hits = sum(1 for got, best in pairs if test(got, best))
-        return f"{100 * hits / max(1, len(pairs)):.1f}%"
+        return f"{100 * hits / max(1, len(pairs)):.1f}%" + (f" of {len(pairs)}" * proven)
 
-    def line(name: str, test: Callable[[Measures, Measures], bool]) -> None:
-        print(f"| {name} | {share('loose', test)} | {share('crowded', test)} |")
+    def line(
+        name: str, test: Callable[[Measures, Measures], bool], *, proven: bool = False
+    ) -> None:
+        loose, crowded = (share(kind, test, proven=proven) for kind in ("loose", "crowded"))
+        print(f"| {name} | {loose} | {crowded} |")
+
+    def unproven_line(name: str, test: Callable[[Measures, Measures], bool]) -> None:
+        cells = []
+        for kind in ("loose", "crowded"):
+            pairs = [(g, b) for g, b in rows[kind] if not b.proven]
+            hits = sum(1 for got, best in pairs if test(got, best))
+            cells.append(f"{hits} of {len(pairs)}")
+        print(f"| {name} | {cells[0]} | {cells[1]} |")
 
     line("`min_staff` time = optimum", lambda g, b: g.uncovered == b.uncovered)
     line("rest breaks = optimum", lambda g, b: (g.uncovered, g.breaks) <= (b.uncovered, b.breaks))
@@ -198,16 +216,36 @@ def main() -> int:  # noqa: PLR0915 - the benchmark's steps, in the order it rep
             (g.uncovered, g.breaks, g.understaffed) <= (b.uncovered, b.breaks, b.understaffed)
         ),
     )
-    line("load spread within 1 h of the optimum", lambda g, b: g.spread <= b.spread + 60)
-    line("load spread = optimum", lambda g, b: g.spread <= b.spread)
-    line("load spread within 1 h of the solver's best plan", lambda g, b: g.spread <= found(b) + 60)
-    line("spread optimum proven by the solver", lambda _, b: found(b) == b.spread)
+    line(
+        "load spread within 1 h of the optimum (proven optima only: the goal)",
+        lambda g, b: g.spread <= b.spread + 60,
+        proven=True,
+    )
+    line(
+        "load spread = optimum (proven optima only)", lambda g, b: g.spread <= b.spread, proven=True
+    )
+    line("spread optimum proven by the solver", lambda _, b: b.proven)
+    unproven_line(
+        "unproven: load spread within 1 h of the solver's best plan",
+        lambda g, b: g.spread <= found(b) + 60,
+    )
+    unproven_line(
+        "unproven: load spread within 1 h of the solver's lower bound",
+        lambda g, b: g.spread <= b.spread + 60,
+    )
+    line(
+        "load spread within 1 h of the optimum or, unproven, the lower bound",
+        lambda g, b: g.spread <= b.spread + 60,
+    )
     print(f"| plans noting a budget (`PlanResult.notes`) | {notes['loose']} | {notes['crowded']} |")
     print_hours(hours)
     for kind, pairs in rows.items():
         mean = sum(g.spread for g, _ in pairs) / max(1, len(pairs)) / 60
         optimum = sum(b.spread for _, b in pairs) / max(1, len(pairs)) / 60
-        print(f"\n{kind}: mean load spread {mean:.1f} h (optimum {optimum:.1f} h)", end="")
+        print(
+            f"\n{kind}: mean load spread {mean:.1f} h (optimum or lower bound {optimum:.1f} h)",
+            end="",
+        )
         triples = hours[kind]
         means = [sum(t[k] for t in triples) / max(1, len(triples)) / 60 for k in range(3)]
         print(

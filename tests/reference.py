@@ -51,6 +51,8 @@ class Measures:
     found: int | None = field(default=None, compare=False)
     """The smallest spread the solver found a plan for; above ``spread`` when the solver
     proved no optimum in its time (``spread`` is then its lower bound)."""
+    proven: bool = field(default=True, compare=False)
+    """Whether the solver proved ``spread`` optimal (else it is the solver's lower bound)."""
 
 
 @cache
@@ -135,12 +137,15 @@ def solve(
     seconds: float = 60.0,
     *,
     hours: bool = False,
+    deterministic: bool = False,
 ) -> Measures:
     """The best measures any assignment reaches, ranked as SPEC section 6 ranks them.
 
     ``hint`` (an assignment, such as the planner's) only speeds the search up. Where the
     last measure is not proven optimal in time, the solver's lower bound is returned for
-    it. With ``hours``, ranks 5 and 6 too (after-hours, then holiday spread).
+    it. With ``hours``, ranks 5 and 6 too (after-hours, then holiday spread). With
+    ``deterministic``, ``seconds`` bound the solver's own count of work, not the clock, so
+    that what it proves does not depend on how busy the machine is.
     """
     policy = team.policy
     availability = Availability(team)
@@ -195,10 +200,10 @@ def solve(
         top - bottom,
         *(_hours_spreads(model, team, units, x) if hours else ()),
     ]
-    results, found = _lexicographic(model, objectives, seconds)
+    results, found, proven = _lexicographic(model, objectives, seconds, deterministic=deterministic)
     uncovered, broke, understaffed, staffed, spread = results[:5]
     after, holiday = [*results[5:], None, None][:2]
-    return Measures(uncovered, broke, understaffed, -staffed, spread, after, holiday, found)
+    return Measures(uncovered, broke, understaffed, -staffed, spread, after, holiday, found, proven)
 
 
 def _hours_spreads(
@@ -225,20 +230,27 @@ def _hours_spreads(
 
 
 def _lexicographic(
-    model: cp_model.CpModel, objectives: Sequence[cp_model.LinearExprT], seconds: float
-) -> tuple[list[int], int]:
+    model: cp_model.CpModel,
+    objectives: Sequence[cp_model.LinearExprT],
+    seconds: float,
+    *,
+    deterministic: bool,
+) -> tuple[list[int], int, bool]:
     """Minimise each objective in turn, holding the earlier ones at their optimum.
 
     From the load spread (the fifth) on, a measure found but not proven optimal in time
-    gives the solver's lower bound for it, and ends the list. Returns the list and the
-    best load spread found (the optimum where proven).
+    gives the solver's lower bound for it, and ends the list. Returns the list, the best
+    load spread found (the optimum where proven) and whether the spread is proven.
     """
     results: list[int] = []
     found = 0
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 1
-    solver.parameters.max_time_in_seconds = seconds
+    if deterministic:
+        solver.parameters.max_deterministic_time = seconds
+    else:
+        solver.parameters.max_time_in_seconds = seconds
     for stage, objective in enumerate(objectives):
         model.minimize(objective)
         status = solver.solve(model)
@@ -246,6 +258,7 @@ def _lexicographic(
             results.append(round(solver.best_objective_bound))
             if stage == 4:
                 found = round(solver.objective_value)
+                return results, found, False
             break
         if status != cp_model.OPTIMAL:
             raise UnprovenError(f"measure {stage}: {solver.status_name(status)}")
@@ -254,7 +267,7 @@ def _lexicographic(
         model.add(objective == value)
         if stage == 4:
             found = value
-    return results, found
+    return results, found, True
 
 
 def _rest_breaks(

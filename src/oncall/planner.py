@@ -48,9 +48,10 @@ import itertools
 import math
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from operator import itemgetter
 from typing import Any
 
@@ -131,6 +132,8 @@ _Cost = tuple[int, int, int, int, int]
 """Minutes short of min_staff, rest breaks, minutes short of ideal, -staffing, squared load."""
 _Entry = tuple[_Cost, tuple[int, ...], _State, tuple[int, ...]]
 """A search state's cost, loads, previous state and the group that led to it."""
+_Item = tuple[Any, tuple[_Cost, tuple[int, ...]]]
+"""A search state's key, with its cost and loads."""
 _MINUTE_US = 60_000_000
 _START = itemgetter(0)
 """A duty's start: its sort key for bisection by time."""
@@ -311,6 +314,26 @@ def nearest_sums(reach: int, offset: int, now: int, count: int) -> list[int]:
     found = [s for s in found if abs(offset + 2 * s) < worst]
     found.sort(key=lambda s: (abs(offset + 2 * s), s))
     return found[:count]
+
+
+def _beam(
+    states: Mapping[Any, tuple[_Cost, tuple[int, ...]]],
+    room: int,
+    orders: Sequence[Callable[[_Item], tuple[Any, ...]]],
+) -> dict[Any, tuple[_Cost, tuple[int, ...]]]:
+    """The best ``room`` of a search's states: an equal share by each order in turn.
+
+    The first order takes its share (rounded up), each next one fills its share with the
+    best states not yet taken.
+    """
+    kept: dict[Any, tuple[_Cost, tuple[int, ...]]] = {}
+    for n, order in enumerate(orders, 1):
+        share = -(-room * n // len(orders))
+        for key, value in sorted(states.items(), key=order):
+            if len(kept) >= share:
+                break
+            kept.setdefault(key, value)
+    return kept
 
 
 class _Planner:
@@ -824,7 +847,12 @@ class _Planner:
         return bisect_right(starts, high) > bisect_left(starts, low)
 
     def _search(
-        self, block: Sequence[int], *, spread: bool = False, among: Sequence[str] = ()
+        self,
+        block: Sequence[int],
+        *,
+        spread: bool = False,
+        among: Sequence[str] = (),
+        evenly: bool = False,
     ) -> tuple[_Cost, list[tuple[str, ...]]] | None:
         """The best assignment of a block on ranks 1 to 3; None if a unit has too many.
 
@@ -841,7 +869,11 @@ class _Planner:
         beam keeps those nearest to an even spread at the end (each person's load so far
         plus their share of the units to come), and the plan of the smallest spread wins.
         With ``among`` too (`_regroup`), only those people are chosen: each unit keeps as
-        many of them as it has, and everyone else stays where they are.
+        many of them as it has, and everyone else stays where they are. The spread's
+        search drops the states that can no longer end as good as the plan on ranks 1 to 3
+        (those costs only grow); with ``evenly``, half its beam is kept by the spread to
+        come first, the cost so far second, as the cost so far favours putting off rest
+        breaks that must come, and so the plans that balance by taking them early.
         """
         policy = self.policy
         people = self._by_load(set(among) or {p for i in block for p in self._free(i)})
@@ -858,13 +890,16 @@ class _Planner:
         budget = SPREAD_WIDTH if spread else SEARCH_WIDTH
         per_layer = SEARCH_CELLS // (len(block) * max(1, len(people)))  # states kept, at most
 
-        def projected(item: tuple[Any, tuple[_Cost, tuple[int, ...]]], k: int) -> tuple[Any, ...]:
+        def projected(item: _Item, k: int, *, even: bool = False) -> tuple[Any, ...]:
             cost, loads = item[1]
             if not spread:
                 return (cost, item[0])
             end = [a + b for a, b in zip(loads, ahead[k], strict=True)] + others
+            if even:  # the spread to come first
+                return (max(end) - min(end), cost, sum(x * x for x in end), item[0])
             return (cost[:4], max(end) - min(end), sum(x * x for x in end), item[0])
 
+        target = self._cost_now(block, slot) if spread else None
         start: _State = tuple((-1, -1) for _ in people)
         layers: list[dict[Any, _Entry]] = []
         states: dict[Any, tuple[_Cost, tuple[int, ...]]] = {
@@ -886,19 +921,27 @@ class _Planner:
                 for group in itertools.combinations(ranked, size)
             ]
             limit = min(budget, per_layer)
+            if target is not None:  # states that cannot end as good as the plan on ranks 1-3
+                states = {key: v for key, v in states.items() if v[0][:3] <= target}
             if len(states) * width > limit:  # keep the best so far: no longer exact
                 if len(block) > BEAM_UNITS:
                     return None
                 if not spread:
                     self.unsearched.update(block)
-                kept = sorted(states.items(), key=lambda item: projected(item, k))
-                states = dict(kept[: max(1, limit // width)])
+                evens = (False, True) if evenly else (False,)
+                states = _beam(
+                    states,
+                    max(1, limit // width),
+                    [partial(projected, k=k, even=even) for even in evens],
+                )
                 if layers:  # the layer before keeps only what goes on: memory stays bounded
                     layers[-1] = {key: layers[-1][key] for key in states}
             self.steps += len(states) * width
             layer = self._layer(states, options, (block, k), spread=spread)
             layers.append(layer)
             states = {key: (entry[0], entry[1]) for key, entry in layer.items()}
+        if not states:  # none as good as the plan on ranks 1 to 3 (the beam left it out)
+            return None
         final = min(states.items(), key=lambda item: projected(item, len(block)))[0]
         groups: list[tuple[str, ...]] = []
         key = final
@@ -907,6 +950,27 @@ class _Planner:
             groups.append(tuple(people[j] for j in group))
         groups.reverse()
         return states[final][0], groups
+
+    def _cost_now(
+        self, block: Sequence[int], slot: Mapping[str, int]
+    ) -> tuple[int, int, int] | None:
+        """Ranks 1 to 3 of the block as it is planned, as the search counts them.
+
+        Only the people of ``slot`` are counted as chosen, the others as they stay.
+        """
+        state: list[tuple[int, int]] = [(-1, -1)] * len(slot)
+        cost: _Cost = (0, 0, 0, 0, 0)
+        loads = (0,) * len(slot)
+        for k, index in enumerate(block):
+            group = tuple(slot[p] for p in self.assigned[index] if p in slot)
+            step = self._step(
+                self._rested(tuple(state), block, k), group, (block, k), (cost, loads)
+            )
+            if step is None:  # the plan as it is breaks max_shift: no bound from it
+                return None
+            new, cost = step
+            state = list(new)
+        return cost[:3]
 
     def _layer(
         self,
@@ -966,19 +1030,26 @@ class _Planner:
 
         The block search (`_search`) over every unit in time order, its states told
         apart by loads too: taken only if it keeps ranks 1 to 3 and narrows the spread
-        (a beam of `SPREAD_WIDTH` steps per unit bounds it; it is not exact).
+        (a beam of `SPREAD_WIDTH` steps per unit bounds it; it is not exact). It runs
+        twice: its beam kept by the cost so far, then half of it by the spread to come
+        (``evenly``), which reaches even plans whose rest breaks come early.
         """
         if self.kept or not 2 <= len(self.rank) <= SPREAD_PEOPLE:
             return False
         if not 2 <= len(self.units) <= BEAM_UNITS:
             return False
         block = list(range(len(self.units)))
-        best = self._search(block, spread=True)
-        if best is None:
-            return False
-        changes = [(i, p, False) for i in block for p in self.assigned[i]]
-        changes += [(i, p, True) for i, group in zip(block, best[1], strict=True) for p in group]
-        return self._try(changes, fair=True)
+        narrowed = False
+        for evenly in (False, True):
+            best = self._search(block, spread=True, evenly=evenly)
+            if best is None:
+                continue
+            changes = [(i, p, False) for i in block for p in self.assigned[i]]
+            changes += [
+                (i, p, True) for i, group in zip(block, best[1], strict=True) for p in group
+            ]
+            narrowed |= self._try(changes, fair=True)
+        return narrowed
 
     def _spread(self) -> timedelta:
         """The load spread: the ends of everyone's loads, sorted."""
