@@ -203,6 +203,30 @@ def test_the_line_reader_keeps_the_node_and_depth_limits(text: str, nodes: int, 
     assert_same(text, max_nodes=nodes, depth=depth)
 
 
+@pytest.mark.parametrize("backslashes", range(1, 5))
+@pytest.mark.parametrize("then", ['"', "\\", "n", "0", "d", 't", x', "n b: c"])
+@pytest.mark.parametrize("layout", ['k: ["{}"]', 'k: [a, "{}", b]', 'k: {{a: "{}"}}'])
+def test_quoted_items_of_flows_with_runs_of_backslashes(
+    backslashes: int, then: str, layout: str
+) -> None:
+    # Found in review: the pattern that checked a flow's items took two backslashes for
+    # one escape, and the items were then found again with another pattern, which
+    # skipped what it could not match: k: {a: "\\\\\\n b: c"} was read as {b: c}.
+    assert_same(layout.format("x" + "\\" * backslashes + then) + "\n")
+
+
+@pytest.mark.parametrize("text", ["a: [x]\n", "a: {k: v}\n", "a:\n  b: c\n"])
+def test_a_depth_limit_below_a_flows_depth_is_left_to_libyaml(text: str) -> None:
+    assert_same(text, depth=1)
+    assert simpleyaml.read(text, max_nodes=100, max_depth=2) is None
+
+
+@pytest.mark.parametrize("text", ["k: [a?]\n", "k: {b: c?}\n"])
+def test_a_question_mark_in_a_flow_is_left_to_libyaml(text: str) -> None:
+    # PyYAML's own reader, where libyaml is missing, takes it for a key's indicator.
+    assert simpleyaml.read(text, max_nodes=100, max_depth=64) is None
+
+
 def test_duplicate_keys_are_refused_as_before() -> None:
     for text in ("a: 1\na: 2\n", "- {a: 1, a: 2}\n", "x:\n  - a: 1\n    a: 2\n"):
         assert simpleyaml.read(text, max_nodes=99, max_depth=9) is None

@@ -88,13 +88,17 @@ _INDICATORS: Final = "-?:,[]{}#&*!|>'\"%@`"
 _NAME: Final = "[0-9A-Za-z_][0-9A-Za-z_.@/+-]*"
 _NAMES: Final = rf"\[((?:{_NAME}(?:, {_NAME})*)?)\]"
 """The common flow sequence, as oncall writes it: ``[ada, ben]``."""
-_REST: Final = "[^ ,\\[\\]{}#:'\"]"
-"""A character of a plain scalar inside a flow collection (spaces join words)."""
+_REST: Final = "[^ ,\\[\\]{}#:?'\"]"
+"""A character of a plain scalar inside a flow collection (spaces join words); not ``?``,
+which PyYAML's own reader (where libyaml is missing) takes for a key's indicator."""
 _PLAIN_IN_FLOW: Final = rf"(?:[^ ,\[\]{{}}#:'\"\-?!&*|>%@`]|-(?={_REST})){_REST}*+(?: +{_REST}+)*+"
-_SINGLE: Final = r"'((?:[^']|'')*+)'"
-_DOUBLE: Final = r'"((?:[^"\\]|\\["\\])*+)"'
+_SINGLE_TEXT: Final = r"(?:[^']|'')*+"
+_SINGLE: Final = rf"'({_SINGLE_TEXT})'"
+_DOUBLE_TEXT: Final = r'(?:[^"\\]|\\["\\])*+'
+_DOUBLE: Final = rf'"({_DOUBLE_TEXT})"'
 """Double-quoted text whose only escapes are ``\\"`` and ``\\\\``."""
-_ITEM: Final = rf"(?:{_PLAIN_IN_FLOW}|'(?:[^']|'')*+'|\"(?:[^\"\\\\]|\\\\[\"\\\\])*+\")"
+_ITEM: Final = rf"(?:{_PLAIN_IN_FLOW}|'{_SINGLE_TEXT}'|\"{_DOUBLE_TEXT}\")"
+"""A scalar in a flow collection: the same patterns as `_FLOW_ITEM`, without groups."""
 _END: Final = r"(?: *| +#.*)"
 """The end of a value's line: spaces, or a comment after a space."""
 _FLOW_SEQUENCE: Final = rf"\[ *({_ITEM}(?: *, *{_ITEM})*+)? *\]{_END}"
@@ -120,6 +124,22 @@ def _lines(text: str) -> Iterator[str]:
             return
         yield from text[start:end].split("\n")
         start = end + 1
+
+
+def _pieces(pattern: str, body: str) -> list[re.Match[str]]:
+    """The items of a flow collection's ``body``, or `_Outside`.
+
+    The items must make up the body whole, with only commas and spaces between them. The
+    body was matched as a whole first; finding its items again must not skip any text
+    (which would drop or invent an item) should the two patterns ever disagree.
+    """
+    found = list(re.finditer(pattern, body))
+    ends = [0, *(m.end() for m in found)]
+    starts = [m.start() for m in found] + [len(body)]
+    gaps = [body[end:start] for end, start in zip(ends, starts, strict=True)]
+    if gaps[0] or gaps[-1] or any(re.fullmatch(" *, *", gap) is None for gap in gaps[1:-1]):
+        raise _Outside
+    return found
 
 
 def _quoted(text: str) -> str:
@@ -197,7 +217,7 @@ class _Reader:
             match = re.fullmatch(_FLOW_SEQUENCE, text)
             if match is None:
                 raise _Outside
-            items = [_scalar(*item) for item in re.findall(_FLOW_ITEM, match[1] or "")]
+            items = [_scalar(*m.groups()) for m in _pieces(_FLOW_ITEM, match[1] or "")]
         self.nodes += len(items)
         if path is not None:
             for index in range(len(items)):
@@ -210,7 +230,7 @@ class _Reader:
         if match is None:
             raise _Outside
         mapping: dict[str, object] = {}
-        for name, *item in re.findall(_FLOW_PAIR, match[1] or ""):
+        for name, *item in (m.groups() for m in _pieces(_FLOW_PAIR, match[1] or "")):
             key = self.keys.setdefault(name, name)
             if key in mapping:
                 raise _Outside  # a duplicate key: libyaml's reader says so
@@ -350,7 +370,7 @@ def read(text: str, *, max_nodes: int, max_depth: int) -> tuple[object, dict[Pat
     the document holds more than ``max_nodes`` values or nests close to ``max_depth``:
     the libyaml reader refuses those with its own errors.
     """
-    if re.search(_OUTSIDE, text) is not None:
+    if max_depth < 3 or re.search(_OUTSIDE, text) is not None:
         return None
     reader = _Reader()
     try:
