@@ -192,6 +192,7 @@ def assert_same(text: str, *, max_nodes: int = formats.MAX_NODES, depth: int = 6
 @example("a:\n  -\n  - b\n")
 @example('a: b # c\nd: \'e # f\'\ng: "h\\"i"\n')
 @example("a: [x, 'y, z', \"w\"]\n")
+@example("a: ['', x, \"\"]\nb: {c: '', d: \"\"}\n")  # empty quoted items: no group
 def test_the_line_reader_reads_what_libyaml_reads(text: str) -> None:
     assert_same(text)
 

@@ -217,7 +217,7 @@ class _Reader:
             match = re.fullmatch(_FLOW_SEQUENCE, text)
             if match is None:
                 raise _Outside
-            items = [_scalar(*m.groups()) for m in _pieces(_FLOW_ITEM, match[1] or "")]
+            items = [_scalar(*m.groups("")) for m in _pieces(_FLOW_ITEM, match[1] or "")]
         self.nodes += len(items)
         if path is not None:
             for index in range(len(items)):
@@ -230,7 +230,7 @@ class _Reader:
         if match is None:
             raise _Outside
         mapping: dict[str, object] = {}
-        for name, *item in (m.groups() for m in _pieces(_FLOW_PAIR, match[1] or "")):
+        for name, *item in (m.groups("") for m in _pieces(_FLOW_PAIR, match[1] or "")):
             key = self.keys.setdefault(name, name)
             if key in mapping:
                 raise _Outside  # a duplicate key: libyaml's reader says so
