@@ -25,7 +25,7 @@ from oncall.models import (
     TimeOff,
     Window,
 )
-from oncall.planner import make_plan, nearest_sums, plan, planner_for
+from oncall.planner import _Planner, make_plan, nearest_sums, plan, planner_for
 from oncall.windows import coverage_windows
 
 from .reference import assignment_of, measure, solve, units_of
@@ -137,6 +137,14 @@ def test_plans_are_as_good_as_the_exact_reference(team: Team) -> None:
     assert got.spread <= best.spread + 60
 
 
+def _measures(team: Team, planner: _Planner) -> tuple[tuple[int, int, int, int], int, int]:
+    """Ranks 1 to 3 (and the staffed time) as the reference counts them, the load spread,
+    and the sum of squared loads of ``planner``'s plan so far."""
+    got = measure(team, planner.units, [tuple(group) for group in planner.assigned])
+    squares = sum((load // timedelta(minutes=1)) ** 2 for load in planner.load.values())
+    return (got.uncovered, got.breaks, got.understaffed, got.staffed), got.spread, squares
+
+
 @given(planning_teams(max_people=5, max_events=6, shifts=True))
 def test_searching_a_group_again_keeps_ranks_one_to_three_and_never_widens(team: Team) -> None:
     # Straight after construction, where the balancing moves have left room: each group's
@@ -146,16 +154,11 @@ def test_searching_a_group_again_keeps_ranks_one_to_three_and_never_widens(team:
     planner = planner_for(team, None, None)
     planner._construct()
 
-    def measures() -> tuple[tuple[int, int, int, int], int, int]:
-        got = measure(team, planner.units, [tuple(group) for group in planner.assigned])
-        squares = sum((load // timedelta(minutes=1)) ** 2 for load in planner.load.values())
-        return (got.uncovered, got.breaks, got.understaffed, got.staffed), got.spread, squares
-
     for group in planner._groups(planner._by_load(planner.rank)):
-        ranks, spread, squares = measures()
+        ranks, spread, squares = _measures(team, planner)
         others = {p: list(planner.duties[p]) for p in planner.rank if p not in group}
         changed = planner._regroup(group)
-        after_ranks, after_spread, after_squares = measures()
+        after_ranks, after_spread, after_squares = _measures(team, planner)
         note(f"{group}: spread {spread} -> {after_spread}, squares {squares} -> {after_squares}")
         assert after_ranks == ranks
         assert {p: planner.duties[p] for p in others} == others
@@ -174,14 +177,9 @@ def test_searching_the_whole_plan_keeps_ranks_one_to_three_and_never_widens(team
     planner = planner_for(team, None, None)
     planner._construct()
 
-    def measures() -> tuple[tuple[int, int, int, int], int, int]:
-        got = measure(team, planner.units, [tuple(group) for group in planner.assigned])
-        squares = sum((load // timedelta(minutes=1)) ** 2 for load in planner.load.values())
-        return (got.uncovered, got.breaks, got.understaffed, got.staffed), got.spread, squares
-
-    ranks, spread, squares = measures()
+    ranks, spread, squares = _measures(team, planner)
     changed = planner._plan_spread()
-    after_ranks, after_spread, after_squares = measures()
+    after_ranks, after_spread, after_squares = _measures(team, planner)
     note(f"spread {spread} -> {after_spread}, squares {squares} -> {after_squares}")
     assert after_ranks == ranks
     if changed:
