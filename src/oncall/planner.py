@@ -408,6 +408,8 @@ class _Planner:
                         minutes = (piece_end - piece_start) // timedelta(minutes=1)
                         units.append(_Unit(piece_start, piece_end, events, part, minutes))
                     part += 1
+        if self.windows:  # the last window's units count too
+            self._refuse_too_many(self.windows[-1], len(units))
         return units
 
     def _refuse_too_many(self, window: Window, units: int) -> None:
