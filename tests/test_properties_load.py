@@ -71,8 +71,8 @@ def test_any_text_is_a_team_or_an_input_error(text: str, name: str) -> None:
 )
 def test_a_plain_scalar_resolves_as_the_yaml_1_2_core_schema_says(text: str) -> None:
     # Only text that can begin a null, boolean or number is tried against the patterns.
-    from oncall.formats import _untagged  # noqa: PLC0415
     from oncall.simpleyaml import RESOLVED, core_value  # noqa: PLC0415
+    from oncall.yamlevents import _untagged  # noqa: PLC0415
 
     class Plain:
         value = text

@@ -58,6 +58,7 @@ SLOW: tuple[str, ...] = (
     "oncall.sources",  # teams with calendar sources only
     "re2",  # `match` patterns of calendar sources only
     "pathlib",  # calendar sources and writing files only (it imports urllib.parse, ipaddress)
+    "yaml",  # PyYAML: YAML that the line reader leaves to libyaml, and placing its errors only
 )
 ON_FIRST_USE: tuple[str, ...] = (
     "dateutil",  # recurrence rules only

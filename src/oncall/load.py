@@ -351,9 +351,11 @@ def _origin(path: Path, name: str, document: Document) -> Origin:
 def _placer(name: str, document: Document) -> Callable[[Path], Origin]:
     """Origins in file ``name`` at the lines ``document`` gives (one an entry: made fast)."""
     line_of = document.line_of
+    shallow = document.shallow_lines()
 
     def place(path: Path) -> Origin:
-        return origin_at(path, name, line_of(path))
+        line = shallow.get(path)  # an entry's own line, most often: asked for each entry
+        return origin_at(path, name, line_of(path) if line is None else line)
 
     return place
 

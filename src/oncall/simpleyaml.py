@@ -88,9 +88,11 @@ _INDICATORS: Final = "-?:,[]{}#&*!|>'\"%@`"
 _NAME: Final = "[0-9A-Za-z_][0-9A-Za-z_.@/+-]*"
 _NAMES: Final = rf"\[((?:{_NAME}(?:, {_NAME})*)?)\]"
 """The common flow sequence, as oncall writes it: ``[ada, ben]``."""
-_REST: Final = "[^ ,\\[\\]{}#:?'\"]"
+_REST: Final = "(?:[^ ,\\[\\]{}#:?'\"]|:(?=[0-9A-Za-z]))"
 """A character of a plain scalar inside a flow collection (spaces join words); not ``?``,
-which PyYAML's own reader (where libyaml is missing) takes for a key's indicator."""
+which PyYAML's own reader (where libyaml is missing) takes for a key's indicator. A colon
+only before a letter or digit (``{start: 2027-01-05T13:00}``): libyaml and PyYAML's own
+reader take it as text there, and ``: `` ends a key."""
 _PLAIN_IN_FLOW: Final = rf"(?:[^ ,\[\]{{}}#:'\"\-?!&*|>%@`]|-(?={_REST})){_REST}*+(?: +{_REST}+)*+"
 _SINGLE_TEXT: Final = r"(?:[^']|'')*+"
 _SINGLE: Final = rf"'({_SINGLE_TEXT})'"
@@ -240,13 +242,14 @@ class _Reader:
         self.nodes += len(mapping)
         return mapping
 
-    def read(self, text: str, max_depth: int) -> dict[str, object]:  # noqa: PLR0912, PLR0915 - one loop, kept whole: it runs for every line
-        """The document's root mapping, or `_Outside`."""
+    def read(self, text: str, max_depth: int, *, deep: bool) -> dict[str, object]:  # noqa: PLR0912, PLR0915 - one loop, kept whole: it runs for every line
+        """The document's root mapping, or `_Outside`; ``deep``: keep every line."""
         lines, keys, value, as_key = self.lines, self.keys, self.value, self.key
         root: dict[str, object] = {}
         # The collections that enclose the innermost, whose column, collection, path and
         # kind are in `column`, `box`, `path`, `indentless`. `path` is None inside a list
-        # (no line is kept there); a sequence keeps its entries' lines when it is not.
+        # (no line is kept there) unless ``deep``; a sequence keeps its entries' lines when
+        # it is not.
         outer: list[tuple[int, Any, PathKey | None, bool]] = []
         column = 0
         box: Any = root  # a dict or a list: the loop asks which
@@ -296,6 +299,8 @@ class _Reader:
                         box[-1] = new
                         if path is not None:
                             lines[(*path, len(box) - 1)] = number
+                            if deep:
+                                inner = (*path, len(box) - 1)
                     outer.append((column, box, path, indentless))
                     if len(outer) > max_depth:
                         raise _Outside
@@ -317,9 +322,10 @@ class _Reader:
                         box.append(None)
                         waiting = number
                         continue
-                    box.append(value(rest, None, number))
-                    if path is not None:
-                        lines[(*path, len(box) - 1)] = number
+                    item = None if path is None else (*path, len(box))
+                    if item is not None:
+                        lines[item] = number
+                    box.append(value(rest, item if deep else None, number))
                     continue
                 new = {}  # `- key: ...`: a mapping at the key's column
                 box.append(new)
@@ -328,7 +334,8 @@ class _Reader:
                 outer.append((column, box, path, indentless))
                 if len(outer) > max_depth:
                     raise _Outside
-                column, box, path, indentless = start, new, None, False
+                inner = (*path, len(box) - 1) if deep and path is not None else None
+                column, box, path, indentless = start, new, inner, False
             elif dash or key is None:
                 raise _Outside
             if key in box:
@@ -362,11 +369,14 @@ class _Reader:
         return root
 
 
-def read(text: str, *, max_nodes: int, max_depth: int) -> tuple[object, dict[PathKey, int]] | None:
-    """The data and shallow lines of ``text``, or None where it leaves this reader's YAML.
+def read(
+    text: str, *, max_nodes: int, max_depth: int, deep: bool = False
+) -> tuple[object, dict[PathKey, int]] | None:
+    """The data and lines of ``text``, or None where it leaves this reader's YAML.
 
-    The lines are those `oncall.formats` keeps without ``deep``: of every key outside any
-    list, of every entry of a first list, and of the root (``()``). ``None`` also when
+    The lines are those `oncall.formats` keeps: without ``deep``, of every key outside any
+    list, of every entry of a first list, and of the root (``()``); with it, of every
+    key, entry and item. ``None`` also when
     the document holds more than ``max_nodes`` values or nests close to ``max_depth``:
     the libyaml reader refuses those with its own errors.
     """
@@ -374,7 +384,7 @@ def read(text: str, *, max_nodes: int, max_depth: int) -> tuple[object, dict[Pat
         return None
     reader = _Reader()
     try:
-        data = reader.read(text, max_depth - 2)  # a flow collection's items: 2 deeper
+        data = reader.read(text, max_depth - 2, deep=deep)  # a flow collection's items: 2 deeper
     except (_Outside, ValueError):  # ValueError: an integer too long to convert
         return None
     if not data or reader.nodes > max_nodes:
