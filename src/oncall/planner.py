@@ -135,8 +135,6 @@ _Entry = tuple[_Cost, tuple[int, ...], _State, tuple[int, ...]]
 _Item = tuple[Any, tuple[_Cost, tuple[int, ...]]]
 """A search state's key, with its cost and loads."""
 _MINUTE_US = 60_000_000
-_START = itemgetter(0)
-"""A duty's start: its sort key for bisection by time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,6 +350,8 @@ class _Planner:
         self.pairs: Counter[tuple[str, str]] = Counter()
         # Each person's duties, sorted: (start, end, unit index), -1 for a kept shift.
         self.duties: dict[str, list[tuple[datetime, datetime, int]]] = {p: [] for p in self.rank}
+        # Their starts, in the same order: bisected without a key (`_starting`).
+        self.starts: dict[str, list[datetime]] = {p: [] for p in self.rank}
         self.min_rest = policy.min_rest
         self.max_shift = policy.max_shift
         # How far from a duty another may be and still matter to rest or max_shift.
@@ -378,6 +378,7 @@ class _Planner:
         if self.max_shift is not None:
             block = min(block, self.max_shift) + self.longest
         self.margin = (self.min_rest or timedelta(0)) + 2 * block
+        self.look_back = self.reach + self.longest  # how long before a span `_near` looks
         for shift in self.kept:
             for person in shift.people:
                 self._add_duty(person, shift.start, shift.end, -1)
@@ -465,7 +466,10 @@ class _Planner:
     # Duties and rules ------------------------------------------------------------------
 
     def _add_duty(self, person: str, start: datetime, end: datetime, index: int) -> None:
-        insort(self.duties[person], (start, end, index))
+        duties, duty = self.duties[person], (start, end, index)
+        position = bisect_right(duties, duty)
+        duties.insert(position, duty)
+        self.starts[person].insert(position, start)
         self._set_load(person, self.load[person] + (end - start))
         self.last[person] = max(self.last[person], end)
         if self.hours_load is not None:
@@ -473,7 +477,8 @@ class _Planner:
 
     def _remove_duty(self, person: str, start: datetime, end: datetime, index: int) -> None:
         duties = self.duties[person]
-        del duties[bisect_left(duties, (start, end, index))]
+        position = bisect_left(duties, (start, end, index))
+        del duties[position], self.starts[person][position]
         self._set_load(person, self.load[person] - (end - start))
         if self.hours_load is not None:
             self._count_hours(person, start, end, index, -1)
@@ -489,14 +494,19 @@ class _Planner:
         for a, b in itertools.combinations(sorted(set(people)), 2):
             self.pairs[(a, b)] += step
 
+    def _starting(
+        self, person: str, low: datetime, high: datetime
+    ) -> list[tuple[datetime, datetime, int]]:
+        """The person's duties that start from ``low`` to ``high``, both included."""
+        starts = self.starts[person]
+        first = bisect_left(starts, low)
+        return self.duties[person][first : bisect_right(starts, high, first)]
+
     def _near(self, person: str, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
         """The person's duties that end or start within ``min_rest``/``max_shift`` of a span."""
-        reach = self.reach
-        duties = self.duties[person]
-        low = bisect_left(duties, start - reach - self.longest, key=_START)
-        high = bisect_right(duties, end + reach, low, key=_START)
-        since = start - reach
-        return [(s, e) for s, e, _ in duties[low:high] if e >= since]
+        since = start - self.reach
+        near = self._starting(person, start - self.look_back, end + self.reach)
+        return [(s, e) for s, e, _ in near if e >= since]
 
     def _conflict(self, person: str, start: datetime, end: datetime) -> tuple[str, Interval] | None:
         """Why ``person`` may not take ``[start, end)`` on top of their duties, if so.
@@ -532,12 +542,11 @@ class _Planner:
         """Rest breaks between the person's duties near ``[low, high)``, as the checker counts."""
         if self.min_rest is None:
             return 0
-        duties = self.duties[person]
-        index = bisect_left(duties, low - self.margin, key=_START)
-        last = bisect_right(duties, high + self.margin, index, key=_START)
         count = 0
         block_end: datetime | None = None
-        for duty_start, duty_end, _ in duties[index:last]:
+        for duty_start, duty_end, _ in self._starting(
+            person, low - self.margin, high + self.margin
+        ):
             if block_end is not None and duty_start > block_end:
                 count += self.policy.rest_broken(duty_start - block_end)
             block_end = duty_end if block_end is None else max(block_end, duty_end)
@@ -567,16 +576,18 @@ class _Planner:
 
     def _construct(self) -> None:
         ideal, need = self.policy.ideal_staff, self.policy.min_staff
-        order = sorted(self.rank, key=self._key)
-        keys = [self._key(p) for p in order]
+        key_of, conflict_of, add_duty = self._key, self._conflict, self._add_duty
+        order = sorted(self.rank, key=key_of)
+        keys = [key_of(p) for p in order]
         is_free = self.availability.is_free
         for index, unit in enumerate(self.units):
+            start, end = unit.start, unit.end
             rested: list[str] = []
             resting: list[str] = []
             for person in order:
-                if not is_free(person, unit.start, unit.end):
+                if not is_free(person, start, end):
                     continue
-                conflict = self._conflict(person, unit.start, unit.end)
+                conflict = conflict_of(person, start, end)
                 if conflict is None:
                     rested.append(person)
                     if len(rested) >= ideal + TIES:
@@ -587,10 +598,10 @@ class _Planner:
             if len(chosen) < need:
                 chosen += resting[: need - len(chosen)]
             for person in chosen:
-                position = bisect_left(keys, self._key(person))
+                position = bisect_left(keys, key_of(person))
                 del keys[position], order[position]
-                self._add_duty(person, unit.start, unit.end, index)
-                key = self._key(person)
+                add_duty(person, start, end, index)
+                key = key_of(person)
                 position = bisect_left(keys, key)
                 keys.insert(position, key)
                 order.insert(position, person)
@@ -620,24 +631,25 @@ class _Planner:
             last += 1
         if last == size:
             return candidates[:size]
-        fixed = candidates[:first]
-        pairs = self.pairs
-
-        def shared(a: str, b: str) -> int:
-            return pairs[(a, b) if a < b else (b, a)]
-
+        fixed, tied = candidates[:first], candidates[first:last]
+        shared = self.pairs.get  # shifts two people (in name order) shared so far
         # Shifts each of the tied shared with the fixed so far.
-        alone = {j: sum(shared(candidates[j], f) for f in fixed) for j in range(first, last)}
-        best: tuple[tuple[int, int], tuple[int, ...]] | None = None
-        for extra in itertools.combinations(range(first, last), size - first):
-            together = sum(alone[j] for j in extra)
+        alone = [sum(shared((a, f) if a < f else (f, a), 0) for f in fixed) for a in tied]
+        count = size - first
+        floor = (0, count * (count - 1) // 2)  # no group is better: the first, sharing nothing
+        best: tuple[int, int] | None = None  # (shifts shared, sum of places)
+        group: tuple[int, ...] = ()
+        for extra in itertools.combinations(range(len(tied)), count):
+            together = sum([alone[j] for j in extra])
             for i, j in itertools.combinations(extra, 2):
-                together += shared(candidates[i], candidates[j])
+                a, b = tied[i], tied[j]
+                together += shared((a, b) if a < b else (b, a), 0)
             key = (together, sum(extra))  # then preference order: the first group
-            if best is None or key < best[0]:
-                best = (key, extra)
-        assert best is not None  # noqa: S101 - at least one tied is left to choose
-        return fixed + [candidates[j] for j in best[1]]
+            if best is None or key < best:
+                best, group = key, extra
+                if key == floor:
+                    break
+        return fixed + [tied[j] for j in group]
 
     # Moves -----------------------------------------------------------------------------
 
@@ -740,11 +752,10 @@ class _Planner:
         """The person's planned units close enough to ``index`` to conflict with it."""
         unit = self.units[index]
         reach = self.min_rest or timedelta(0)
-        duties = self.duties[person]
-        low = bisect_left(duties, unit.start - reach - self.longest, key=_START)
-        high = bisect_right(duties, unit.end + reach, low, key=_START)
         linked = []
-        for start, end, i in duties[low:high]:
+        for start, end, i in self._starting(
+            person, unit.start - reach - self.longest, unit.end + reach
+        ):
             if i >= 0 and i != index and self._conflict_between(unit, start, end):
                 linked.append(i)
         return linked
