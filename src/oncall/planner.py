@@ -135,6 +135,7 @@ _Entry = tuple[_Cost, tuple[int, ...], _State, tuple[int, ...]]
 _Item = tuple[Any, tuple[_Cost, tuple[int, ...]]]
 """A search state's key, with its cost and loads."""
 _MINUTE_US = 60_000_000
+_MINUTE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,12 +192,13 @@ class PlanResult:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # never changed; not frozen, as frozen ones take thrice as long to make
 class _Unit:
     start: datetime
     end: datetime
     events: tuple[str, ...]
     part: int  # units of one part (cut only for hand-offs) may merge back into one shift
+    length: timedelta  # end - start
     minutes: int  # the length, in whole minutes
 
 
@@ -371,7 +373,7 @@ class _Planner:
         # the rest breaks counted around it (a block of touching duties is no longer than
         # max_shift, or else its window).
         self.longest = max(
-            [u.end - u.start for u in self.units] + [s.end - s.start for s in self.kept],
+            [u.length for u in self.units] + [s.end - s.start for s in self.kept],
             default=timedelta(0),
         )
         block = max((w.duration for w in windows), default=timedelta(0))
@@ -406,8 +408,10 @@ class _Planner:
                             for e in window.events
                             if overlap(policy.coverage(e), (piece_start, piece_end)) is not None
                         )
-                        minutes = (piece_end - piece_start) // timedelta(minutes=1)
-                        units.append(_Unit(piece_start, piece_end, events, part, minutes))
+                        length = piece_end - piece_start
+                        units.append(
+                            _Unit(piece_start, piece_end, events, part, length, length // _MINUTE)
+                        )
                     part += 1
         if self.windows:  # the last window's units count too
             self._refuse_too_many(self.windows[-1], len(units))
@@ -721,7 +725,7 @@ class _Planner:
         spread = (self.loads[-1] - self.loads[0]) // timedelta(microseconds=1)
         if self.hours_load is not None:
             return (spread, *self._hours_fairness(people))
-        squares = sum((self.load[p] // timedelta(minutes=1)) ** 2 for p in people)
+        squares = sum((self.load[p] // _MINUTE) ** 2 for p in people)
         return (spread, squares)
 
     @staticmethod
@@ -796,10 +800,12 @@ class _Planner:
         spans = [(self.units[i].start, self.units[i].end) for i in block]
         takers = []
         for person in self.rank:
-            if any(is_free(person, start, end) for start, end in spans):
-                takers.append(person)
-                if len(takers) > most:
-                    return None
+            for start, end in spans:
+                if is_free(person, start, end):
+                    takers.append(person)
+                    if len(takers) > most:
+                        return None
+                    break
         return takers
 
     def _settled(self, block: Sequence[int]) -> bool:
@@ -838,7 +844,7 @@ class _Planner:
             current = self._rank(
                 [self._score(i) for i in block], sum(self._breaks(p, low, high) for p in people)
             )
-            squares = sum((self.load[p] // timedelta(minutes=1)) ** 2 for p in people)
+            squares = sum((self.load[p] // _MINUTE) ** 2 for p in people)
             best = self._search(block)
             if best is None:
                 self.unsearched.update(block)
@@ -891,14 +897,14 @@ class _Planner:
         policy = self.policy
         people = self._by_load(set(among) or {p for i in block for p in self._free(i)})
         slot = {p: k for k, p in enumerate(people)}
-        base = [self.load[p] // timedelta(minutes=1) for p in people]
+        base = [self.load[p] // _MINUTE for p in people]
         held = [0] * len(block)  # per unit, how many of ``people`` it has
         for k, index in enumerate(block):
             for person in self.assigned[index]:
                 if person in slot:
                     base[slot[person]] -= self.units[index].minutes
                     held[k] += 1
-        others = [self.load[p] // timedelta(minutes=1) for p in self.rank if p not in slot]
+        others = [self.load[p] // _MINUTE for p in self.rank if p not in slot]
         ahead = self._shares(block, slot, held if among else None) if spread else []
         budget = SPREAD_WIDTH if spread else SEARCH_WIDTH
         per_layer = SEARCH_CELLS // (len(block) * max(1, len(people)))  # states kept, at most
@@ -1302,8 +1308,7 @@ class _Planner:
         few that keep ranks 1 to 3 are tried in turn. Moves of one unit and exchanges of
         two are the simplest such divisions.
         """
-        minute = timedelta(minutes=1)
-        if (self.load[heavy] - self.load[light]) // minute < 2:
+        if (self.load[heavy] - self.load[light]) // _MINUTE < 2:
             return False  # no division in whole minutes is nearer to even
         is_free = self.availability.is_free
         items: list[tuple[int, int, bool]] = []  # (unit, minutes, held by heavy)
@@ -1319,13 +1324,13 @@ class _Planner:
                     self._conflict(other, unit.start, unit.end) is None
                 ):
                     items.append((index, unit.minutes, person == heavy))
-                    bases[person] -= unit.end - unit.start
+                    bases[person] -= unit.length
         tries[0] -= len(items)
         if not items or tries[0] <= 0:
             return False
         total = sum(m for _, m, _ in items)
         # heavy ends with bases[heavy] + s, light with bases[light] + total - s.
-        offset = (bases[heavy] - bases[light]) // minute - total
+        offset = (bases[heavy] - bases[light]) // _MINUTE - total
         now = sum(m for _, m, mine in items if mine)
         reach = [1]
         for _, m, _ in items:
@@ -1375,7 +1380,7 @@ class _Planner:
         (found by bisection among the units sorted by length).
         """
         ends = list(dict.fromkeys([*order[:BALANCE_PAIRS], *order[-BALANCE_PAIRS:]]))
-        load = {p: self.load[p] // timedelta(minutes=1) for p in ends}
+        load = {p: self.load[p] // _MINUTE for p in ends}
         if len(ends) < 2 or max(load.values()) - min(load.values()) < 2:
             return False
         top, bottom = max(load.values()), min(load.values())
@@ -1563,18 +1568,17 @@ class _Planner:
     def _narrow(self, heavy: str, light: str, tries: list[int]) -> bool:
         """Narrow the load gap between two people by one move, if one keeps ranks 1 to 3."""
         gap = self.load[heavy] - self.load[light]
-        theirs = sorted(
-            (self.units[i].end - self.units[i].start, i) for _, _, i in self.duties[light] if i >= 0
-        )
+        units = self.units
+        theirs = sorted((units[i].length, i) for _, _, i in self.duties[light] if i >= 0)
         lengths = [length for length, _ in theirs]
         mine = [i for _, _, i in self.duties[heavy] if i >= 0]
         # Units whose move brings the two closest to even first.
-        mine.sort(key=lambda i: (abs(gap - 2 * (self.units[i].end - self.units[i].start)), i))
+        mine.sort(key=lambda i: (abs(gap - 2 * units[i].length), i))
         for index in mine:
             if tries[0] <= 0:
                 return False
-            unit = self.units[index]
-            length = unit.end - unit.start
+            unit = units[index]
+            length = unit.length
             if length >= gap and bisect_right(lengths, length - gap) >= bisect_left(
                 lengths, length
             ):
@@ -1644,7 +1648,7 @@ class _Planner:
     def _calendar_hours(self, calendar: int, start: datetime, end: datetime) -> tuple[int, int]:
         """Minutes of ``[start, end)`` outside a calendar's working hours, and on holidays."""
         split = self.calendars[calendar].split(start, end)
-        return split.after_hours // timedelta(minutes=1), split.holiday // timedelta(minutes=1)
+        return split.after_hours // _MINUTE, split.holiday // _MINUTE
 
     def _hours(self, person: str, index: int) -> tuple[int, int]:
         """`_calendar_hours` of the person's calendar for a unit."""
@@ -1765,7 +1769,7 @@ class _Planner:
             unit = units[index]
             if light in self.assigned[index] or not is_free(light, unit.start, unit.end):
                 continue
-            length = unit.end - unit.start
+            length = unit.length
             mine_load, their_load = self.load[heavy], self.load[light]
             evener = (a + less) ** 2 + (b + given) ** 2 < a * a + b * b
             if (
@@ -1783,7 +1787,7 @@ class _Planner:
             )
             for _, _, other in options:
                 theirs_unit = units[other]
-                change = theirs_unit.end - theirs_unit.start - length
+                change = theirs_unit.length - length
                 if not (low <= mine_load + change <= high and low <= their_load - change <= high):
                     continue
                 if not is_free(heavy, theirs_unit.start, theirs_unit.end):
