@@ -278,6 +278,9 @@ def test_load_spread_is_within_one_window_of_the_oracles_best(team: Team) -> Non
 # Everyone tied; p0 has taken shifts with p1 to p3: (p1, p2) comes after (p0, p4) among
 # groups, but is earlier in preference order (places 1 + 2 against 0 + 4).
 @example(hours_each=[0] * 5, size=2, shared=[1, 1, 1] + [0] * 25)
+# Everyone tied; p1 has taken shifts with p2 to p4: (p0, p1, p5) is the first group that
+# shares nothing, (p0, p2, p3) a later one earlier in preference order (places 5, not 6).
+@example(hours_each=[0] * 6, size=3, shared=[0] * 5 + [1, 1, 1] + [0] * 20)
 def test_the_pick_is_the_best_group_of_all(
     hours_each: list[int], size: int, shared: list[int]
 ) -> None:
@@ -306,6 +309,18 @@ def test_the_pick_is_the_best_group_of_all(
         pool = [p for p in candidates if planner.load[p] <= ceiling]
         expected = list(min(itertools.combinations(pool, size), key=key))
     assert planner._pick(candidates, size) == expected
+
+
+@given(planning_teams(max_people=5, max_events=6, shifts=True))
+def test_each_persons_duty_starts_stay_those_of_their_duties(team: Team) -> None:
+    # `_starting` bisects the starts kept beside the duties: every pass that adds, moves or
+    # removes duties must keep them the same, in the same order.
+    planner = planner_for(team, None, None)
+    planner.improve()
+
+    for person, duties in planner.duties.items():
+        assert duties == sorted(duties)
+        assert planner.starts[person] == [start for start, _, _ in duties]
 
 
 def _sums_tested_one_by_one(reach: int, offset: int, now: int, count: int) -> list[int]:

@@ -135,8 +135,7 @@ _Entry = tuple[_Cost, tuple[int, ...], _State, tuple[int, ...]]
 _Item = tuple[Any, tuple[_Cost, tuple[int, ...]]]
 """A search state's key, with its cost and loads."""
 _MINUTE_US = 60_000_000
-_START = itemgetter(0)
-"""A duty's start: its sort key for bisection by time."""
+_MINUTE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,12 +192,13 @@ class PlanResult:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # never changed; not frozen, as frozen ones take thrice as long to make
 class _Unit:
     start: datetime
     end: datetime
     events: tuple[str, ...]
     part: int  # units of one part (cut only for hand-offs) may merge back into one shift
+    length: timedelta  # end - start
     minutes: int  # the length, in whole minutes
 
 
@@ -352,6 +352,8 @@ class _Planner:
         self.pairs: Counter[tuple[str, str]] = Counter()
         # Each person's duties, sorted: (start, end, unit index), -1 for a kept shift.
         self.duties: dict[str, list[tuple[datetime, datetime, int]]] = {p: [] for p in self.rank}
+        # Their starts, in the same order: bisected without a key (`_starting`).
+        self.starts: dict[str, list[datetime]] = {p: [] for p in self.rank}
         self.min_rest = policy.min_rest
         self.max_shift = policy.max_shift
         # How far from a duty another may be and still matter to rest or max_shift.
@@ -371,13 +373,14 @@ class _Planner:
         # the rest breaks counted around it (a block of touching duties is no longer than
         # max_shift, or else its window).
         self.longest = max(
-            [u.end - u.start for u in self.units] + [s.end - s.start for s in self.kept],
+            [u.length for u in self.units] + [s.end - s.start for s in self.kept],
             default=timedelta(0),
         )
         block = max((w.duration for w in windows), default=timedelta(0))
         if self.max_shift is not None:
             block = min(block, self.max_shift) + self.longest
         self.margin = (self.min_rest or timedelta(0)) + 2 * block
+        self.look_back = self.reach + self.longest  # how long before a span `_near` looks
         for shift in self.kept:
             for person in shift.people:
                 self._add_duty(person, shift.start, shift.end, -1)
@@ -405,8 +408,10 @@ class _Planner:
                             for e in window.events
                             if overlap(policy.coverage(e), (piece_start, piece_end)) is not None
                         )
-                        minutes = (piece_end - piece_start) // timedelta(minutes=1)
-                        units.append(_Unit(piece_start, piece_end, events, part, minutes))
+                        length = piece_end - piece_start
+                        units.append(
+                            _Unit(piece_start, piece_end, events, part, length, length // _MINUTE)
+                        )
                     part += 1
         if self.windows:  # the last window's units count too
             self._refuse_too_many(self.windows[-1], len(units))
@@ -465,7 +470,10 @@ class _Planner:
     # Duties and rules ------------------------------------------------------------------
 
     def _add_duty(self, person: str, start: datetime, end: datetime, index: int) -> None:
-        insort(self.duties[person], (start, end, index))
+        duties, duty = self.duties[person], (start, end, index)
+        position = bisect_right(duties, duty)
+        duties.insert(position, duty)
+        self.starts[person].insert(position, start)
         self._set_load(person, self.load[person] + (end - start))
         self.last[person] = max(self.last[person], end)
         if self.hours_load is not None:
@@ -473,7 +481,8 @@ class _Planner:
 
     def _remove_duty(self, person: str, start: datetime, end: datetime, index: int) -> None:
         duties = self.duties[person]
-        del duties[bisect_left(duties, (start, end, index))]
+        position = bisect_left(duties, (start, end, index))
+        del duties[position], self.starts[person][position]
         self._set_load(person, self.load[person] - (end - start))
         if self.hours_load is not None:
             self._count_hours(person, start, end, index, -1)
@@ -489,14 +498,19 @@ class _Planner:
         for a, b in itertools.combinations(sorted(set(people)), 2):
             self.pairs[(a, b)] += step
 
+    def _starting(
+        self, person: str, low: datetime, high: datetime
+    ) -> list[tuple[datetime, datetime, int]]:
+        """The person's duties that start from ``low`` to ``high``, both included."""
+        starts = self.starts[person]
+        first = bisect_left(starts, low)
+        return self.duties[person][first : bisect_right(starts, high, first)]
+
     def _near(self, person: str, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
         """The person's duties that end or start within ``min_rest``/``max_shift`` of a span."""
-        reach = self.reach
-        duties = self.duties[person]
-        low = bisect_left(duties, start - reach - self.longest, key=_START)
-        high = bisect_right(duties, end + reach, low, key=_START)
-        since = start - reach
-        return [(s, e) for s, e, _ in duties[low:high] if e >= since]
+        since = start - self.reach
+        near = self._starting(person, start - self.look_back, end + self.reach)
+        return [(s, e) for s, e, _ in near if e >= since]
 
     def _conflict(self, person: str, start: datetime, end: datetime) -> tuple[str, Interval] | None:
         """Why ``person`` may not take ``[start, end)`` on top of their duties, if so.
@@ -532,12 +546,11 @@ class _Planner:
         """Rest breaks between the person's duties near ``[low, high)``, as the checker counts."""
         if self.min_rest is None:
             return 0
-        duties = self.duties[person]
-        index = bisect_left(duties, low - self.margin, key=_START)
-        last = bisect_right(duties, high + self.margin, index, key=_START)
         count = 0
         block_end: datetime | None = None
-        for duty_start, duty_end, _ in duties[index:last]:
+        for duty_start, duty_end, _ in self._starting(
+            person, low - self.margin, high + self.margin
+        ):
             if block_end is not None and duty_start > block_end:
                 count += self.policy.rest_broken(duty_start - block_end)
             block_end = duty_end if block_end is None else max(block_end, duty_end)
@@ -567,16 +580,18 @@ class _Planner:
 
     def _construct(self) -> None:
         ideal, need = self.policy.ideal_staff, self.policy.min_staff
-        order = sorted(self.rank, key=self._key)
-        keys = [self._key(p) for p in order]
+        key_of, conflict_of, add_duty = self._key, self._conflict, self._add_duty
+        order = sorted(self.rank, key=key_of)
+        keys = [key_of(p) for p in order]
         is_free = self.availability.is_free
         for index, unit in enumerate(self.units):
+            start, end = unit.start, unit.end
             rested: list[str] = []
             resting: list[str] = []
             for person in order:
-                if not is_free(person, unit.start, unit.end):
+                if not is_free(person, start, end):
                     continue
-                conflict = self._conflict(person, unit.start, unit.end)
+                conflict = conflict_of(person, start, end)
                 if conflict is None:
                     rested.append(person)
                     if len(rested) >= ideal + TIES:
@@ -587,10 +602,10 @@ class _Planner:
             if len(chosen) < need:
                 chosen += resting[: need - len(chosen)]
             for person in chosen:
-                position = bisect_left(keys, self._key(person))
+                position = bisect_left(keys, key_of(person))
                 del keys[position], order[position]
-                self._add_duty(person, unit.start, unit.end, index)
-                key = self._key(person)
+                add_duty(person, start, end, index)
+                key = key_of(person)
                 position = bisect_left(keys, key)
                 keys.insert(position, key)
                 order.insert(position, person)
@@ -620,24 +635,25 @@ class _Planner:
             last += 1
         if last == size:
             return candidates[:size]
-        fixed = candidates[:first]
-        pairs = self.pairs
-
-        def shared(a: str, b: str) -> int:
-            return pairs[(a, b) if a < b else (b, a)]
-
+        fixed, tied = candidates[:first], candidates[first:last]
+        shared = self.pairs.get  # shifts two people (in name order) shared so far
         # Shifts each of the tied shared with the fixed so far.
-        alone = {j: sum(shared(candidates[j], f) for f in fixed) for j in range(first, last)}
-        best: tuple[tuple[int, int], tuple[int, ...]] | None = None
-        for extra in itertools.combinations(range(first, last), size - first):
-            together = sum(alone[j] for j in extra)
+        alone = [sum(shared((a, f) if a < f else (f, a), 0) for f in fixed) for a in tied]
+        count = size - first
+        floor = (0, count * (count - 1) // 2)  # no group is better: the first, sharing nothing
+        best: tuple[int, int] | None = None  # (shifts shared, sum of places)
+        group: tuple[int, ...] = ()
+        for extra in itertools.combinations(range(len(tied)), count):
+            together = sum([alone[j] for j in extra])
             for i, j in itertools.combinations(extra, 2):
-                together += shared(candidates[i], candidates[j])
+                a, b = tied[i], tied[j]
+                together += shared((a, b) if a < b else (b, a), 0)
             key = (together, sum(extra))  # then preference order: the first group
-            if best is None or key < best[0]:
-                best = (key, extra)
-        assert best is not None  # noqa: S101 - at least one tied is left to choose
-        return fixed + [candidates[j] for j in best[1]]
+            if best is None or key < best:
+                best, group = key, extra
+                if key == floor:
+                    break
+        return fixed + [tied[j] for j in group]
 
     # Moves -----------------------------------------------------------------------------
 
@@ -709,7 +725,7 @@ class _Planner:
         spread = (self.loads[-1] - self.loads[0]) // timedelta(microseconds=1)
         if self.hours_load is not None:
             return (spread, *self._hours_fairness(people))
-        squares = sum((self.load[p] // timedelta(minutes=1)) ** 2 for p in people)
+        squares = sum((self.load[p] // _MINUTE) ** 2 for p in people)
         return (spread, squares)
 
     @staticmethod
@@ -740,11 +756,10 @@ class _Planner:
         """The person's planned units close enough to ``index`` to conflict with it."""
         unit = self.units[index]
         reach = self.min_rest or timedelta(0)
-        duties = self.duties[person]
-        low = bisect_left(duties, unit.start - reach - self.longest, key=_START)
-        high = bisect_right(duties, unit.end + reach, low, key=_START)
         linked = []
-        for start, end, i in duties[low:high]:
+        for start, end, i in self._starting(
+            person, unit.start - reach - self.longest, unit.end + reach
+        ):
             if i >= 0 and i != index and self._conflict_between(unit, start, end):
                 linked.append(i)
         return linked
@@ -785,10 +800,12 @@ class _Planner:
         spans = [(self.units[i].start, self.units[i].end) for i in block]
         takers = []
         for person in self.rank:
-            if any(is_free(person, start, end) for start, end in spans):
-                takers.append(person)
-                if len(takers) > most:
-                    return None
+            for start, end in spans:
+                if is_free(person, start, end):
+                    takers.append(person)
+                    if len(takers) > most:
+                        return None
+                    break
         return takers
 
     def _settled(self, block: Sequence[int]) -> bool:
@@ -827,7 +844,7 @@ class _Planner:
             current = self._rank(
                 [self._score(i) for i in block], sum(self._breaks(p, low, high) for p in people)
             )
-            squares = sum((self.load[p] // timedelta(minutes=1)) ** 2 for p in people)
+            squares = sum((self.load[p] // _MINUTE) ** 2 for p in people)
             best = self._search(block)
             if best is None:
                 self.unsearched.update(block)
@@ -880,14 +897,14 @@ class _Planner:
         policy = self.policy
         people = self._by_load(set(among) or {p for i in block for p in self._free(i)})
         slot = {p: k for k, p in enumerate(people)}
-        base = [self.load[p] // timedelta(minutes=1) for p in people]
+        base = [self.load[p] // _MINUTE for p in people]
         held = [0] * len(block)  # per unit, how many of ``people`` it has
         for k, index in enumerate(block):
             for person in self.assigned[index]:
                 if person in slot:
                     base[slot[person]] -= self.units[index].minutes
                     held[k] += 1
-        others = [self.load[p] // timedelta(minutes=1) for p in self.rank if p not in slot]
+        others = [self.load[p] // _MINUTE for p in self.rank if p not in slot]
         ahead = self._shares(block, slot, held if among else None) if spread else []
         budget = SPREAD_WIDTH if spread else SEARCH_WIDTH
         per_layer = SEARCH_CELLS // (len(block) * max(1, len(people)))  # states kept, at most
@@ -1291,8 +1308,7 @@ class _Planner:
         few that keep ranks 1 to 3 are tried in turn. Moves of one unit and exchanges of
         two are the simplest such divisions.
         """
-        minute = timedelta(minutes=1)
-        if (self.load[heavy] - self.load[light]) // minute < 2:
+        if (self.load[heavy] - self.load[light]) // _MINUTE < 2:
             return False  # no division in whole minutes is nearer to even
         is_free = self.availability.is_free
         items: list[tuple[int, int, bool]] = []  # (unit, minutes, held by heavy)
@@ -1308,13 +1324,13 @@ class _Planner:
                     self._conflict(other, unit.start, unit.end) is None
                 ):
                     items.append((index, unit.minutes, person == heavy))
-                    bases[person] -= unit.end - unit.start
+                    bases[person] -= unit.length
         tries[0] -= len(items)
         if not items or tries[0] <= 0:
             return False
         total = sum(m for _, m, _ in items)
         # heavy ends with bases[heavy] + s, light with bases[light] + total - s.
-        offset = (bases[heavy] - bases[light]) // minute - total
+        offset = (bases[heavy] - bases[light]) // _MINUTE - total
         now = sum(m for _, m, mine in items if mine)
         reach = [1]
         for _, m, _ in items:
@@ -1364,7 +1380,7 @@ class _Planner:
         (found by bisection among the units sorted by length).
         """
         ends = list(dict.fromkeys([*order[:BALANCE_PAIRS], *order[-BALANCE_PAIRS:]]))
-        load = {p: self.load[p] // timedelta(minutes=1) for p in ends}
+        load = {p: self.load[p] // _MINUTE for p in ends}
         if len(ends) < 2 or max(load.values()) - min(load.values()) < 2:
             return False
         top, bottom = max(load.values()), min(load.values())
@@ -1552,18 +1568,17 @@ class _Planner:
     def _narrow(self, heavy: str, light: str, tries: list[int]) -> bool:
         """Narrow the load gap between two people by one move, if one keeps ranks 1 to 3."""
         gap = self.load[heavy] - self.load[light]
-        theirs = sorted(
-            (self.units[i].end - self.units[i].start, i) for _, _, i in self.duties[light] if i >= 0
-        )
+        units = self.units
+        theirs = sorted((units[i].length, i) for _, _, i in self.duties[light] if i >= 0)
         lengths = [length for length, _ in theirs]
         mine = [i for _, _, i in self.duties[heavy] if i >= 0]
         # Units whose move brings the two closest to even first.
-        mine.sort(key=lambda i: (abs(gap - 2 * (self.units[i].end - self.units[i].start)), i))
+        mine.sort(key=lambda i: (abs(gap - 2 * units[i].length), i))
         for index in mine:
             if tries[0] <= 0:
                 return False
-            unit = self.units[index]
-            length = unit.end - unit.start
+            unit = units[index]
+            length = unit.length
             if length >= gap and bisect_right(lengths, length - gap) >= bisect_left(
                 lengths, length
             ):
@@ -1633,7 +1648,7 @@ class _Planner:
     def _calendar_hours(self, calendar: int, start: datetime, end: datetime) -> tuple[int, int]:
         """Minutes of ``[start, end)`` outside a calendar's working hours, and on holidays."""
         split = self.calendars[calendar].split(start, end)
-        return split.after_hours // timedelta(minutes=1), split.holiday // timedelta(minutes=1)
+        return split.after_hours // _MINUTE, split.holiday // _MINUTE
 
     def _hours(self, person: str, index: int) -> tuple[int, int]:
         """`_calendar_hours` of the person's calendar for a unit."""
@@ -1754,7 +1769,7 @@ class _Planner:
             unit = units[index]
             if light in self.assigned[index] or not is_free(light, unit.start, unit.end):
                 continue
-            length = unit.end - unit.start
+            length = unit.length
             mine_load, their_load = self.load[heavy], self.load[light]
             evener = (a + less) ** 2 + (b + given) ** 2 < a * a + b * b
             if (
@@ -1772,7 +1787,7 @@ class _Planner:
             )
             for _, _, other in options:
                 theirs_unit = units[other]
-                change = theirs_unit.end - theirs_unit.start - length
+                change = theirs_unit.length - length
                 if not (low <= mine_load + change <= high and low <= their_load - change <= high):
                     continue
                 if not is_free(heavy, theirs_unit.start, theirs_unit.end):
