@@ -273,6 +273,7 @@ class _Writer:
             self.trigger = _content_line("TRIGGER", icalendar.vDuration(-options.remind))
         self.names: dict[str, str] = {}
         self.on_call: dict[tuple[int, str], str] = {}
+        self.categories: dict[tuple[str, ...], str] = {}
 
     def _moment(self, name: str, instant: datetime) -> str:
         local = self.clock.basic(instant) if name in self.local else None
@@ -302,6 +303,15 @@ class _Writer:
         span = self.clock.span(event.start, event.end)
         return f"- {event.title} ({event.kind}, {event.risk}): {span}"
 
+    def _categories(self, categories: tuple[str, ...]) -> str:
+        """The CATEGORIES line (the same few for every event)."""
+        line = self.categories.get(categories)
+        if line is None:
+            line = self.categories[categories] = _fold(
+                "CATEGORIES:" + ",".join(map(_text, categories))
+            )
+        return line
+
     def _description(self, shift: Shift, events: Sequence[RiskyEvent]) -> str:
         lines = ["Covers:", *map(self._covers, events)] if events else []
         lines.append("On call:" if shift.people else "On call: nobody (left for a human to fill)")
@@ -319,7 +329,7 @@ class _Writer:
         else:
             summary = "On call: " + (", ".join(map(self._name, shift.people)) or "nobody")
         description = self._description(shift, events)
-        categories = ["On call", *dict.fromkeys(str(e.kind) for e in events)]
+        categories = ["On call", *dict.fromkeys([str(e.kind) for e in events])]
         fingerprint = _fingerprint(
             summary, description, categories, shift.people, options.remind, organizer
         )
@@ -337,9 +347,9 @@ class _Writer:
             self._moment("DTSTART", shift.start),
             self._moment("DTEND", shift.end),
             self.dtstamp,
-            _fold("UID:" + _text(uid)),
+            "UID:" + uid,  # 36 hex digits and hyphens: nothing to escape or fold
             f"SEQUENCE:{sequence}",
-            _fold("CATEGORIES:" + ",".join(_text(c) for c in categories)),
+            self._categories(tuple(categories)),
             _fold("DESCRIPTION:" + _text(description)),
             self.modified
             if modified is options.stamp
