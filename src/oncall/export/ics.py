@@ -340,39 +340,31 @@ class _Writer:
             sequence = _raised(earlier, uid) if changed else earlier.sequence
             if not changed and earlier.last_modified is not None:
                 modified = earlier.last_modified
-        # icalendar's order: its canonical properties first, then the rest by name.
-        lines = [
-            "BEGIN:VEVENT",
-            _fold("SUMMARY:" + _text(summary)),
-            self._moment("DTSTART", shift.start),
-            self._moment("DTEND", shift.end),
-            self.dtstamp,
-            "UID:" + uid,  # 36 hex digits and hyphens: nothing to escape or fold
-            f"SEQUENCE:{sequence}",
-            self._categories(tuple(categories)),
-            _fold("DESCRIPTION:" + _text(description)),
-            self.modified
-            if modified is options.stamp
-            else "LAST-MODIFIED:" + format_basic(modified),
-            # RFC 5546 wants one ORGANIZER and no ATTENDEE under METHOD:PUBLISH: the
-            # team's email, or without one a URN that names the team.
-            self.organizer,
-            "STATUS:CONFIRMED",
-            "TRANSP:TRANSPARENT",
-            "X-ONCALL-FINGERPRINT:" + fingerprint,
-            _fold("X-ONCALL-PEOPLE:" + ",".join(shift.people)),
-        ]
+        if modified is not options.stamp:
+            last_modified = "LAST-MODIFIED:" + format_basic(modified)
+        else:
+            last_modified = self.modified
+        alarm = ""
         if options.remind is not None and self.trigger is not None:
-            alarm = f"In {format_duration(options.remind)}: {summary}"
-            lines += [
-                "BEGIN:VALARM",
-                "ACTION:DISPLAY",
-                _fold("DESCRIPTION:" + _text(alarm)),
-                self.trigger,
-                "END:VALARM",
-            ]
-        lines.append("END:VEVENT\r\n")
-        return "\r\n".join(lines)
+            text = _text(f"In {format_duration(options.remind)}: {summary}")
+            alarm = (
+                f"BEGIN:VALARM\r\nACTION:DISPLAY\r\n{_fold('DESCRIPTION:' + text)}\r\n"
+                f"{self.trigger}\r\nEND:VALARM\r\n"
+            )
+        # icalendar's order: its canonical properties first, then the rest by name.
+        # RFC 5546 wants one ORGANIZER and no ATTENDEE under METHOD:PUBLISH: the team's
+        # email, or without one a URN that names the team. The UID is 36 hex digits and
+        # hyphens: nothing to escape or fold.
+        return (
+            f"BEGIN:VEVENT\r\n{_fold('SUMMARY:' + _text(summary))}\r\n"
+            f"{self._moment('DTSTART', shift.start)}\r\n{self._moment('DTEND', shift.end)}\r\n"
+            f"{self.dtstamp}\r\nUID:{uid}\r\nSEQUENCE:{sequence}\r\n"
+            f"{self._categories(tuple(categories))}\r\n"
+            f"{_fold('DESCRIPTION:' + _text(description))}\r\n{last_modified}\r\n"
+            f"{self.organizer}\r\nSTATUS:CONFIRMED\r\nTRANSP:TRANSPARENT\r\n"
+            f"X-ONCALL-FINGERPRINT:{fingerprint}\r\n"
+            f"{_fold('X-ONCALL-PEOPLE:' + ','.join(shift.people))}\r\n{alarm}END:VEVENT\r\n"
+        )
 
 
 def _instant(value: datetime, zone: tzinfo) -> datetime:
