@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from oncall import (
     EventSpec,
     Person,
+    RiskyEvent,
     Rotation,
     Shift,
     Team,
@@ -31,7 +32,7 @@ from oncall import (
 )
 from oncall.cli import main
 from oncall.export.ics import read_previous, shift_uid, to_ics
-from oncall.timeutil import format_duration
+from oncall.timeutil import format_duration, format_span
 
 from .conftest import EXAMPLES, ONCALL, ROOT, Golden
 from .strategies import rotations_on_dst_days
@@ -335,6 +336,26 @@ ONE_LINE = HOSTILE.map(lambda text: text.replace("\n", "n").replace("\r", "r"))
 """Team names and people as rotation files give them: one line (oncall refuses more)."""
 
 
+def reference_description(team: Team, shift: Shift, found: list[RiskyEvent]) -> str:
+    """A DESCRIPTION as the former exporter wrote it: from `format_span` and the team."""
+    from oncall.export import ics  # noqa: PLC0415 - its helpers, to build the same content
+
+    lines = []
+    if found:
+        lines.append("Covers:")
+        lines += [
+            f"- {e.title} ({e.kind}, {e.risk}): {format_span(e.start, e.end, team.zone)}"
+            for e in found
+        ]
+    lines.append("On call:" if shift.people else "On call: nobody (left for a human to fill)")
+    roles = ("primary", "secondary")
+    for index, person_id in enumerate(shift.people):
+        role = roles[index] if index < len(roles) else f"{index + 1}th"
+        who = ics._who(team.person(person_id), person_id, with_email=True)
+        lines.append(f"- {who} ({role})")
+    return "\n".join(lines)
+
+
 def icalendar_event(options: Any, shift: Shift, uid: str) -> icalendar.Component:
     """The reference: the same VEVENT built as icalendar components (the former exporter)."""
     from oncall.export import ics  # noqa: PLC0415 - its helpers, to build the same content
@@ -347,7 +368,7 @@ def icalendar_event(options: Any, shift: Shift, uid: str) -> icalendar.Component
     summary = "On call: " + (
         (", ".join(titles) or "no event") if person else (", ".join(names) or "nobody")
     )
-    description = ics._description(team, shift, found)
+    description = reference_description(team, shift, found)
     categories = ["On call", *dict.fromkeys(str(e.kind) for e in found)]
     fingerprint = ics._fingerprint(
         summary, description, categories, shift.people, options.remind, organizer

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -10,8 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oncall.errors import AmbiguousTimeError, InputError, NonexistentTimeError
+from oncall.export.vtimezone import transitions, vtimezone_span
 from oncall.grammar import SHIFT_YEARS, YEARS
 from oncall.timeutil import (
+    WallClock,
     _iso,
     date_or_datetime_reader,
     format_duration,
@@ -28,7 +31,7 @@ from oncall.timeutil import (
     when_text,
 )
 
-from .strategies import when_texts, zones
+from .strategies import aware_instants, when_texts, zones
 
 NY = ZoneInfo("America/New_York")
 SYDNEY = ZoneInfo("Australia/Sydney")
@@ -314,3 +317,64 @@ def test_a_reader_reads_as_parse_date_or_datetime(value: object, years: range, d
     general = outcome(lambda: parse_date_or_datetime(value, years, dates=dates))
     assert outcome(lambda: reader(value)) == general
     assert outcome(lambda: reader(value)) == general  # its pattern found, on a second value
+
+
+def reference_span(start: datetime, end: datetime, zone: ZoneInfo) -> str:
+    """`format_span` as first written: from `datetime.astimezone` and ``strftime``."""
+    first, last = start.astimezone(zone), end.astimezone(zone)
+
+    def name(local: datetime) -> str:
+        return local.tzname() or local.isoformat()[-6:]
+
+    def full(local: datetime) -> str:
+        weekday = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[local.weekday()]
+        return f"{weekday} {local.date().isoformat()} {local.strftime('%H:%M')} {name(local)}"
+
+    if first.date() != last.date():
+        return f"{full(first)} - {full(last)}"
+    day = full(first).rsplit(" ", 2)[0]
+    if name(first) == name(last):
+        return f"{day} {first.strftime('%H:%M')}-{last.strftime('%H:%M')} {name(last)}"
+    return f"{day} {first.strftime('%H:%M')} {name(first)} - {last.strftime('%H:%M')} {name(last)}"
+
+
+@given(aware_instants(), st.integers(0, 3 * 86_400))
+def test_spans_for_people_are_the_wall_clocks(start: datetime, seconds: int) -> None:
+    zone = ZoneInfo(str(start.tzinfo))
+    end = start + timedelta(seconds=seconds)
+    assert format_span(start, end, zone) == reference_span(start, end, zone)
+
+
+_CLOCK_YEARS = (date(2025, 1, 1), date(2027, 12, 31))
+
+
+@functools.cache
+def _clock(zone: str) -> tuple[WallClock, tuple[datetime, ...]]:
+    start, end = vtimezone_span(*_CLOCK_YEARS)
+    changes = tuple(change.at for change in transitions(ZoneInfo(zone), start, end))
+    return WallClock(ZoneInfo(zone), changes, start, end), changes
+
+
+@st.composite
+def clock_instants(draw: st.DrawFn) -> tuple[str, datetime]:
+    """A zone and an instant of `_CLOCK_YEARS` (and around them), often near a change."""
+    zone = draw(zones)
+    start, end = vtimezone_span(*_CLOCK_YEARS)
+    changes = _clock(zone)[1]
+    if len(changes) > 0 and draw(st.booleans()):
+        near = draw(st.sampled_from(changes)) + timedelta(seconds=draw(st.integers(-7200, 7200)))
+        return zone, near
+    seconds = draw(st.integers(-3 * 86_400, int((end - start).total_seconds()) + 3 * 86_400))
+    return zone, start + timedelta(seconds=seconds)
+
+
+@given(clock_instants(), st.integers(0, 2 * 86_400))
+def test_the_wall_clock_says_what_astimezone_says(case: tuple[str, datetime], length: int) -> None:
+    """Its stretches are exact: at changes, in the hour clocks turn back, past its span."""
+    zone, instant = case
+    clock, _ = _clock(zone)
+    local = instant.astimezone(ZoneInfo(zone))
+    twice = local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+    assert clock.basic(instant) == (None if twice else local.strftime("%Y%m%dT%H%M%S"))
+    end = instant + timedelta(seconds=length)
+    assert clock.span(instant, end) == reference_span(instant, end, ZoneInfo(zone))

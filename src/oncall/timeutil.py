@@ -17,10 +17,12 @@ The machine's own time zone is never consulted.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import Final
@@ -43,6 +45,7 @@ __all__ = [
     "UTC",
     "YEARS",
     "DateOrTime",
+    "WallClock",
     "as_duration",
     "as_instant",
     "as_written",
@@ -50,6 +53,7 @@ __all__ = [
     "check_year",
     "date_or_datetime_reader",
     "floating_day",
+    "format_basic",
     "format_duration",
     "format_instant",
     "format_local",
@@ -57,6 +61,7 @@ __all__ = [
     "format_span",
     "generated_to_utc",
     "get_zone",
+    "is_ambiguous",
     "local_date",
     "local_to_utc",
     "parse_date_or_datetime",
@@ -532,11 +537,7 @@ def format_instant(instant: datetime, zone: tzinfo) -> str:
 
 def format_local(instant: datetime, zone: tzinfo, *, date_too: bool = True) -> str:
     """A time for people: ``Thu 2026-12-03 19:00 EST`` (or ``19:00 EST``)."""
-    local = instant.astimezone(zone)
-    clock = f"{_clock(local)} {_zone_name(local)}"
-    if not date_too:
-        return clock
-    return f"{_WEEKDAYS[local.weekday()]} {local.date().isoformat()} {clock}"
+    return _local_text(_wall(instant, zone), date_too=date_too)
 
 
 def format_span(start: datetime, end: datetime, zone: tzinfo, *, date_too: bool = True) -> str:
@@ -545,23 +546,152 @@ def format_span(start: datetime, end: datetime, zone: tzinfo, *, date_too: bool 
     Within one local day the date is shown once (or, without ``date_too``, not at all);
     across days both ends are shown in full.
     """
-    first, last = start.astimezone(zone), end.astimezone(zone)
-    if first.date() != last.date():
-        return f"{format_local(start, zone)} - {format_local(end, zone)}"
-    day = f"{_WEEKDAYS[first.weekday()]} {first.date().isoformat()} " if date_too else ""
-    first_name, last_name = _zone_name(first), _zone_name(last)
+    return _span_text(_wall(start, zone), _wall(end, zone), date_too=date_too)
+
+
+def format_basic(instant: datetime) -> str:
+    """``20261203T190000Z``: an instant in UTC as iCalendar writes it."""
+    return _basic_text((instant - _EPOCH) // _SECOND) + "Z"
+
+
+def is_ambiguous(local: datetime) -> bool:
+    """Whether the wall-clock time of ``local`` (aware) happens twice: clocks turned back."""
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+
+
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH: Final = _EPOCH.replace(tzinfo=None)
+_SECOND: Final = timedelta(seconds=1)
+_DAY: Final = 86_400
+_EPOCH_DAY: Final = _NAIVE_EPOCH.toordinal()
+
+_Wall = tuple[int, str]
+"""A wall-clock time: seconds since 1970-01-01 00:00 on that clock, and the zone's name."""
+
+
+def _wall(instant: datetime, zone: tzinfo) -> _Wall:
+    local = instant.astimezone(zone)
+    return (local.replace(tzinfo=None) - _NAIVE_EPOCH) // _SECOND, _zone_name(local)
+
+
+def _local_text(wall: _Wall, *, date_too: bool = True) -> str:
+    seconds, name = wall
+    clock = f"{_clock_text(seconds % _DAY)} {name}"
+    return f"{_day_text(seconds // _DAY)} {clock}" if date_too else clock
+
+
+def _span_text(first: _Wall, last: _Wall, *, date_too: bool) -> str:
+    (start, first_name), (end, last_name) = first, last
+    if start // _DAY != end // _DAY:
+        return f"{_local_text(first)} - {_local_text(last)}"
+    day = f"{_day_text(start // _DAY)} " if date_too else ""
     if first_name == last_name:
-        return f"{day}{_clock(first)}-{_clock(last)} {last_name}"
-    return f"{day}{_clock(first)} {first_name} - {_clock(last)} {last_name}"
+        return f"{day}{_clock_text(start % _DAY)}-{_clock_text(end % _DAY)} {last_name}"
+    return f"{day}{_clock_text(start % _DAY)} {first_name} - {_clock_text(end % _DAY)} {last_name}"
 
 
-def _clock(local: datetime) -> str:
-    """``19:05``: as ``%H:%M`` writes it, without strftime's cost (once per finding)."""
-    return f"{local.hour:02d}:{local.minute:02d}"
+@lru_cache(maxsize=4096)
+def _day_text(day: int) -> str:
+    """``Thu 2026-12-03`` for a day counted from 1970-01-01 (fixed English names)."""
+    when = date.fromordinal(_EPOCH_DAY + day)
+    return f"{_WEEKDAYS[when.weekday()]} {when.isoformat()}"
+
+
+@lru_cache(maxsize=2048)
+def _clock_text(second: int) -> str:
+    """``19:05`` for a second of the day: as ``%H:%M`` writes it."""
+    return f"{second // 3600:02d}:{second // 60 % 60:02d}"
+
+
+def _basic_text(seconds: int) -> str:
+    """``20261203T190000`` for seconds since 1970-01-01 00:00 (no strftime: its cost)."""
+    day, second = divmod(seconds, _DAY)
+    return _basic_day(day) + _basic_clock(second)
+
+
+@lru_cache(maxsize=4096)
+def _basic_day(day: int) -> str:
+    when = date.fromordinal(_EPOCH_DAY + day)
+    return f"{when.year:04d}{when.month:02d}{when.day:02d}T"
+
+
+@lru_cache(maxsize=2048)
+def _basic_clock(second: int) -> str:
+    return f"{second // 3600:02d}{second // 60 % 60:02d}{second % 60:02d}"
 
 
 def _zone_name(local: datetime) -> str:
     return local.tzname() or format_offset(local.utcoffset())
+
+
+class WallClock:
+    """One zone's wall clock for many instants, at a fraction of `datetime.astimezone`'s cost.
+
+    What `format_span` and iCalendar's local times need, for exports that write them for
+    every shift.
+
+    Between two of the zone's changes of offset the wall clock is UTC plus that offset:
+    each stretch is worked out once, and looked up by the instant's seconds. Instants
+    within a day of ``start`` or ``end``, and stretches whose zone name changes, are left
+    to `datetime.astimezone`; so is the hour that clocks turn back, in which
+    `basic` answers None.
+    """
+
+    def __init__(
+        self, zone: tzinfo, changes: Sequence[datetime], start: datetime, end: datetime
+    ) -> None:
+        """``changes``: every instant in ``[start, end)`` at which ``zone``'s offset changes."""
+        self._zone = zone
+        self._stretches: list[tuple[int, int, int, str]] = []  # from, to, offset, name
+        bounds = [start, *changes, end]
+        first_second = (start - _EPOCH) // _SECOND + _DAY
+        last_second = (end - _EPOCH) // _SECOND - _DAY
+        for low, high in itertools.pairwise(bounds):
+            first, last = low.astimezone(zone), (high - _SECOND).astimezone(zone)
+            offset = _offset(low, zone)
+            if _offset(high - _SECOND, zone) != offset or first.tzname() != last.tzname():
+                continue
+            # The wall clock shows a time twice where the offset drops: leave those out.
+            before, after = _offset(low - _SECOND, zone), _offset(high, zone)
+            since = (low - _EPOCH) // _SECOND + max(before - offset, timedelta(0)) // _SECOND
+            until = (high - _EPOCH) // _SECOND - max(offset - after, timedelta(0)) // _SECOND
+            since, until = max(since, first_second), min(until, last_second)
+            if since < until:
+                self._stretches.append((since, until, offset // _SECOND, _zone_name(first)))
+        self._starts = [s[0] for s in self._stretches]
+        self._last = self._stretches[0] if self._stretches else (0, 0, 0, "")
+
+    def _steady(self, seconds: int) -> tuple[int, int, int, str] | None:
+        """The stretch that holds ``seconds`` since 1970 (UTC), if any."""
+        if self._last[0] <= seconds < self._last[1]:
+            return self._last
+        index = bisect.bisect_right(self._starts, seconds) - 1
+        if index < 0 or seconds >= self._stretches[index][1]:
+            return None
+        self._last = self._stretches[index]
+        return self._last
+
+    def _wall(self, instant: datetime) -> _Wall:
+        seconds = (instant - _EPOCH) // _SECOND
+        stretch = self._steady(seconds)
+        if stretch is None:
+            return _wall(instant, self._zone)
+        return seconds + stretch[2], stretch[3]
+
+    def span(self, start: datetime, end: datetime) -> str:
+        """``format_span(start, end, zone)``."""
+        return _span_text(self._wall(start), self._wall(end), date_too=True)
+
+    def basic(self, instant: datetime) -> str | None:
+        """``20261203T190000`` on the wall clock, or None where it shows that time twice."""
+        seconds = (instant - _EPOCH) // _SECOND
+        stretch = self._steady(seconds)
+        if stretch is not None:
+            return _basic_text(seconds + stretch[2])
+        local = instant.astimezone(self._zone)
+        if is_ambiguous(local):
+            return None
+        return _basic_text((local.replace(tzinfo=None) - _NAIVE_EPOCH) // _SECOND)
 
 
 # Fixed English names: strftime("%a") follows the machine's locale.

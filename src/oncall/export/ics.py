@@ -19,23 +19,26 @@ import uuid
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Final
+from zoneinfo import ZoneInfo
 
 import icalendar
 
 from oncall.errors import InputError, expect, foreign_problem
-from oncall.export.vtimezone import vtimezone_lines
+from oncall.export.vtimezone import transitions, vtimezone_lines, vtimezone_span
 from oncall.models import Person, RiskyEvent, Rotation, Shift, Team, Window
 from oncall.text import quoted
 from oncall.timeutil import (
     SHIFT_YEARS,
+    WallClock,
     as_duration,
     as_instant,
     check_year,
+    format_basic,
     format_duration,
-    format_span,
     generated_to_utc,
+    is_ambiguous,
     local_date,
     to_local,
 )
@@ -57,19 +60,18 @@ def shift_uid(team: Team, shift: Shift, person: str | None = None) -> str:
 
 
 _NAMESPACE_BYTES: Final = _NAMESPACE.bytes
+_VARIANT: Final = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 def _uuid5(name: str) -> str:
     """``str(uuid.uuid5(_NAMESPACE, name))`` without the `uuid.UUID` (a third of a UID's cost).
 
     RFC 4122 4.3: the SHA-1 of the namespace and the name, its first 16 octets with the
-    version (5) and the variant (10) set.
+    version (5) and the variant (10) set: as hex digits, the 13th is 5 and the 17th is
+    one of 8, 9, a, b.
     """
-    octets = bytearray(hashlib.sha1(_NAMESPACE_BYTES + name.encode()).digest()[:16])  # noqa: S324 - as RFC 4122 says
-    octets[6] = (octets[6] & 0x0F) | 0x50
-    octets[8] = (octets[8] & 0x3F) | 0x80
-    text = octets.hex()
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    text = hashlib.sha1(_NAMESPACE_BYTES + name.encode()).hexdigest()  # noqa: S324 - as RFC 4122 says
+    return f"{text[:8]}-{text[8:12]}-5{text[13:16]}-{_VARIANT[text[16]]}{text[17:20]}-{text[20:32]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,21 +166,11 @@ def _who(person: Person | None, person_id: str, *, with_email: bool) -> str:
     return person.name
 
 
-def _description(team: Team, shift: Shift, events: Sequence[RiskyEvent]) -> str:
-    lines = []
-    if events:
-        lines.append("Covers:")
-        lines += [
-            f"- {e.title} ({e.kind}, {e.risk}): {format_span(e.start, e.end, team.zone)}"
-            for e in events
-        ]
-    lines.append("On call:" if shift.people else "On call: nobody (left for a human to fill)")
-    roles = ("primary", "secondary")
-    for index, person_id in enumerate(shift.people):
-        role = roles[index] if index < len(roles) else f"{index + 1}th"
-        who = _who(team.person(person_id), person_id, with_email=True)
-        lines.append(f"- {who} ({role})")
-    return "\n".join(lines)
+_ROLES: Final = ("primary", "secondary")
+
+
+def _role(index: int) -> str:
+    return _ROLES[index] if index < len(_ROLES) else f"{index + 1}th"
 
 
 def _fingerprint(*parts: object) -> str:
@@ -251,67 +243,93 @@ def _fold(line: str) -> str:
     return "\r\n ".join(pieces)
 
 
-def _utc(instant: datetime) -> str:
-    return _basic(instant.astimezone(UTC)) + "Z"
-
-
-def _basic(moment: datetime) -> str:
-    """``20261203T190000``: as icalendar writes a date and time (strftime cost a fifth)."""
-    return (
-        f"{moment.year:04d}{moment.month:02d}{moment.day:02d}"
-        f"T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}"
-    )
-
-
 class _Writer:
     """Writes each VEVENT's content lines directly, in icalendar's order and bytes.
 
     Building every event as icalendar components and serialising them was nine tenths
     of an export. What only icalendar should decide is asked of it once per export: the
-    ORGANIZER line (parameter quoting), the TZID parameter, the TRIGGER.
-    Tests compare the bytes with icalendar's for hostile text and parse every calendar
-    back.
+    ORGANIZER line (parameter quoting), the TZID parameter, the TRIGGER. What repeats
+    from event to event is made once: the people's names, each local time's text (see
+    `WallClock`). Tests compare the bytes with icalendar's for hostile text and parse
+    every calendar back.
     """
 
-    def __init__(self, options: _Options) -> None:
+    def __init__(self, options: _Options, clock: WallClock) -> None:
         self.options = options
+        self.clock = clock
         team = options.team
-        self.zone = team.zone
-        sample = icalendar.vDDDTypes(datetime(2000, 1, 1, tzinfo=self.zone))
+        sample = icalendar.vDDDTypes(datetime(2000, 1, 1, tzinfo=team.zone))
         # "DTSTART;TZID=...:", as icalendar writes it; nothing for a zone it writes as UTC.
         self.local = {
             name: line.removesuffix("20000101T000000")
             for name in ("DTSTART", "DTEND")
             if not (line := _content_line(name, sample)).endswith("Z")
         }
-        self.dtstamp = "DTSTAMP:" + _utc(options.stamp)
-        self.modified = "LAST-MODIFIED:" + _utc(options.stamp)
+        self.dtstamp = "DTSTAMP:" + format_basic(options.stamp)
+        self.modified = "LAST-MODIFIED:" + format_basic(options.stamp)
         self.organizer = _fold(_content_line("ORGANIZER", _organizer(team)))
         self.trigger = None
         if options.remind is not None:
             self.trigger = _content_line("TRIGGER", icalendar.vDuration(-options.remind))
+        self.names: dict[str, str] = {}
+        self.on_call: dict[tuple[int, str], str] = {}
+        self.categories: dict[tuple[str, ...], str] = {}
 
     def _moment(self, name: str, instant: datetime) -> str:
-        moment = _moment(instant, self.zone)
-        if moment.tzinfo is UTC or name not in self.local:
-            return f"{name}:{_utc(moment)}"
-        return self.local[name] + _basic(moment)
+        local = self.clock.basic(instant) if name in self.local else None
+        if local is None:  # a UTC zone, or the hour that clocks turn back (see `_moment`)
+            return f"{name}:{format_basic(instant)}"
+        return self.local[name] + local
+
+    def _name(self, person_id: str) -> str:
+        """A person's name in a summary (or their id, for someone not in the team)."""
+        name = self.names.get(person_id)
+        if name is None:
+            name = self.names[person_id] = _who(
+                self.options.team.person(person_id), person_id, with_email=False
+            )
+        return name
+
+    def _on_call(self, index: int, person_id: str) -> str:
+        """A line of a description for the ``index``th person on call."""
+        line = self.on_call.get((index, person_id))
+        if line is None:
+            who = _who(self.options.team.person(person_id), person_id, with_email=True)
+            line = self.on_call[index, person_id] = f"- {who} ({_role(index)})"
+        return line
+
+    def _covers(self, event: RiskyEvent) -> str:
+        """A line of a description for an event the shift covers."""
+        span = self.clock.span(event.start, event.end)
+        return f"- {event.title} ({event.kind}, {event.risk}): {span}"
+
+    def _categories(self, categories: tuple[str, ...]) -> str:
+        """The CATEGORIES line (the same few for every event)."""
+        line = self.categories.get(categories)
+        if line is None:
+            line = self.categories[categories] = _fold(
+                "CATEGORIES:" + ",".join(map(_text, categories))
+            )
+        return line
+
+    def _description(self, shift: Shift, events: Sequence[RiskyEvent]) -> str:
+        lines = ["Covers:", *map(self._covers, events)] if events else []
+        lines.append("On call:" if shift.people else "On call: nobody (left for a human to fill)")
+        lines += [self._on_call(i, p) for i, p in enumerate(shift.people)]
+        return "\n".join(lines)
 
     def event(self, shift: Shift, uid: str) -> str:
         """One shift's VEVENT, folded, each line ended by CRLF."""
         options = self.options
-        team = options.team
-        person = options.person
-        organizer = team.email
+        organizer = options.team.email
         events = _events_of(shift, options)
-        titles = list(dict.fromkeys(e.title for e in events))
-        if person is not None:
+        if options.person is not None:
+            titles = dict.fromkeys(e.title for e in events)
             summary = "On call: " + (", ".join(titles) or "no event")
         else:
-            names = [_who(team.person(p), p, with_email=False) for p in shift.people]
-            summary = "On call: " + (", ".join(names) or "nobody")
-        description = _description(team, shift, events)
-        categories = ["On call", *dict.fromkeys(str(e.kind) for e in events)]
+            summary = "On call: " + (", ".join(map(self._name, shift.people)) or "nobody")
+        description = self._description(shift, events)
+        categories = ["On call", *dict.fromkeys([str(e.kind) for e in events])]
         fingerprint = _fingerprint(
             summary, description, categories, shift.people, options.remind, organizer
         )
@@ -322,37 +340,31 @@ class _Writer:
             sequence = _raised(earlier, uid) if changed else earlier.sequence
             if not changed and earlier.last_modified is not None:
                 modified = earlier.last_modified
-        # icalendar's order: its canonical properties first, then the rest by name.
-        lines = [
-            "BEGIN:VEVENT",
-            _fold("SUMMARY:" + _text(summary)),
-            self._moment("DTSTART", shift.start),
-            self._moment("DTEND", shift.end),
-            self.dtstamp,
-            _fold("UID:" + _text(uid)),
-            f"SEQUENCE:{sequence}",
-            _fold("CATEGORIES:" + ",".join(_text(c) for c in categories)),
-            _fold("DESCRIPTION:" + _text(description)),
-            self.modified if modified is options.stamp else "LAST-MODIFIED:" + _utc(modified),
-            # RFC 5546 wants one ORGANIZER and no ATTENDEE under METHOD:PUBLISH: the
-            # team's email, or without one a URN that names the team.
-            self.organizer,
-            "STATUS:CONFIRMED",
-            "TRANSP:TRANSPARENT",
-            "X-ONCALL-FINGERPRINT:" + fingerprint,
-            _fold("X-ONCALL-PEOPLE:" + ",".join(shift.people)),
-        ]
+        if modified is not options.stamp:
+            last_modified = "LAST-MODIFIED:" + format_basic(modified)
+        else:
+            last_modified = self.modified
+        alarm = ""
         if options.remind is not None and self.trigger is not None:
-            alarm = f"In {format_duration(options.remind)}: {summary}"
-            lines += [
-                "BEGIN:VALARM",
-                "ACTION:DISPLAY",
-                _fold("DESCRIPTION:" + _text(alarm)),
-                self.trigger,
-                "END:VALARM",
-            ]
-        lines.append("END:VEVENT\r\n")
-        return "\r\n".join(lines)
+            text = _text(f"In {format_duration(options.remind)}: {summary}")
+            alarm = (
+                f"BEGIN:VALARM\r\nACTION:DISPLAY\r\n{_fold('DESCRIPTION:' + text)}\r\n"
+                f"{self.trigger}\r\nEND:VALARM\r\n"
+            )
+        # icalendar's order: its canonical properties first, then the rest by name.
+        # RFC 5546 wants one ORGANIZER and no ATTENDEE under METHOD:PUBLISH: the team's
+        # email, or without one a URN that names the team. The UID is 36 hex digits and
+        # hyphens: nothing to escape or fold.
+        return (
+            f"BEGIN:VEVENT\r\n{_fold('SUMMARY:' + _text(summary))}\r\n"
+            f"{self._moment('DTSTART', shift.start)}\r\n{self._moment('DTEND', shift.end)}\r\n"
+            f"{self.dtstamp}\r\nUID:{uid}\r\nSEQUENCE:{sequence}\r\n"
+            f"{self._categories(tuple(categories))}\r\n"
+            f"{_fold('DESCRIPTION:' + _text(description))}\r\n{last_modified}\r\n"
+            f"{self.organizer}\r\nSTATUS:CONFIRMED\r\nTRANSP:TRANSPARENT\r\n"
+            f"X-ONCALL-FINGERPRINT:{fingerprint}\r\n"
+            f"{_fold('X-ONCALL-PEOPLE:' + ','.join(shift.people))}\r\n{alarm}END:VEVENT\r\n"
+        )
 
 
 def _instant(value: datetime, zone: tzinfo) -> datetime:
@@ -368,10 +380,13 @@ def _moment(instant: datetime, zone: tzinfo) -> datetime:
     reads the same way.
     """
     local = to_local(instant, zone)
-    other = local.replace(fold=1 - local.fold)
-    if other.utcoffset() != local.utcoffset():
-        return instant.astimezone(UTC)
-    return local
+    return instant.astimezone(UTC) if is_ambiguous(local) else local
+
+
+def _clock(zone: ZoneInfo, first: date, last: date) -> WallClock:
+    """The wall clock of ``zone`` over the VTIMEZONE's years (its changes found once)."""
+    start, end = vtimezone_span(first, last)
+    return WallClock(zone, [change.at for change in transitions(zone, start, end)], start, end)
 
 
 def _organizer(team: Team) -> icalendar.vCalAddress:
@@ -541,11 +556,8 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
             for p in (event.get("DTSTART"), event.get("DTEND"))
             if p is not None and isinstance(p.dt, datetime)
         ]
-    timezone = icalendar.Timezone.from_ical(
-        "\r\n".join(
-            vtimezone_lines(zone, local_date(min(moments), zone), local_date(max(moments), zone))
-        )
-    )
+    first, last = local_date(min(moments), zone), local_date(max(moments), zone)
+    timezone = icalendar.Timezone.from_ical("\r\n".join(vtimezone_lines(zone, first, last)))
     calendar.add_component(timezone)
     # Each event is written as soon as it is built, and dropped: a calendar of 100,000
     # shifts held as components at once took a gigabyte.
@@ -553,7 +565,7 @@ def to_ics(  # noqa: PLR0913 - keyword options that mirror the command's flags
     end = b"END:VCALENDAR\r\n"
     buffer = io.BytesIO()
     buffer.write(calendar.to_ical().removesuffix(end))
-    writer = _Writer(options)
+    writer = _Writer(options, _clock(zone, first, last))
     for shift, uid in zip(shifts, uids, strict=True):
         buffer.write(writer.event(shift, uid).encode())
     for event in tombstones:

@@ -32,11 +32,13 @@ changes the same way twice in one day.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-__all__ = ["Transition", "transitions", "vtimezone_lines"]
+__all__ = ["Transition", "transitions", "vtimezone_lines", "vtimezone_span"]
 
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _LOOKAHEAD = 3
@@ -74,7 +76,8 @@ def _offset(zone: ZoneInfo, instant: datetime) -> timedelta:
     return instant.astimezone(zone).utcoffset() or timedelta(0)
 
 
-def transitions(zone: ZoneInfo, start: datetime, end: datetime) -> list[Transition]:
+@lru_cache(maxsize=16)  # a VTIMEZONE's, then the export's wall clock (`oncall.timeutil.WallClock`)
+def transitions(zone: ZoneInfo, start: datetime, end: datetime) -> tuple[Transition, ...]:
     """Every change of offset in ``[start, end)``, to the second."""
     found = []
     step = timedelta(days=1)
@@ -95,7 +98,7 @@ def transitions(zone: ZoneInfo, start: datetime, end: datetime) -> list[Transiti
             found.append(Transition(high, offset, new, local.tzname() or "", bool(local.dst())))
             offset = new
         cursor = following
-    return found
+    return tuple(found)
 
 
 def _fmt_offset(offset: timedelta) -> str:
@@ -122,7 +125,7 @@ def _component(change: Transition, rrule: str | None) -> list[str]:
     ]
 
 
-def _yearly_runs(changes: list[Transition]) -> list[list[Transition]]:
+def _yearly_runs(changes: Sequence[Transition]) -> list[list[Transition]]:
     """The changes grouped into runs: the same rule in consecutive years, in order."""
     runs: list[list[Transition]] = []
     open_runs: dict[tuple[object, ...], list[Transition]] = {}
@@ -138,11 +141,17 @@ def _yearly_runs(changes: list[Transition]) -> list[list[Transition]]:
     return runs
 
 
+def vtimezone_span(first: date, last: date) -> tuple[datetime, datetime]:
+    """The instants whose changes of offset a VTIMEZONE from ``first`` to ``last`` states."""
+    # From a year early: the first rule's onset must come before the first event.
+    return datetime(first.year - 1, 1, 1, tzinfo=UTC), datetime(
+        last.year + 1, 1, 1, tzinfo=UTC
+    ) + timedelta(days=1)
+
+
 def vtimezone_lines(zone: ZoneInfo, first: date, last: date) -> list[str]:
     """The lines of a VTIMEZONE for ``zone`` that is exact from ``first`` to ``last``."""
-    # From a year early: the first rule's onset must come before the first event.
-    start = datetime(first.year - 1, 1, 1, tzinfo=UTC)
-    end = datetime(last.year + 1, 1, 1, tzinfo=UTC) + timedelta(days=1)
+    start, end = vtimezone_span(first, last)
     changes = transitions(zone, start, end)
     lines = ["BEGIN:VTIMEZONE", f"TZID:{zone.key}"]
     local_start = start.astimezone(zone)
