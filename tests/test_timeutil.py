@@ -378,3 +378,27 @@ def test_the_wall_clock_says_what_astimezone_says(case: tuple[str, datetime], le
     assert clock.basic(instant) == (None if twice else local.strftime("%Y%m%dT%H%M%S"))
     end = instant + timedelta(seconds=length)
     assert clock.span(instant, end) == reference_span(instant, end, ZoneInfo(zone))
+
+
+@pytest.mark.parametrize(
+    ("zone", "years", "instant"),
+    [
+        # Under one offset the name changes and changes back: CDT, then EST, then CDT.
+        ("America/Indiana/Knox", (1990, 2007), datetime(1992, 1, 15, 15, tzinfo=UTC)),
+        ("America/Indiana/Knox", (1990, 2007), datetime(1991, 10, 27, 6, tzinfo=UTC)),
+        ("America/Resolute", (2005, 2008), datetime(2006, 11, 15, 15, tzinfo=UTC)),
+        ("Asia/Manila", (1940, 1946), datetime(1942, 6, 15, 1, tzinfo=UTC)),  # PDT, JST, PDT
+        ("America/Juneau", (1978, 1981), datetime(1980, 6, 1, 20, tzinfo=UTC)),
+    ],
+)
+def test_the_wall_clock_names_the_zone_as_astimezone_does(
+    zone: str, years: tuple[int, int], instant: datetime
+) -> None:
+    """A stretch of one offset whose name changes inside it is not read by its ends (a
+    reviewer's find: the clock called Knox's EST of 1991 to 2006 CDT)."""
+    start, end = vtimezone_span(date(years[0], 1, 1), date(years[1], 12, 31))
+    changes = [change.at for change in transitions(ZoneInfo(zone), start, end)]
+    clock = WallClock(ZoneInfo(zone), changes, start, end)
+    for later in (timedelta(hours=1), timedelta(days=1)):
+        expected = reference_span(instant, instant + later, ZoneInfo(zone))
+        assert clock.span(instant, instant + later) == expected

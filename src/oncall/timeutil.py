@@ -647,9 +647,9 @@ class WallClock:
         first_second = (start - _EPOCH) // _SECOND + _DAY
         last_second = (end - _EPOCH) // _SECOND - _DAY
         for low, high in itertools.pairwise(bounds):
-            first, last = low.astimezone(zone), (high - _SECOND).astimezone(zone)
+            first = low.astimezone(zone)
             offset = _offset(low, zone)
-            if _offset(high - _SECOND, zone) != offset or first.tzname() != last.tzname():
+            if _offset(high - _SECOND, zone) != offset or not _one_name(zone, low, high):
                 continue
             # The wall clock shows a time twice where the offset drops: leave those out.
             before, after = _offset(low - _SECOND, zone), _offset(high, zone)
@@ -692,6 +692,24 @@ class WallClock:
         if is_ambiguous(local):
             return None
         return _basic_text((local.replace(tzinfo=None) - _NAIVE_EPOCH) // _SECOND)
+
+
+def _one_name(zone: tzinfo, start: datetime, end: datetime) -> bool:
+    """Whether ``zone`` goes by one name all through ``[start, end)``, its offset steady.
+
+    Sampled a day apart and at the end, as the offset's changes are found
+    (`oncall.export.vtimezone.transitions`): a name may change and change back under one
+    offset (America/Indiana/Knox: CDT, EST from 1991 to 2006, CDT), which its two ends
+    alone do not show.
+    """
+    name = start.astimezone(zone).tzname()
+    step = timedelta(seconds=_DAY)
+    moment = start + step
+    while moment < end:
+        if moment.astimezone(zone).tzname() != name:
+            return False
+        moment += step
+    return (end - _SECOND).astimezone(zone).tzname() == name
 
 
 # Fixed English names: strftime("%a") follows the machine's locale.
