@@ -59,19 +59,19 @@ class Document:
     ``lines(deep)`` maps field paths to lines. With ``deep`` false it may give only the
     *shallow* paths (no list index before the last part: ``events[3]``, ``policy.lead``,
     not ``events[3].start``), which every entry's origin needs and which are cheap to keep
-    for a large file; the deep map, needed only to place an error, is built on first use.
-    Each map is built once.
+    for a large file; the deep map, needed only to place an error or a person's own
+    holidays, is built on first use. Each map is built once.
     """
 
     data: object
     lines: Callable[[bool], dict[Path, int]] = field(default=_no_lines)
     _maps: dict[bool, dict[Path, int]] = field(default_factory=dict, compare=False, repr=False)
 
-    def shallow_lines(self) -> dict[Path, int]:
-        """The shallow map of ``lines`` (built once): what every entry's origin needs."""
-        lines = self._maps.get(False)
+    def lines_map(self, *, deep: bool) -> dict[Path, int]:
+        """``lines(deep)``, built once: the shallow map is what every entry's origin needs."""
+        lines = self._maps.get(deep)
         if lines is None:
-            lines = self._maps[False] = self.lines(False)
+            lines = self._maps[deep] = self.lines(deep)
         return lines
 
     def line_of(self, path: Path) -> int | None:
@@ -81,9 +81,7 @@ class Document:
             if isinstance(part, int):
                 deep = True
                 break
-        lines = self._maps.get(deep)
-        if lines is None:
-            lines = self._maps[deep] = self.lines(deep)
+        lines = self.lines_map(deep=deep)
         for size in range(len(path), -1, -1):
             line = lines.get(tuple(path[:size]))
             if line is not None:

@@ -351,7 +351,7 @@ def _origin(path: Path, name: str, document: Document) -> Origin:
 def _placer(name: str, document: Document) -> Callable[[Path], Origin]:
     """Origins in file ``name`` at the lines ``document`` gives (one an entry: made fast)."""
     line_of = document.line_of
-    shallow = document.shallow_lines()
+    shallow = document.lines_map(deep=False)
 
     def place(path: Path) -> Origin:
         line = shallow.get(path)  # an entry's own line, most often: asked for each entry

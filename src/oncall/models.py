@@ -573,7 +573,7 @@ class RiskyEvent:
 # about 5 us an event. The loader and the expansion build 100,000s of events from values
 # whose checks are already done, so they set the fields directly (about 2 us), where
 # ``__post_init__`` would change nothing; any other value takes the constructor.
-# tests/test_models.py compares each with its constructor.
+# tests/test_construction.py compares each with its constructor.
 _new: Final = object.__new__
 _set: Final = object.__setattr__
 

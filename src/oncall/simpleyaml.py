@@ -10,9 +10,9 @@ keys, tabs, carriage returns, directives, document markers, a duplicate key, une
 indentation, a character libyaml refuses. The caller then reads the whole file with
 libyaml as before, so every error, and every rare construct, is read exactly as it was.
 
-Where `read` answers, its data and lines are those of the libyaml reader in
-`oncall.formats` (tests compare the two on generated documents, on near-misses of this
-part of YAML, and on every YAML file of the repository). Plain scalars are resolved by
+Where `read` answers, its data and lines (shallow or deep) are those of the libyaml
+reader, `oncall.yamlevents` (tests compare the two on generated documents, on near-misses
+of this part of YAML, and on every YAML file of the repository). Plain scalars are resolved by
 YAML 1.2's core schema (`resolve`), here for both readers.
 """
 
