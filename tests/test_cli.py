@@ -5,15 +5,18 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from oncall import cli
 from oncall.cli import main
 from oncall.formats import parse_document
 
-from .conftest import GOLDEN, ROOT, Golden, installed
+from .conftest import GOLDEN, ONCALL, ROOT, Golden, installed
 from .test_load import ERROR_CASES
 
 
@@ -323,6 +326,63 @@ def test_installed_plan_command(example_team: Path, golden: Golden) -> None:
     result = installed("plan", str(example_team))
     assert result.returncode == 0, result.stderr
     golden("travel-pay.plan.txt", result.stdout)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_full_disk_under_the_output_is_an_error_not_a_traceback(example_team: Path) -> None:
+    # The command ends with `os._exit` once its output is flushed: what could not be
+    # written is still said, with exit 2, as any output that cannot be written.
+    rotation = str(example_team.with_name("rotation.yaml"))
+    for argv in (["validate", str(example_team), rotation], ["schema", "team"]):
+        with Path("/dev/full").open("w", encoding="utf-8") as full:
+            result = subprocess.run(
+                [ONCALL, *argv], stdout=full, stderr=subprocess.PIPE, text=True, check=False
+            )
+        assert result.returncode == 2, result.stderr
+        assert result.stderr == "oncall: error: cannot write the output (No space left on device)\n"
+
+
+def test_the_command_flushes_its_output_before_it_ends(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `_flushed` decides the exit code `os._exit` ends with: a reader that went away is not
+    # an error (as in `main`), a device that refuses the output is.
+    class Output(io.StringIO):
+        def __init__(self, error: OSError | None) -> None:
+            super().__init__()
+            self.error = error
+
+        def flush(self) -> None:
+            if self.error is not None:
+                raise self.error
+
+    monkeypatch.setattr(sys, "stdout", Output(BrokenPipeError(32, "Broken pipe")))
+    assert cli._flushed(1) == 1
+    monkeypatch.setattr(sys, "stdout", Output(OSError(28, "No space left on device")))
+    assert cli._flushed(0) == 2
+    assert capsys.readouterr().err == (
+        "oncall: error: cannot write the output (No space left on device)\n"
+    )
+    monkeypatch.setattr(sys, "stdout", Output(None))
+    assert cli._flushed(1) == 1
+
+
+def test_the_installed_command_and_python_m_give_the_same_exit_codes(
+    example_team: Path, tmp_path: Path
+) -> None:
+    broken = tmp_path / "rotation.yaml"  # a shift that covers nobody: validate exits 1
+    broken.write_text("shifts: []\n", encoding="utf-8")
+    for argv, code in (
+        (["validate", str(example_team), str(broken)], 1),
+        (["validate", str(example_team), str(tmp_path / "missing.yaml")], 2),
+        (["plan", str(example_team)], 0),
+    ):
+        assert installed(*argv).returncode == code, argv
+        result = subprocess.run(
+            [sys.executable, "-m", "oncall", *argv], capture_output=True, text=True, check=False
+        )
+        assert result.returncode == code, (argv, result.stderr)
+        assert result.stdout == installed(*argv).stdout
 
 
 def test_the_command_makes_no_cyclic_garbage_that_grows_with_the_team(tmp_path: Path) -> None:

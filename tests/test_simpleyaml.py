@@ -240,6 +240,25 @@ def test_duplicate_keys_are_refused_as_before() -> None:
         assert error.value.line == text.count("\n", 0, text.rindex("a:")) + 1
 
 
+def test_the_characters_left_to_libyaml_are_all_but_the_plain_ones() -> None:
+    # `_OUTSIDE` names what it leaves out, which compiles fast; the plain characters are
+    # easier to read as a negated class. Both must take the same of all 1,114,112.
+    import re  # noqa: PLC0415
+
+    outside = re.compile(simpleyaml._OUTSIDE)
+    plain = re.compile(
+        "[^\n -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    )
+    text = "".join(map(chr, range(0x110000)))
+    assert [m.start() for m in outside.finditer(text)] == [m.start() for m in plain.finditer(text)]
+    # and libyaml's own refusals (PyYAML's reader names them) are among those left to it
+    import yaml  # noqa: PLC0415
+
+    refused = yaml.reader.Reader.NON_PRINTABLE.findall(text)
+    assert refused
+    assert all(outside.fullmatch(c) for c in refused)
+
+
 # Files ----------------------------------------------------------------------------------
 
 YAML_FILES = sorted(

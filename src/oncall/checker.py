@@ -198,6 +198,8 @@ def check(
     findings += _coverage_shortfalls(context, rotation.shifts)
     findings += _rest_violations(context, relevant)
     findings += _outside_windows(context, relevant)
+    if not findings:  # the common case: no event map to build (100,000 events at 100k)
+        return findings
     findings.sort(key=Finding.sort_key)
     events = {e.id: e for w in windows for e in w.events}
     return [_placed(f, rotation, events) for f in findings]

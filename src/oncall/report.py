@@ -33,8 +33,9 @@ def hours(duration: timedelta) -> float:
     return round(duration.total_seconds() / 3600, 4)
 
 
-def _events(windows: Sequence[Window]) -> dict[str, RiskyEvent]:
-    return {e.id: e for w in windows for e in w.events}
+def _events(windows: Sequence[Window], findings: Sequence[Finding]) -> dict[str, RiskyEvent]:
+    """The events by id, to place ``findings``: none without findings (a clean plan's)."""
+    return {e.id: e for w in windows for e in w.events} if findings else {}
 
 
 def finding_json(
@@ -74,7 +75,7 @@ def _summary_json(summary: Summary) -> dict[str, Any]:
 
 def validation_json(result: Validation) -> dict[str, Any]:
     """``{"ok", "findings", "summary"}``, as SPEC section 7 says."""
-    events = _events(result.windows)
+    events = _events(result.windows, result.findings)
     return {
         "ok": result.ok,
         "findings": [
@@ -108,7 +109,7 @@ def validation_text(result: Validation, *, name: str, colour: bool = False) -> s
     """A verdict line, then the findings grouped by window in local time, errors first."""
     zone = result.team.zone
     windows, rotation, findings = result.windows, result.rotation, result.findings
-    events = _events(windows)
+    events = _events(windows, findings)
     lines = [_verdict(result, name)]
     grouped: dict[int, list[Finding]] = {}
     elsewhere: list[Finding] = []
@@ -169,7 +170,7 @@ def validation_github(result: Validation) -> str:
     Mentions (``@team``), links and issue references in the messages (which quote files
     anyone can edit) are broken by an invisible joiner, so that they ping nobody.
     """
-    events = _events(result.windows)
+    events = _events(result.windows, result.findings)
     lines = []
     for finding in result.findings:
         properties = []
@@ -221,22 +222,22 @@ _ICONS = {Severity.ERROR: "❌ error", Severity.WARNING: "⚠️ warning", Sever
 
 def validation_markdown(result: Validation, *, name: str, now: datetime, upcoming: int = 20) -> str:
     """A verdict, a table of findings and a table of the next windows with who is on call."""
-    team, rotation, windows, _findings = (
+    team, rotation, windows, findings = (
         result.team,
         result.rotation,
         result.windows,
         result.findings,
     )
     zone = team.zone
-    events = _events(windows)
+    events = _events(windows, findings)
     passed = result.ok
     icon = "✅" if passed else "❌"
     lines = [f"### {icon} oncall: {_code(name)} {'passes' if passed else 'fails'}", ""]
     lines.append(_cell(_verdict(result, name)))
     lines.append("")
-    if result.findings:
+    if findings:
         lines += ["| | code | when | who | what |", "| --- | --- | --- | --- | --- |"]
-        for finding in result.findings:
+        for finding in findings:
             origin = locate(finding, rotation, events)
             code = f"`{finding.code}`"
             if origin is not None and origin.line is not None:
