@@ -365,6 +365,34 @@ def test_the_command_flushes_its_output_before_it_ends(
     )
     monkeypatch.setattr(sys, "stdout", Output(None))
     assert cli._flushed(1) == 1
+    monkeypatch.setattr(sys, "stderr", None)  # closed (``2>&-``): the exit code says it
+    assert cli._cannot_write(OSError(28, "No space left on device")) == 2
+
+
+def test_under_a_profiler_the_command_exits_as_usual(example_team: Path, tmp_path: Path) -> None:
+    # A profiler (and coverage) saves its data at exit, which `os._exit` would skip.
+    profile = tmp_path / "windows.prof"
+    command = ["-m", "oncall", "windows", str(example_team)]
+    result = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(profile), *command],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert profile.stat().st_size > 0
+
+
+def test_certificates_that_cannot_be_loaded_are_an_input_error(example_team: Path) -> None:
+    # The TLS context is made with the client, before any request: no network is needed.
+    rotation = str(example_team.with_name("rotation.yaml"))
+    result = installed(
+        *("sync", "pagerduty", str(example_team), rotation, "--schedule", "PABC123"),
+        env={**os.environ, "SSL_CERT_FILE": "/nonexistent/ca.pem", "PAGERDUTY_TOKEN": "x"},
+    )
+    assert result.returncode == 2, result.stderr
+    assert "the trusted certificates could not be loaded" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_the_installed_command_and_python_m_give_the_same_exit_codes(

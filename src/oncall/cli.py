@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import signal
 import sys
@@ -15,7 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
 from zoneinfo import ZoneInfo
 
 from oncall import __version__
@@ -898,8 +899,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         # The reader went away (``oncall windows ... | head``): not an error of ours.
         sys.stderr.close()
         return EXIT_OK
-    except OSError as exc:  # the output could not be written: a full disk (``> /dev/full``)
-        return _cannot_write(exc)
+    except OSError as exc:
+        # Errors only a write gives, where no file is named: standard output (files written
+        # with -o are named by `oncall.output`). Any other OSError is not one to name here.
+        if exc.filename is None and exc.errno in _WRITE_ERRORS:
+            return _cannot_write(exc)
+        raise
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
@@ -920,16 +925,16 @@ def _exit_on_sigterm() -> Any:
         return None
 
 
+_WRITE_ERRORS: Final = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+"""A full disk, a full quota, a file grown past its limit."""
+
+
 def _cannot_write(exc: OSError) -> int:
-    """Say that the output could not be written (exit 2); a file's error names the file."""
-    reason = exc.strerror or str(exc)
-    if exc.filename is None:  # standard output: only it is written without a name
-        message = f"cannot write the output ({reason})"
-    else:
-        message = f"{os.fsdecode(exc.filename)}: {reason}"
-    with contextlib.suppress(OSError, ValueError):  # where stderr still can be written
-        sys.stderr.write(f"oncall: error: {message}\n")
-        sys.stderr.flush()
+    """Say that the output could not be written (exit 2), where stderr still can be."""
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(f"oncall: error: cannot write the output ({exc.strerror or exc})\n")
+            sys.stderr.flush()
     return EXIT_INPUT
 
 
@@ -964,12 +969,16 @@ def command() -> NoReturn:
     interpreter down (every module, every object still alive) costs some 8 ms, a tenth of
     a small command, and frees nothing the operating system does not. mypy's command ends
     the same way. Files are written and closed before `main` returns, and nothing of
-    oncall's needs an exit handler.
+    oncall's needs an exit handler. Under a tracer or a profiler, which save their data at
+    exit, the process exits as usual.
     """
     import gc  # noqa: PLC0415 - only here
 
     gc.disable()
-    os._exit(_flushed(main()))
+    code = _flushed(main())
+    if sys.gettrace() is None and sys.getprofile() is None:
+        os._exit(code)
+    sys.exit(code)  # under coverage or a profiler (``python -m cProfile -o``): they save at exit
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -253,7 +253,13 @@ class PagerDutyApi:
             base = "https://" + base.removeprefix("http://")
             # No proxy from the environment: it would take the request instead of the transport.
             extra.update(transport=_LoopbackHttp(), trust_env=False)
-        self._client = RestApiV2Client(token, base_url=base, **extra)
+        try:  # the TLS context is made here: certificates that cannot be loaded are refused
+            self._client = RestApiV2Client(token, base_url=base, **extra)
+        except OSError as exc:  # ssl.SSLError among them (SSL_CERT_FILE, SSL_CERT_DIR)
+            raise PagerDutyError(
+                f"cannot set up the connection to {self.url}: the trusted certificates could "
+                f"not be loaded ({exc.strerror or exc}); check SSL_CERT_FILE and SSL_CERT_DIR"
+            ) from None
         self._client.timeout = TIMEOUT  # type: ignore[assignment] # its default is an int
         self._client.retry = dict.fromkeys(_RETRIED, RETRIES)
         self._client.max_http_attempts = RETRIES
