@@ -124,6 +124,23 @@ def test_the_release_workflow_publishes_with_trusted_publishing() -> None:
     assert "python -m build" in build
     assert "twine check --strict dist/*" in build
     assert '"v$version" = "$GITHUB_REF_NAME"' in build
+    # The compiled wheels: built with the mypyc hook, their reader tested compiled, published.
+    wheels = workflow["jobs"]["wheels"]["steps"][1]
+    assert wheels["uses"].startswith("pypa/cibuildwheel@")
+    assert wheels["env"]["CIBW_ENVIRONMENT"] == "HATCH_BUILD_HOOKS_ENABLE=1"
+    assert wheels["env"]["CIBW_TEST_ENVIRONMENT"] == "ONCALL_EXPECT_COMPILED=1"
+    assert "tests/test_compiled.py" in wheels["env"]["CIBW_TEST_COMMAND"]
+    assert set(publish["needs"]) == {"build", "wheels"}
+
+
+def test_the_mypyc_hook_compiles_the_line_reader_only_when_asked() -> None:
+    # An editable install and the sdist are pure Python; .ci/compiled and the release's
+    # wheels turn the hook on (tests/test_compiled.py checks both sides).
+    hook = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]
+    mypyc = hook["build"]["targets"]["wheel"]["hooks"]["mypyc"]
+    assert mypyc["enable-by-default"] is False
+    assert mypyc["include"] == ["src/oncall/simpleyaml.py"]
+    assert "HATCH_BUILD_HOOKS_ENABLE=1" in (ROOT / ".ci" / "compiled").read_text(encoding="utf-8")
 
 
 def test_the_version_policy() -> None:
