@@ -52,7 +52,7 @@ def _unwanted(name: str) -> bool:
     parts = name.split("/")
     return any(
         p in {"tests", "__pycache__", ".mypy_cache", ".pytest_cache", ".hypothesis", ".venv"}
-        or p.endswith((".pyc", ".pyo"))
+        or p.endswith((".pyc", ".pyo", ".so", ".pyd"))  # a compiled build's, left in the tree
         for p in parts
     )
 
@@ -130,6 +130,7 @@ def test_the_release_workflow_publishes_with_trusted_publishing() -> None:
     assert wheels["env"]["CIBW_ENVIRONMENT"] == "HATCH_BUILD_HOOKS_ENABLE=1"
     assert wheels["env"]["CIBW_TEST_ENVIRONMENT"] == "ONCALL_EXPECT_COMPILED=1"
     assert "tests/test_compiled.py" in wheels["env"]["CIBW_TEST_COMMAND"]
+    assert "src/oncall" in wheels["env"]["CIBW_BEFORE_BUILD"]  # no Python's modules in another's
     assert set(publish["needs"]) == {"build", "wheels"}
 
 
