@@ -52,7 +52,7 @@ def _unwanted(name: str) -> bool:
     parts = name.split("/")
     return any(
         p in {"tests", "__pycache__", ".mypy_cache", ".pytest_cache", ".hypothesis", ".venv"}
-        or p.endswith((".pyc", ".pyo"))
+        or p.endswith((".pyc", ".pyo", ".so", ".pyd"))  # a compiled build's, left in the tree
         for p in parts
     )
 
@@ -124,6 +124,24 @@ def test_the_release_workflow_publishes_with_trusted_publishing() -> None:
     assert "python -m build" in build
     assert "twine check --strict dist/*" in build
     assert '"v$version" = "$GITHUB_REF_NAME"' in build
+    # The compiled wheels: built with the mypyc hook, their reader tested compiled, published.
+    wheels = workflow["jobs"]["wheels"]["steps"][1]
+    assert wheels["uses"].startswith("pypa/cibuildwheel@")
+    assert wheels["env"]["CIBW_ENVIRONMENT"] == "HATCH_BUILD_HOOKS_ENABLE=1"
+    assert wheels["env"]["CIBW_TEST_ENVIRONMENT"] == "ONCALL_EXPECT_COMPILED=1"
+    assert "tests/test_compiled.py" in wheels["env"]["CIBW_TEST_COMMAND"]
+    assert "src/oncall" in wheels["env"]["CIBW_BEFORE_BUILD"]  # no Python's modules in another's
+    assert set(publish["needs"]) == {"build", "wheels"}
+
+
+def test_the_mypyc_hook_compiles_the_line_reader_only_when_asked() -> None:
+    # An editable install and the sdist are pure Python; .ci/compiled and the release's
+    # wheels turn the hook on (tests/test_compiled.py checks both sides).
+    hook = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]
+    mypyc = hook["build"]["targets"]["wheel"]["hooks"]["mypyc"]
+    assert mypyc["enable-by-default"] is False
+    assert mypyc["include"] == ["src/oncall/simpleyaml.py"]
+    assert "HATCH_BUILD_HOOKS_ENABLE=1" in (ROOT / ".ci" / "compiled").read_text(encoding="utf-8")
 
 
 def test_the_version_policy() -> None:

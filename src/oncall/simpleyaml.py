@@ -77,7 +77,7 @@ def resolve(text: str) -> object:
 
 # The patterns are kept as text and compiled by `re` (and cached there) on first use:
 # compiling them all costs every start of the command a few milliseconds.
-_OUTSIDE: Final = "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]"
+_OUTSIDE: Final = r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]"
 """A character this reader leaves to libyaml: tab, carriage return and the other line
 breaks (NEL, LS, PS), control characters, byte order marks, surrogates, non-characters.
 
