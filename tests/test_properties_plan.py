@@ -292,13 +292,13 @@ def test_the_pick_is_the_best_group_of_all(
     for name, h in zip(names, hours_each, strict=True):
         planner.load[name] = timedelta(hours=h)
     for pair, count in zip(itertools.combinations(names, 2), shared, strict=False):
-        planner.pairs[pair] = count  # shifts the two took together so far
+        planner._count_pairs(pair, count)  # shifts the two took together so far
     candidates = sorted(names, key=lambda p: (planner.load[p], p[::-1]))  # any order of ties
 
     def key(members: Iterable[str]) -> tuple[timedelta, timedelta, int, int]:
         group = tuple(members)
         loads = [planner.load[p] for p in group]
-        together = sum(planner.pairs[pair] for pair in itertools.combinations(sorted(group), 2))
+        together = sum(planner.partners[a].get(b, 0) for a, b in itertools.combinations(group, 2))
         places = sum(candidates.index(p) for p in group)
         return max(loads), sum(loads, timedelta(0)), together, places
 
