@@ -323,6 +323,75 @@ def test_each_persons_duty_starts_stay_those_of_their_duties(team: Team) -> None
         assert planner.starts[person] == [start for start, _, _ in duties]
 
 
+@given(planning_teams(max_people=5, max_events=6, shifts=True))
+def test_everyones_units_by_length_stay_those_of_their_duties(team: Team) -> None:
+    # The balancing moves read each person's planned units by length, kept in step by
+    # every duty added or removed (tries undone included) once made: made here before the
+    # passes, they must end as they would be made afresh.
+    planner = planner_for(team, None, None)
+    for person in planner.rank:
+        assert planner._by_length(person) == []
+    planner.improve()
+
+    kept = planner.by_length
+    planner.by_length = None
+    for person in planner.rank:
+        assert kept is not None
+        assert kept[person] == planner._by_length(person)
+
+
+@given(planning_teams(max_people=5, max_events=6))
+def test_pairings_are_counted_both_ways_round(team: Team) -> None:
+    # The pick reads shifts shared from either person's side: each count is the number of
+    # units the construction gave the two together, the same both ways round.
+    planner = planner_for(team, None, None)
+    planner._construct()
+
+    for a, b in itertools.permutations(planner.rank, 2):
+        together = sum(a in group and b in group for group in planner.assigned)
+        assert planner.partners[a].get(b, 0) == together
+
+
+@given(planning_teams(max_people=4, max_events=6, shifts=True))
+def test_only_the_restless_are_asked_whether_they_break_rest(team: Team) -> None:
+    # result() asks `_breaks_rest` only of people with two duties less than min_rest
+    # apart: asking everyone must give the same decisions.
+    planner = planner_for(team, None, None)
+    planner.improve()
+    result = planner.result(explain=True)
+
+    planner._restless = lambda: set(planner.rank)  # type: ignore[method-assign]
+    assert planner.result(explain=True) == result
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 40), st.integers(1, 6)), max_size=8),
+    st.integers(1, 8),
+)
+# Three duties back to back: the first ends less than min_rest before the third starts.
+@example(duties=[(0, 1), (1, 1), (2, 1)], rest=2)
+def test_the_restless_are_those_with_a_gap_under_min_rest(
+    duties: list[tuple[int, int]], rest: int
+) -> None:
+    team = Team(
+        name="t",
+        timezone="UTC",
+        people=(Person("p0"),),
+        policy=Policy(min_rest=timedelta(hours=rest)),
+    )
+    planner = planner_for(team, None, None)
+    spans = sorted((at(start), at(start + length), -1) for start, length in duties)
+    planner.duties["p0"] = spans
+    close = any(
+        timedelta(0) < b_start - a_end < timedelta(hours=rest)
+        for (_, a_end, _), (b_start, _, _) in itertools.permutations(spans, 2)
+    )
+    overlap = any(a[1] > b[0] for a, b in itertools.combinations(spans, 2))
+
+    restless = "p0" in planner._restless()
+    assert restless == close or (restless and overlap)
+
+
 def _sums_tested_one_by_one(reach: int, offset: int, now: int, count: int) -> list[int]:
     """The rule `nearest_sums` replaced: every sum within reach, tested in turn."""
     total = reach.bit_length() - 1
