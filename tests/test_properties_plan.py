@@ -86,6 +86,8 @@ def test_plans_keep_the_rules(team: Team) -> None:
                 shifts[index] = replace(shift, people=people)
                 fewer = rest_violations(team, Rotation(tuple(shifts)), result.windows)
                 assert fewer >= count, (shift, person)
+    order = list(result.rotation.shifts)
+    assert order == sorted(order, key=lambda s: (s.start, s.end))  # in time order
     findings = check(team, result.rotation, windows=result.windows)
     errors = {f.code for f in findings if f.severity is Severity.ERROR}
     assert errors <= {Code.UNCOVERED}
@@ -333,6 +335,7 @@ def test_everyones_units_by_length_stay_those_of_their_duties(team: Team) -> Non
         assert planner._by_length(person) == []
     planner.improve()
 
+    assert planner.loads == sorted(planner.load.values())  # the construction sorts them once
     kept = planner.by_length
     planner.by_length = None
     for person in planner.rank:

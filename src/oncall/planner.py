@@ -56,9 +56,9 @@ from operator import itemgetter
 from typing import Any
 
 from oncall.availability import Availability
-from oncall.errors import InputError, expect
+from oncall.errors import InputError, Origin, expect
 from oncall.intervals import Interval, overlap, subtract
-from oncall.models import Horizon, Rotation, Shift, Team, Window, horizon_of
+from oncall.models import Horizon, Rotation, Shift, Team, Window, horizon_of, written_shift
 from oncall.timeutil import as_instant, format_duration, format_local, format_span
 from oncall.windows import coverage_windows
 from oncall.workhours import HoursCalendar
@@ -135,6 +135,8 @@ _Entry = tuple[_Cost, tuple[int, ...], _State, tuple[int, ...]]
 _Item = tuple[Any, tuple[_Cost, tuple[int, ...]]]
 """A search state's key, with its cost and loads."""
 _MINUTE_US = 60_000_000
+_NOWHERE = Origin()
+"""Where every planned shift was written: nowhere (one `Origin` for them all)."""
 _MINUTE = timedelta(minutes=1)
 
 
@@ -484,7 +486,14 @@ class _Planner:
 
     # Duties and rules ------------------------------------------------------------------
 
-    def _add_duty(self, person: str, start: datetime, end: datetime, index: int) -> None:
+    def _add_duty(
+        self, person: str, start: datetime, end: datetime, index: int, *, loads: bool = True
+    ) -> None:
+        """Give the person a duty (``index`` -1 for a kept shift).
+
+        Without ``loads``, everyone's sorted loads (`loads`) are not kept in step: the
+        caller sorts them again.
+        """
         duties, duty = self.duties[person], (start, end, index)
         if not duties or duties[-1] <= duty:  # the construction adds each after the last
             duties.append(duty)
@@ -493,7 +502,10 @@ class _Planner:
             position = bisect_right(duties, duty)
             duties.insert(position, duty)
             self.starts[person].insert(position, start)
-        self._set_load(person, self.load[person] + (end - start))
+        if loads:
+            self._set_load(person, self.load[person] + (end - start))
+        else:
+            self.load[person] += end - start
         self.last[person] = max(self.last[person], end)
         if self.by_length is not None and index >= 0:
             insort(self.by_length[person], (end - start, index))
@@ -614,6 +626,7 @@ class _Planner:
         wanted = ideal + TIES
         conflict_of, add_duty = self._conflict, self._add_duty
         load, last, rank, reach = self.load, self.last, self.rank, self.reach
+        partners = self.partners
         order = self._by_load(self.rank)
         keys = [(load[p], last[p], rank[p]) for p in order]  # `_key`, in the same order
         is_free = self.availability.is_free
@@ -644,13 +657,19 @@ class _Planner:
             for person in chosen:
                 position = bisect_left(keys, (load[person], last[person], rank[person]))
                 del keys[position], order[position]
-                add_duty(person, start, end, index)
+                add_duty(person, start, end, index, loads=False)
                 key = (load[person], last[person], rank[person])
                 position = bisect_left(keys, key)
                 keys.insert(position, key)
                 order.insert(position, person)
-            self._count_pairs(chosen)
+            if len(chosen) == 2:  # `_count_pairs` of two people (never the same)
+                a, b = chosen
+                mine, theirs = partners[a], partners[b]
+                mine[b] = theirs[a] = mine.get(b, 0) + 1
+            else:
+                self._count_pairs(chosen)
             self.assigned[index] = chosen
+        self.loads = sorted(load.values())  # as `_set_load` would have kept them
 
     def _pick(self, candidates: list[str], size: int) -> list[str]:
         """Up to ``size`` of ``candidates`` (least loaded first), rotating pairings.
@@ -678,13 +697,13 @@ class _Planner:
         fixed, tied = candidates[:first], candidates[first:last]
         shared = [self.partners[a] for a in tied]  # shifts each of the tied shared so far
         # Shifts each of the tied shared with the fixed so far.
-        alone = [sum([mine.get(f, 0) for f in fixed]) for mine in shared]
+        alone = [sum([mine.get(f, 0) for f in fixed]) for mine in shared] if fixed else None
         best = -1
         group: tuple[int, ...] = ()
         # By places, so the first group that shares least is the one (shifts shared are
         # never fewer than none).
         for extra, links in _groups_by_places(len(tied), size - first):
-            together = sum([alone[j] for j in extra])
+            together = sum(map(alone.__getitem__, extra)) if alone else 0
             for i, j in links:
                 together += shared[i].get(tied[j], 0)
             if best < 0 or together < best:
@@ -1981,16 +2000,20 @@ class _Planner:
         self.final_order = self._by_load(self.rank)
         restless = self._restless()
         planned: list[tuple[Shift, Decision]] = []
+        units = self.units
         for indexes in self._shifts():
-            first, last = self.units[indexes[0]], self.units[indexes[-1]]
+            first, last = units[indexes[0]], units[indexes[-1]]
             people = tuple(self.assigned[indexes[0]])
-            events = tuple(dict.fromkeys(e for i in indexes for e in self.units[i].events))
-            shift = Shift(first.start, last.end, people, events)
+            events = tuple(
+                dict.fromkeys(itertools.chain.from_iterable([units[i].events for i in indexes]))
+            )
+            shift = written_shift(first.start, last.end, people, events, _NOWHERE)
             decision = self._decision(shift, indexes, restless, explain=explain)
             planned.append((shift, decision))
-        for shift in self.kept:
-            planned.append((shift, Decision(shift.start, shift.end, shift.people, kept=True)))
-        planned.sort(key=lambda pair: (pair[0].start, pair[0].end))
+        if self.kept:  # else the units' shifts are in time order already
+            for shift in self.kept:
+                planned.append((shift, Decision(shift.start, shift.end, shift.people, kept=True)))
+            planned.sort(key=lambda pair: (pair[0].start, pair[0].end))
         return PlanResult(
             rotation=Rotation(tuple(shift for shift, _ in planned)),
             windows=tuple(self.windows),
