@@ -395,6 +395,30 @@ def test_the_restless_are_those_with_a_gap_under_min_rest(
     assert restless == close or (restless and overlap)
 
 
+@given(planning_teams(max_people=4, max_events=5), st.booleans())
+def test_hours_in_all_are_those_of_everyones_duties(team: Team, keep_some: bool) -> None:
+    # The working-hours pass counts everyone's after-hours and holiday minutes unit by
+    # unit, then kept shift by kept shift: each person's must be the sum over their duties.
+    shifts = make_plan(team).rotation.shifts
+    planner = planner_for(team, None, Rotation(shifts[::2]) if keep_some else None)
+    counted: list[bool] = []
+
+    def compare(measure: int, tries: list[int]) -> bool:  # noqa: ARG001 - as _even_measure
+        expected = {
+            person: [
+                sum(planner._calendar_hours(planner.calendar_of[person], s, e)[k] for s, e, _ in d)
+                for k in (0, 1)
+            ]
+            for person, d in planner.duties.items()
+        }
+        counted.append(planner.hours_load == expected)
+        return False
+
+    planner._even_measure = compare  # type: ignore[method-assign]
+    planner.improve()
+    assert all(counted)
+
+
 def _sums_tested_one_by_one(reach: int, offset: int, now: int, count: int) -> list[int]:
     """The rule `nearest_sums` replaced: every sum within reach, tested in turn."""
     total = reach.bit_length() - 1

@@ -57,7 +57,7 @@ from typing import Any
 
 from oncall.availability import Availability
 from oncall.errors import InputError, Origin, expect
-from oncall.intervals import Interval, overlap, subtract
+from oncall.intervals import Interval, subtract
 from oncall.models import Horizon, Rotation, Shift, Team, Window, horizon_of, written_shift
 from oncall.timeutil import as_instant, format_duration, format_local, format_span
 from oncall.windows import coverage_windows
@@ -417,13 +417,20 @@ class _Planner:
         part = 0
         for index, window in enumerate(self.windows):
             self._refuse_too_many(window, len(units))
+            needs = [(*policy.coverage(e), e.id) for e in window.events]
             for start, end in subtract((window.start, window.end), taken.get(index, ())):
                 for part_start, part_end in split_evenly(start, end, policy.max_shift):
                     for piece_start, piece_end in self._hand_offs(part_start, part_end):
+                        # The events whose coverage overlaps the piece (`overlap`: pieces
+                        # are never empty).
                         events = tuple(
-                            e.id
-                            for e in window.events
-                            if overlap(policy.coverage(e), (piece_start, piece_end)) is not None
+                            [
+                                event
+                                for need_start, need_end, event in needs
+                                if need_start < need_end
+                                and need_start < piece_end
+                                and piece_start < need_end
+                            ]
                         )
                         length = piece_end - piece_start
                         units.append(
@@ -1786,17 +1793,20 @@ class _Planner:
         if len(self.rank) < 2:
             return
         totals = self.hours_load = {p: [0, 0] for p in self.rank}
-        for person, duties in self.duties.items():  # as `_count_hours` counts each
-            known = self.unit_hours[self.calendar_of[person]]
-            after = holiday = 0
-            for start, end, index in duties:
-                if index >= 0:
-                    found = known[index] or self._hours(person, index)
-                else:
-                    found = self._calendar_hours(self.calendar_of[person], start, end)
-                after += found[0]
-                holiday += found[1]
-            totals[person] = [after, holiday]
+        # Everyone's duties as `_count_hours` counts each: unit by unit, then kept shifts.
+        known, calendar_of = self.unit_hours, self.calendar_of
+        for index, people in enumerate(self.assigned):
+            for person in people:
+                after, holiday = known[calendar_of[person]][index] or self._hours(person, index)
+                total = totals[person]
+                total[0] += after
+                total[1] += holiday
+        for shift in self.kept:
+            for person in shift.people:
+                after, holiday = self._calendar_hours(calendar_of[person], shift.start, shift.end)
+                total = totals[person]
+                total[0] += after
+                total[1] += holiday
         groups = itertools.chain((s.people for s in self.kept), self.assigned)
         self.hours_pairs = Counter(
             itertools.chain.from_iterable(
