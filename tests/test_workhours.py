@@ -324,3 +324,23 @@ def test_short_stretches_split_as_the_general_way_does(
     start = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=15 * quarter)
     end = start + timedelta(minutes=15 * quarters)
     assert calendar.split(start, end) == calendar._split_pieces(start, end)
+
+
+@given(
+    st.sampled_from(("UTC", "America/New_York", "Australia/Lord_Howe")),
+    st.lists(st.tuples(st.integers(0, 4 * 7 * 24 * 4), st.integers(1, 6 * 4)), max_size=12),
+)
+# Two stretches that start at the same time of the week, of different lengths.
+@example("UTC", [(0, 4 * 4), (7 * 24 * 4, 2 * 4)])
+def test_splits_kept_by_a_calendar_are_those_of_a_fresh_one(
+    zone: str, stretches: list[tuple[int, int]]
+) -> None:
+    # A calendar keeps the splits of short stretches by when in the week they start and
+    # end: a stretch split after others must split as on a calendar of its own.
+    person = Person("a", timezone=zone)
+    calendar = HoursCalendar(person)
+    base = datetime(2026, 1, 5, tzinfo=UTC)
+    for quarter, quarters in stretches:
+        start = base + timedelta(minutes=15 * quarter)
+        end = start + timedelta(minutes=15 * quarters)
+        assert calendar.split(start, end) == HoursCalendar(person).split(start, end)

@@ -48,17 +48,17 @@ import itertools
 import math
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import partial
+from functools import cache, partial
 from operator import itemgetter
 from typing import Any
 
 from oncall.availability import Availability
-from oncall.errors import InputError, expect
-from oncall.intervals import Interval, overlap, subtract
-from oncall.models import Horizon, Rotation, Shift, Team, Window, horizon_of
+from oncall.errors import InputError, Origin, expect
+from oncall.intervals import Interval, subtract
+from oncall.models import Horizon, Rotation, Shift, Team, Window, horizon_of, written_shift
 from oncall.timeutil import as_instant, format_duration, format_local, format_span
 from oncall.windows import coverage_windows
 from oncall.workhours import HoursCalendar
@@ -135,6 +135,8 @@ _Entry = tuple[_Cost, tuple[int, ...], _State, tuple[int, ...]]
 _Item = tuple[Any, tuple[_Cost, tuple[int, ...]]]
 """A search state's key, with its cost and loads."""
 _MINUTE_US = 60_000_000
+_NOWHERE = Origin()
+"""Where every planned shift was written: nowhere (one `Origin` for them all)."""
 _MINUTE = timedelta(minutes=1)
 
 
@@ -316,6 +318,16 @@ def nearest_sums(reach: int, offset: int, now: int, count: int) -> list[int]:
     return found[:count]
 
 
+@cache
+def _groups_by_places(count: int, size: int) -> list[tuple[tuple[int, ...], list[tuple[int, int]]]]:
+    """Every ``size`` of ``count`` places, with their pairs: least sum of places first.
+
+    Groups of equal sums come in the order of `itertools.combinations` (earliest first).
+    """
+    groups = sorted(itertools.combinations(range(count), size), key=lambda g: (sum(g), g))
+    return [(group, list(itertools.combinations(group, 2))) for group in groups]
+
+
 def _beam(
     states: Mapping[Any, tuple[_Cost, tuple[int, ...]]],
     room: int,
@@ -349,11 +361,16 @@ class _Planner:
         }
         self.loads = sorted(self.load.values())  # everyone's, sorted: the spread at a glance
         self.last: dict[str, datetime] = dict.fromkeys(self.rank, _NEVER)
-        self.pairs: Counter[tuple[str, str]] = Counter()
+        # Per person: how many shifts they shared with each other person (as counted by
+        # `_count_pairs`), kept both ways round.
+        self.partners: dict[str, dict[str, int]] = {p: {} for p in self.rank}
         # Each person's duties, sorted: (start, end, unit index), -1 for a kept shift.
         self.duties: dict[str, list[tuple[datetime, datetime, int]]] = {p: [] for p in self.rank}
         # Their starts, in the same order: bisected without a key (`_starting`).
         self.starts: dict[str, list[datetime]] = {p: [] for p in self.rank}
+        # Their planned units as (length, unit index), sorted: made when first asked
+        # (`_by_length`), then kept in step with their duties.
+        self.by_length: dict[str, list[tuple[timedelta, int]]] | None = None
         self.min_rest = policy.min_rest
         self.max_shift = policy.max_shift
         # How far from a duty another may be and still matter to rest or max_shift.
@@ -400,13 +417,20 @@ class _Planner:
         part = 0
         for index, window in enumerate(self.windows):
             self._refuse_too_many(window, len(units))
+            needs = [(*policy.coverage(e), e.id) for e in window.events]
             for start, end in subtract((window.start, window.end), taken.get(index, ())):
                 for part_start, part_end in split_evenly(start, end, policy.max_shift):
                     for piece_start, piece_end in self._hand_offs(part_start, part_end):
+                        # The events whose coverage overlaps the piece (`overlap`: pieces
+                        # are never empty).
                         events = tuple(
-                            e.id
-                            for e in window.events
-                            if overlap(policy.coverage(e), (piece_start, piece_end)) is not None
+                            [
+                                event
+                                for need_start, need_end, event in needs
+                                if need_start < need_end
+                                and need_start < piece_end
+                                and piece_start < need_end
+                            ]
                         )
                         length = piece_end - piece_start
                         units.append(
@@ -469,13 +493,29 @@ class _Planner:
 
     # Duties and rules ------------------------------------------------------------------
 
-    def _add_duty(self, person: str, start: datetime, end: datetime, index: int) -> None:
+    def _add_duty(
+        self, person: str, start: datetime, end: datetime, index: int, *, loads: bool = True
+    ) -> None:
+        """Give the person a duty (``index`` -1 for a kept shift).
+
+        Without ``loads``, everyone's sorted loads (`loads`) are not kept in step: the
+        caller sorts them again.
+        """
         duties, duty = self.duties[person], (start, end, index)
-        position = bisect_right(duties, duty)
-        duties.insert(position, duty)
-        self.starts[person].insert(position, start)
-        self._set_load(person, self.load[person] + (end - start))
+        if not duties or duties[-1] <= duty:  # the construction adds each after the last
+            duties.append(duty)
+            self.starts[person].append(start)
+        else:
+            position = bisect_right(duties, duty)
+            duties.insert(position, duty)
+            self.starts[person].insert(position, start)
+        if loads:
+            self._set_load(person, self.load[person] + (end - start))
+        else:
+            self.load[person] += end - start
         self.last[person] = max(self.last[person], end)
+        if self.by_length is not None and index >= 0:
+            insort(self.by_length[person], (end - start, index))
         if self.hours_load is not None:
             self._count_hours(person, start, end, index)
 
@@ -484,6 +524,9 @@ class _Planner:
         position = bisect_left(duties, (start, end, index))
         del duties[position], self.starts[person][position]
         self._set_load(person, self.load[person] - (end - start))
+        if self.by_length is not None and index >= 0:
+            lengths = self.by_length[person]
+            del lengths[bisect_left(lengths, (end - start, index))]
         if self.hours_load is not None:
             self._count_hours(person, start, end, index, -1)
 
@@ -495,8 +538,11 @@ class _Planner:
         self.load[person] = load
 
     def _count_pairs(self, people: Iterable[str], step: int = 1) -> None:
+        """Count shifts shared: ``step`` more for each two of ``people`` (`partners`)."""
+        partners = self.partners
         for a, b in itertools.combinations(sorted(set(people)), 2):
-            self.pairs[(a, b)] += step
+            mine, theirs = partners[a], partners[b]
+            mine[b] = theirs[a] = mine.get(b, 0) + step
 
     def _starting(
         self, person: str, low: datetime, high: datetime
@@ -548,11 +594,15 @@ class _Planner:
             return 0
         count = 0
         block_end: datetime | None = None
-        for duty_start, duty_end, _ in self._starting(
-            person, low - self.margin, high + self.margin
-        ):
+        starts = self.starts[person]  # `_starting`, without copying fewer than two
+        first = bisect_left(starts, low - self.margin)
+        last = bisect_right(starts, high + self.margin, first)
+        if last - first < 2:
+            return 0  # no gap between duties
+        rest_broken = self.policy.rest_broken
+        for duty_start, duty_end, _ in self.duties[person][first:last]:
             if block_end is not None and duty_start > block_end:
-                count += self.policy.rest_broken(duty_start - block_end)
+                count += rest_broken(duty_start - block_end)
             block_end = duty_end if block_end is None else max(block_end, duty_end)
         return count
 
@@ -580,9 +630,12 @@ class _Planner:
 
     def _construct(self) -> None:
         ideal, need = self.policy.ideal_staff, self.policy.min_staff
-        key_of, conflict_of, add_duty = self._key, self._conflict, self._add_duty
-        order = sorted(self.rank, key=key_of)
-        keys = [key_of(p) for p in order]
+        wanted = ideal + TIES
+        conflict_of, add_duty = self._conflict, self._add_duty
+        load, last, rank, reach = self.load, self.last, self.rank, self.reach
+        partners = self.partners
+        order = self._by_load(self.rank)
+        keys = [(load[p], last[p], rank[p]) for p in order]  # `_key`, in the same order
         is_free = self.availability.is_free
         for index, unit in enumerate(self.units):
             start, end = unit.start, unit.end
@@ -591,10 +644,17 @@ class _Planner:
             for person in order:
                 if not is_free(person, start, end):
                     continue
+                # Nothing on call within reach of the unit (``last`` is the latest end of
+                # their duties): `_conflict` would find nothing near.
+                if last[person] + reach < start:
+                    rested.append(person)
+                    if len(rested) >= wanted:
+                        break
+                    continue
                 conflict = conflict_of(person, start, end)
                 if conflict is None:
                     rested.append(person)
-                    if len(rested) >= ideal + TIES:
+                    if len(rested) >= wanted:
                         break
                 elif conflict[0] == "rest" and len(resting) < need:
                     resting.append(person)
@@ -602,15 +662,21 @@ class _Planner:
             if len(chosen) < need:
                 chosen += resting[: need - len(chosen)]
             for person in chosen:
-                position = bisect_left(keys, key_of(person))
+                position = bisect_left(keys, (load[person], last[person], rank[person]))
                 del keys[position], order[position]
-                add_duty(person, start, end, index)
-                key = key_of(person)
+                add_duty(person, start, end, index, loads=False)
+                key = (load[person], last[person], rank[person])
                 position = bisect_left(keys, key)
                 keys.insert(position, key)
                 order.insert(position, person)
-            self._count_pairs(chosen)
+            if len(chosen) == 2:  # `_count_pairs` of two people (never the same)
+                a, b = chosen
+                mine, theirs = partners[a], partners[b]
+                mine[b] = theirs[a] = mine.get(b, 0) + 1
+            else:
+                self._count_pairs(chosen)
             self.assigned[index] = chosen
+        self.loads = sorted(load.values())  # as `_set_load` would have kept them
 
     def _pick(self, candidates: list[str], size: int) -> list[str]:
         """Up to ``size`` of ``candidates`` (least loaded first), rotating pairings.
@@ -636,22 +702,20 @@ class _Planner:
         if last == size:
             return candidates[:size]
         fixed, tied = candidates[:first], candidates[first:last]
-        shared = self.pairs.get  # shifts two people (in name order) shared so far
+        shared = [self.partners[a] for a in tied]  # shifts each of the tied shared so far
         # Shifts each of the tied shared with the fixed so far.
-        alone = [sum(shared((a, f) if a < f else (f, a), 0) for f in fixed) for a in tied]
-        count = size - first
-        floor = (0, count * (count - 1) // 2)  # no group is better: the first, sharing nothing
-        best: tuple[int, int] | None = None  # (shifts shared, sum of places)
+        alone = [sum([mine.get(f, 0) for f in fixed]) for mine in shared] if fixed else None
+        best = -1
         group: tuple[int, ...] = ()
-        for extra in itertools.combinations(range(len(tied)), count):
-            together = sum([alone[j] for j in extra])
-            for i, j in itertools.combinations(extra, 2):
-                a, b = tied[i], tied[j]
-                together += shared((a, b) if a < b else (b, a), 0)
-            key = (together, sum(extra))  # then preference order: the first group
-            if best is None or key < best:
-                best, group = key, extra
-                if key == floor:
+        # By places, so the first group that shares least is the one (shifts shared are
+        # never fewer than none).
+        for extra, links in _groups_by_places(len(tied), size - first):
+            together = sum(map(alone.__getitem__, extra)) if alone else 0
+            for i, j in links:
+                together += shared[i].get(tied[j], 0)
+            if best < 0 or together < best:
+                best, group = together, extra
+                if not together:
                     break
         return fixed + [tied[j] for j in group]
 
@@ -771,7 +835,17 @@ class _Planner:
         return self.max_shift is not None and gap <= timedelta(0)
 
     def _by_load(self, people: Iterable[str]) -> list[str]:
-        return sorted(people, key=self._key)
+        """``people`` by `_key` (which tells everyone apart: ranks differ)."""
+        people = list(people)
+        load, last, rank = self.load, self.last, self.rank
+        keys = zip(
+            map(load.__getitem__, people),
+            map(last.__getitem__, people),
+            map(rank.__getitem__, people),
+            people,
+            strict=True,
+        )
+        return [key[3] for key in sorted(keys)]
 
     # Exact search ----------------------------------------------------------------------
 
@@ -1569,11 +1643,10 @@ class _Planner:
         """Narrow the load gap between two people by one move, if one keeps ranks 1 to 3."""
         gap = self.load[heavy] - self.load[light]
         units = self.units
-        theirs = sorted((units[i].length, i) for _, _, i in self.duties[light] if i >= 0)
+        theirs = list(self._by_length(light))
         lengths = [length for length, _ in theirs]
-        mine = [i for _, _, i in self.duties[heavy] if i >= 0]
         # Units whose move brings the two closest to even first.
-        mine.sort(key=lambda i: (abs(gap - 2 * units[i].length), i))
+        mine = [i for _, i in sorted([(abs(gap - 2 * n), i) for n, i in self._by_length(heavy)])]
         for index in mine:
             if tries[0] <= 0:
                 return False
@@ -1620,6 +1693,18 @@ class _Planner:
                 if self._try(changes, fair=True):
                     return True
         return False
+
+    def _by_length(self, person: str) -> list[tuple[timedelta, int]]:
+        """``(length, unit)`` of the person's planned units, shortest first (`by_length`)."""
+        if self.by_length is None:  # everyone's at once, unit by unit
+            found: dict[str, list[tuple[timedelta, int]]] = {p: [] for p in self.rank}
+            for index, (unit, people) in enumerate(zip(self.units, self.assigned, strict=True)):
+                for holder in people:
+                    found[holder].append((unit.length, index))
+            for lengths in found.values():
+                lengths.sort()
+            self.by_length = found
+        return self.by_length[person]
 
     # Working hours and holidays: ranks 5 and 6, then follow the sun ---------------------
 
@@ -1707,13 +1792,27 @@ class _Planner:
         """
         if len(self.rank) < 2:
             return
-        self.hours_load = {p: [0, 0] for p in self.rank}
-        for person, duties in self.duties.items():
-            for start, end, index in duties:
-                self._count_hours(person, start, end, index)
-        self.hours_pairs = Counter()
-        for group in itertools.chain((s.people for s in self.kept), self.assigned):
-            self.hours_pairs.update(itertools.combinations(sorted(set(group)), 2))
+        totals = self.hours_load = {p: [0, 0] for p in self.rank}
+        # Everyone's duties as `_count_hours` counts each: unit by unit, then kept shifts.
+        known, calendar_of = self.unit_hours, self.calendar_of
+        for index, people in enumerate(self.assigned):
+            for person in people:
+                after, holiday = known[calendar_of[person]][index] or self._hours(person, index)
+                total = totals[person]
+                total[0] += after
+                total[1] += holiday
+        for shift in self.kept:
+            for person in shift.people:
+                after, holiday = self._calendar_hours(calendar_of[person], shift.start, shift.end)
+                total = totals[person]
+                total[0] += after
+                total[1] += holiday
+        groups = itertools.chain((s.people for s in self.kept), self.assigned)
+        self.hours_pairs = Counter(
+            itertools.chain.from_iterable(
+                itertools.combinations(sorted(set(group)), 2) for group in groups
+            )
+        )
         tries = [HOURS_TRIES + len(self.units) // 8]
         while tries[0] > 0 and any(self._even_measure(m, tries) for m in (0, 1)):
             pass
@@ -1909,16 +2008,22 @@ class _Planner:
     def result(self, *, explain: bool, optimal: bool | None = None) -> PlanResult:
         """The rotation of the current assignment, with its decisions and load."""
         self.final_order = self._by_load(self.rank)
+        restless = self._restless()
         planned: list[tuple[Shift, Decision]] = []
+        units = self.units
         for indexes in self._shifts():
-            first, last = self.units[indexes[0]], self.units[indexes[-1]]
+            first, last = units[indexes[0]], units[indexes[-1]]
             people = tuple(self.assigned[indexes[0]])
-            events = tuple(dict.fromkeys(e for i in indexes for e in self.units[i].events))
-            shift = Shift(first.start, last.end, people, events)
-            planned.append((shift, self._decision(shift, indexes, explain=explain)))
-        for shift in self.kept:
-            planned.append((shift, Decision(shift.start, shift.end, shift.people, kept=True)))
-        planned.sort(key=lambda pair: (pair[0].start, pair[0].end))
+            events = tuple(
+                dict.fromkeys(itertools.chain.from_iterable([units[i].events for i in indexes]))
+            )
+            shift = written_shift(first.start, last.end, people, events, _NOWHERE)
+            decision = self._decision(shift, indexes, restless, explain=explain)
+            planned.append((shift, decision))
+        if self.kept:  # else the units' shifts are in time order already
+            for shift in self.kept:
+                planned.append((shift, Decision(shift.start, shift.end, shift.people, kept=True)))
+            planned.sort(key=lambda pair: (pair[0].start, pair[0].end))
         return PlanResult(
             rotation=Rotation(tuple(shift for shift, _ in planned)),
             windows=tuple(self.windows),
@@ -1969,9 +2074,14 @@ class _Planner:
 
     # Explanations ----------------------------------------------------------------------
 
-    def _decision(self, shift: Shift, indexes: Sequence[int], *, explain: bool) -> Decision:
+    def _decision(
+        self, shift: Shift, indexes: Sequence[int], restless: Set[str], *, explain: bool
+    ) -> Decision:
+        """The decision of a planned shift; only the ``restless`` (`_restless`) can break rest."""
         people = shift.people
-        broke = tuple(p for p in people if self._breaks_rest(p, shift.start, shift.end))
+        broke = tuple(
+            p for p in people if p in restless and self._breaks_rest(p, shift.start, shift.end)
+        )
         if not explain:
             return Decision(shift.start, shift.end, people, broke_rest=broke)
         reasons: list[tuple[str, str]] = []
@@ -1986,6 +2096,35 @@ class _Planner:
             reasons.append((person, self._reason(person, shift, people, top)))
         why = self._why(indexes, people, broke)
         return Decision(shift.start, shift.end, people, False, tuple(reasons), broke, why, others)
+
+    def _restless(self) -> set[str]:
+        """Everyone with a duty that starts less than min_rest after another ended.
+
+        Only they can break min_rest (`_breaks_rest`): such a break is a gap of under
+        min_rest between two of their duties. Someone with two duties that both end at or
+        after the start of a third is counted in too, without looking closer.
+        """
+        min_rest = self.min_rest
+        found: set[str] = set()
+        if min_rest is None:
+            return found
+        for person, duties in self.duties.items():
+            latest = second = _NEVER  # the two latest ends of the duties so far
+            for start, end, _ in duties:
+                if latest < start:  # the latest end before this start
+                    close = start - latest < min_rest
+                elif second < start:
+                    close = start - second < min_rest
+                else:
+                    close = True  # two duties overlap its start
+                if close:
+                    found.add(person)
+                    break
+                if end > latest:
+                    latest, second = end, latest
+                elif end > second:
+                    second = end
+        return found
 
     def _breaks_rest(self, person: str, start: datetime, end: datetime) -> bool:
         """Whether a duty of the person outside ``[start, end)`` is too close to it."""

@@ -123,6 +123,9 @@ class HoursCalendar:
             for later in (0, 1)
             for day in sorted(self._weekend)
         ]
+        # `_split_short`'s answers, by the seconds of the week a stretch starts and ends
+        # (stretches of many days, times of day and lengths repeat).
+        self._short: dict[tuple[int, int], HoursSplit] = {}
 
     def holidays(self, first: date, last: date) -> dict[date, str]:
         """The person's public holidays from ``first`` to ``last`` (local dates), by date."""
@@ -171,6 +174,9 @@ class HoursCalendar:
         """`split` of a stretch from ``local`` (naive) on, under one offset, no holidays."""
         first = ((local.weekday() * 24 + local.hour) * 60 + local.minute) * 60 + local.second
         last = first + length // timedelta(seconds=1)
+        found = self._short.get((first, last))
+        if found is not None:
+            return found
         working = weekend = 0
         for low, high, work in self._week:
             if low < last and first < high:
@@ -179,9 +185,10 @@ class HoursCalendar:
                     working += part
                 else:
                     weekend += part
-        return HoursSplit(
+        found = self._short[first, last] = HoursSplit(
             length, length - timedelta(seconds=working), timedelta(seconds=weekend), timedelta(0)
         )
+        return found
 
     def after_hours(self, start: datetime, end: datetime) -> timedelta:
         """The part of ``[start, end)`` outside the person's working hours."""
