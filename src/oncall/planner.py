@@ -540,7 +540,7 @@ class _Planner:
     def _count_pairs(self, people: Iterable[str], step: int = 1) -> None:
         """Count shifts shared: ``step`` more for each two of ``people`` (`partners`)."""
         partners = self.partners
-        for a, b in itertools.combinations(sorted(set(people)), 2):
+        for a, b in itertools.combinations(set(people), 2):  # either way round: both are kept
             mine, theirs = partners[a], partners[b]
             mine[b] = theirs[a] = mine.get(b, 0) + step
 
@@ -633,7 +633,6 @@ class _Planner:
         wanted = ideal + TIES
         conflict_of, add_duty = self._conflict, self._add_duty
         load, last, rank, reach = self.load, self.last, self.rank, self.reach
-        partners = self.partners
         order = self._by_load(self.rank)
         keys = [(load[p], last[p], rank[p]) for p in order]  # `_key`, in the same order
         is_free = self.availability.is_free
@@ -669,12 +668,7 @@ class _Planner:
                 position = bisect_left(keys, key)
                 keys.insert(position, key)
                 order.insert(position, person)
-            if len(chosen) == 2:  # `_count_pairs` of two people (never the same)
-                a, b = chosen
-                mine, theirs = partners[a], partners[b]
-                mine[b] = theirs[a] = mine.get(b, 0) + 1
-            else:
-                self._count_pairs(chosen)
+            self._count_pairs(chosen)
             self.assigned[index] = chosen
         self.loads = sorted(load.values())  # as `_set_load` would have kept them
 
@@ -1792,21 +1786,14 @@ class _Planner:
         """
         if len(self.rank) < 2:
             return
-        totals = self.hours_load = {p: [0, 0] for p in self.rank}
-        # Everyone's duties as `_count_hours` counts each: unit by unit, then kept shifts.
-        known, calendar_of = self.unit_hours, self.calendar_of
-        for index, people in enumerate(self.assigned):
+        self.hours_load = {p: [0, 0] for p in self.rank}
+        # Everyone's duties: unit by unit, then kept shifts (-1).
+        for index, (unit, people) in enumerate(zip(self.units, self.assigned, strict=True)):
             for person in people:
-                after, holiday = known[calendar_of[person]][index] or self._hours(person, index)
-                total = totals[person]
-                total[0] += after
-                total[1] += holiday
+                self._count_hours(person, unit.start, unit.end, index)
         for shift in self.kept:
             for person in shift.people:
-                after, holiday = self._calendar_hours(calendar_of[person], shift.start, shift.end)
-                total = totals[person]
-                total[0] += after
-                total[1] += holiday
+                self._count_hours(person, shift.start, shift.end, -1)
         groups = itertools.chain((s.people for s in self.kept), self.assigned)
         self.hours_pairs = Counter(
             itertools.chain.from_iterable(
