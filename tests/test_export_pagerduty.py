@@ -28,7 +28,13 @@ from oncall import (
     parse_team,
 )
 from oncall.cli import main
-from oncall.export.pagerduty import MAX_OVERRIDES, escalation_policy, to_pagerduty
+from oncall.export.pagerduty import (
+    MAX_OVERRIDES,
+    escalation_policy,
+    to_pagerduty,
+    to_pagerduty_json,
+)
+from oncall.render import dumps_utf8
 
 from .conftest import EXAMPLES, ROOT, Golden
 
@@ -125,6 +131,47 @@ def test_overrides_reproduce_who_is_on_each_schedule_at_every_instant(
                 if datetime.fromisoformat(o["start"]) <= moment < datetime.fromisoformat(o["end"])
             }
             assert found == expected
+
+
+@given(
+    pagerduty_cases(),
+    st.integers(1, 3),
+    st.lists(st.text(), min_size=len(PEOPLE), max_size=len(PEOPLE)),
+    st.sampled_from(["America/New_York", "UTC", "Asia/Kolkata", "Pacific/Chatham"]),
+    st.integers(1, 30),
+)
+def test_the_written_document_is_the_documents_json(
+    case: tuple[Team, Rotation], count: int, ids: list[str], timezone: str, repeat: int
+) -> None:
+    """`to_pagerduty_json` writes `to_pagerduty`'s document as `render.dumps_utf8` does.
+
+    User ids are any text (the library takes what it is given: quotes, backslashes, control
+    characters, any script); the rotation is repeated week after week ``repeat`` times, so
+    that a schedule's overrides take several requests.
+    """
+    team, rotation = case
+    people = tuple(replace(p, pagerduty_id=i) for p, i in zip(PEOPLE, ids, strict=True))
+    team = replace(team, timezone=timezone, people=people)
+    week = timedelta(weeks=1)  # longer than the drawn rotation
+    shifts = [
+        replace(s, start=s.start + n * week, end=s.end + n * week)
+        for n in range(repeat)
+        for s in rotation.shifts
+    ]
+    rotation = Rotation(tuple(shifts))
+    schedules = ["PPRIMRY", "PSECOND", "PTHIRDS"][:count]
+    data, notes = to_pagerduty_json(team, rotation, schedules)
+    expected = to_pagerduty(team, rotation, schedules)
+    assert data == dumps_utf8(expected.document)
+    assert notes == expected.notes
+    assert json.loads(data) == expected.document
+
+
+def test_an_empty_rotation_is_a_document_without_requests() -> None:
+    team = Team(name="t", timezone="UTC", people=PEOPLE)
+    data, notes = to_pagerduty_json(team, Rotation(()), ["PPRIMRY"])
+    assert data == b'{\n  "requests": []\n}\n'
+    assert notes == ()
 
 
 def test_long_rotations_are_split_into_requests_of_at_most_100() -> None:

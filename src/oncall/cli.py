@@ -438,7 +438,7 @@ def _write(destination: str, data: bytes, out: TextIO) -> None:
 
 
 def _cmd_export_pagerduty(args: argparse.Namespace, out: TextIO) -> int:
-    from oncall.export.pagerduty import to_pagerduty  # noqa: PLC0415 - only this command
+    from oncall.export.pagerduty import to_pagerduty_json  # noqa: PLC0415 - only this command
 
     result = _rotation_to_export(args)
     name = _rotation_name(args)
@@ -450,11 +450,9 @@ def _cmd_export_pagerduty(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_FINDINGS
     team, rotation = result.team, result.rotation
     del result  # its windows and findings: a large plan's memory, no longer needed
-    overrides = to_pagerduty(team, rotation, args.schedule)
-    for note in overrides.notes:
+    data, notes = to_pagerduty_json(team, rotation, args.schedule)
+    for note in notes:
         sys.stderr.write(f"oncall: note: {note}\n")
-    data = dumps_utf8(overrides.document)
-    del overrides
     _check_outputs([args.output])
     _write(args.output, data, out)
     return EXIT_OK
