@@ -141,6 +141,7 @@ def measure(case: str, repeat: int, folder: Path) -> dict[str, object]:
         "floor: PyYAML's C loader, team + rotation": [python, "-c", _FLOOR_YAML, team, rotation],
         "floor: libyaml's events, team + rotation": [python, "-c", _FLOOR_EVENTS, team, rotation],
         "floor: copy the .ics": [python, "-c", _FLOOR_COPY, str(ics_file)],
+        "floor: copy the .json": [python, "-c", _FLOOR_COPY, str(json_file)],
         "floor: import pydantic, pendulum": [python, "-c", "import pydantic, pendulum"],
     }
     results: dict[str, object] = {"case": case}
