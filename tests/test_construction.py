@@ -3,6 +3,8 @@
 `oncall.models.written_event`, `occurrence` and `written_shift` set the fields of a
 frozen dataclass directly where its ``__post_init__`` would change nothing, and call the
 constructor otherwise: on any values, the result (or the error) is the constructor's.
+`oncall.planner.planned_decision` does the same for a planned shift's decision, whose
+instants (a shift's) need nothing done.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from oncall.models import (
     written_event,
     written_shift,
 )
+from oncall.planner import Decision, planned_decision
 
 from .strategies import kinds, risks, zones
 
@@ -130,6 +133,25 @@ def test_a_written_shift_is_the_constructors(
     assert _outcome(lambda: written_shift(*values)) == _outcome(lambda: Shift(*values))
 
 
+@given(
+    instants,
+    lengths,
+    st.sampled_from([(), ("apark",), ("apark", "bortiz")]),
+    st.sampled_from([(), ("apark",)]),
+)
+def test_a_planned_decision_is_the_constructors(
+    start: datetime, length: timedelta, people: tuple[str, ...], broke: tuple[str, ...]
+) -> None:
+    # Whatever instants a shift was given, its own are as the constructor's checks leave them.
+    try:
+        shift = written_shift(start, start + length, people, (), Origin())
+    except InputError:
+        return
+    assert _outcome(lambda: planned_decision(shift, broke)) == _outcome(
+        lambda: Decision(shift.start, shift.end, shift.people, broke_rest=broke)
+    )
+
+
 @pytest.mark.parametrize(
     "build",
     [
@@ -144,6 +166,10 @@ def test_a_written_shift_is_the_constructors(
         lambda: written_shift(
             datetime(2027, 1, 1, tzinfo=UTC), datetime(2027, 1, 2, tzinfo=UTC), ("a",), (),
             Origin(),
+        ),
+        lambda: planned_decision(
+            Shift(datetime(2027, 1, 1, tzinfo=UTC), datetime(2027, 1, 2, tzinfo=UTC), ("a",)),
+            (),
         ),
     ],
 )  # fmt: skip

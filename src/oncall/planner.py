@@ -53,7 +53,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache, partial
 from operator import itemgetter
-from typing import Any
+from typing import Any, Final
 
 from oncall.availability import Availability
 from oncall.errors import InputError, Origin, expect
@@ -137,6 +137,8 @@ _Item = tuple[Any, tuple[_Cost, tuple[int, ...]]]
 _MINUTE_US = 60_000_000
 _NOWHERE = Origin()
 """Where every planned shift was written: nowhere (one `Origin` for them all)."""
+_new: Final = object.__new__
+_set: Final = object.__setattr__
 _MINUTE = timedelta(minutes=1)
 
 
@@ -168,6 +170,26 @@ class Decision:
     def __post_init__(self) -> None:
         object.__setattr__(self, "start", as_instant(self.start, "decision start"))
         object.__setattr__(self, "end", as_instant(self.end, "decision end"))
+
+
+def planned_decision(shift: Shift, broke: tuple[str, ...]) -> Decision:
+    """``Decision(shift.start, shift.end, shift.people, broke_rest=broke)``, built faster.
+
+    A shift's instants are already as `as_instant` gives them, so the constructor's
+    checks would change nothing; setting the fields directly, as the loader's fast
+    constructors do (`oncall.models.written_shift`), takes half the time, for one decision
+    per planned shift.
+    """
+    decision = _new(Decision)
+    _set(decision, "start", shift.start)
+    _set(decision, "end", shift.end)
+    _set(decision, "people", shift.people)
+    _set(decision, "kept", False)
+    _set(decision, "passed_over", ())
+    _set(decision, "broke_rest", broke)
+    _set(decision, "why", "")
+    _set(decision, "others", 0)
+    return decision
 
 
 @dataclass(frozen=True, slots=True)
@@ -2066,11 +2088,13 @@ class _Planner:
     ) -> Decision:
         """The decision of a planned shift; only the ``restless`` (`_restless`) can break rest."""
         people = shift.people
-        broke = tuple(
-            p for p in people if p in restless and self._breaks_rest(p, shift.start, shift.end)
-        )
+        broke: tuple[str, ...] = ()
+        if not restless.isdisjoint(people):  # the common case: none of them can break rest
+            broke = tuple(
+                p for p in people if p in restless and self._breaks_rest(p, shift.start, shift.end)
+            )
         if not explain:
-            return Decision(shift.start, shift.end, people, broke_rest=broke)
+            return planned_decision(shift, broke)
         reasons: list[tuple[str, str]] = []
         others = 0
         top = max((self.load[p] for p in people), default=None)

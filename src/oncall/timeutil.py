@@ -571,7 +571,11 @@ _Wall = tuple[int, str]
 
 def _wall(instant: datetime, zone: tzinfo) -> _Wall:
     local = instant.astimezone(zone)
-    return (local.replace(tzinfo=None) - _NAIVE_EPOCH) // _SECOND, _zone_name(local)
+    # The wall clock is the instant plus its offset (the local time's fields less the epoch's,
+    # without building a naive copy of it: a third of the cost, for a line per shift).
+    offset = local.utcoffset()
+    assert offset is not None  # noqa: S101 - astimezone gives a time with an offset
+    return (instant - _EPOCH + offset) // _SECOND, _zone_name(local)
 
 
 def _local_text(wall: _Wall, *, date_too: bool = True) -> str:
@@ -725,17 +729,18 @@ def _offset(instant: datetime, zone: tzinfo) -> timedelta:
 
 
 def steady_wall_clock(start: datetime, end: datetime, zone: tzinfo) -> datetime | None:
-    """Where ``zone``'s wall clock stands at ``start`` (naive), if its offset holds to ``end``.
+    """``start`` in ``zone`` (its fields are the wall clock), if the offset holds to ``end``.
 
     The quick case of `wall_clock_pieces`: None where the offset changes within, and for
-    stretches longer than six hours (the offsets' sampling step).
+    stretches longer than six hours (the offsets' sampling step). The time is left aware
+    (a naive copy costs more than the rest of the question).
     """
     if end - start > _OFFSET_STEP:
         return None
     local = start.astimezone(zone)
-    if end > start and _offset(end - timedelta(seconds=1), zone) != local.utcoffset():
+    if end > start and _offset(end - _SECOND, zone) != local.utcoffset():
         return None
-    return local.replace(tzinfo=None)
+    return local
 
 
 def wall_clock_pieces(

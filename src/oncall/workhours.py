@@ -29,6 +29,8 @@ from oncall.timeutil import steady_wall_clock, wall_clock_pieces
 
 __all__ = ["HoursCalendar", "HoursSplit", "holiday_dates", "split_by_person"]
 
+_SECOND = timedelta(seconds=1)
+
 
 @lru_cache(maxsize=256)
 def _holidays_of_year(country: str, subdivision: str | None, year: int) -> dict[date, str]:
@@ -171,9 +173,9 @@ class HoursCalendar:
         return HoursSplit(total, total - working, weekend, holiday)
 
     def _split_short(self, local: datetime, length: timedelta) -> HoursSplit:
-        """`split` of a stretch from ``local`` (naive) on, under one offset, no holidays."""
+        """`split` of a stretch from ``local`` (its wall clock) on, one offset, no holidays."""
         first = ((local.weekday() * 24 + local.hour) * 60 + local.minute) * 60 + local.second
-        last = first + length // timedelta(seconds=1)
+        last = first + length // _SECOND
         found = self._short.get((first, last))
         if found is not None:
             return found
