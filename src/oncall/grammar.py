@@ -27,6 +27,7 @@ __all__ = [
     "SLUG",
     "SPACE",
     "TEXT",
+    "TRIMMED_TEXT",
     "YEARS",
     "date_pattern",
     "datetime_pattern",
@@ -66,6 +67,10 @@ TEXT: Final = re.compile(
 )
 """One line of text: at most `MAX_TEXT` characters once the spaces around are stripped,
 none of them unsafe."""
+TRIMMED_TEXT: Final = f"{_SOLID}(?:{_SAFE}*{_SOLID})?"
+"""`TEXT` with no spaces around to strip, of any length: for pydantic-core, which takes
+such text as it is (`oncall.schema`), in the syntax of Rust's regex crate, which reads
+these literal characters as Python does."""
 
 DURATION_DIGITS: Final = {"w": 3, "d": 4, "h": 5, "m": 6, "s": 8}
 """The most digits (leading zeros aside) each unit's number may have: 999w, 9999d, 99999h,
