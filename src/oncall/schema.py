@@ -712,18 +712,22 @@ def _json_value(value: object) -> object:
     return value
 
 
-def _instant(value: DateOrTime, zone_name: str, path: Path) -> datetime:
+def _instant(value: DateOrTime, zone_name: str, path: Path, key: str) -> datetime:
+    """``value`` at field ``key`` of the entry at ``path`` (its path built for errors only)."""
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.astimezone(UTC)  # exact: no zone to read it in, nothing to go wrong
     if not isinstance(value, datetime):
         raise InputError(
             "expected a date and time, found",
             value=value.isoformat(),
-            path=path,
+            path=(*path, key),
             hint="for example 2026-12-03T20:00",
         )
-    with within(*path):
+    with within(*path, key):
         return local_to_utc(value, get_zone(zone_name))
+
+
+_NO_TIME: Final = timedelta(0)
 
 
 def _event(
@@ -731,16 +735,16 @@ def _event(
 ) -> EventSpec:
     path: Path = ("events", index)
     zone_name = event.timezone or team_zone
-    start = _instant(event.start, zone_name, (*path, "start"))
+    start = _instant(event.start, zone_name, path, "start")
     if event.end is not None:
-        duration = _instant(event.end, zone_name, (*path, "end")) - start
+        duration = _instant(event.end, zone_name, path, "end") - start
         if duration > MAX_DURATION:
             raise InputError(
                 f"the event lasts longer than {MAX_DURATION.days:,} days, found",
                 value=as_written(event.end),
                 path=(*path, "end"),
             )
-        if duration <= timedelta(0):
+        if duration <= _NO_TIME:
             raise ends_before_start(
                 "the event",
                 as_written(event.end),
@@ -751,7 +755,7 @@ def _event(
     else:
         assert event.duration is not None  # noqa: S101 - the model requires one of them
         duration = event.duration
-        if duration <= timedelta(0):
+        if duration <= _NO_TIME:
             raise InputError("must be longer than zero", value="0", path=(*path, "duration"))
     if event.rrule is not None:
         local_start = wall_clock(start, get_zone(zone_name))
@@ -947,8 +951,8 @@ def build_rotation(
     shifts = []
     for index, shift in enumerate(data.shifts):
         path: Path = ("shifts", index)
-        start = _instant(shift.start, team.timezone, (*path, "start"))
-        end = _instant(shift.end, team.timezone, (*path, "end"))
+        start = _instant(shift.start, team.timezone, path, "start")
+        end = _instant(shift.end, team.timezone, path, "end")
         if end <= start:
             raise ends_before_start(
                 "the shift", as_written(shift.end), as_written(shift.start), path=(*path, "end")
