@@ -183,7 +183,7 @@ def _fast(kind: Kind, check: Callable[[Any], object], fast: CoreSchema) -> Kind:
     ``kind`` checks values with ``check`` (in Python); ``fast`` must take only values
     that ``check`` takes, and give what ``check`` gives. The 100,000s of titles, ids,
     people and times of a large file are then read without Python's regular expressions
-    (some 0.25 s at 100,000 events); any other value goes to ``check``. One that
+    (some 0.2 s at 100,000 events); any other value goes to ``check``. One that
     ``check`` refuses is refused in one error that holds ``check`` in its context, for
     `oncall.load` to ask it why (a union's error lists every choice's).
     """
