@@ -173,7 +173,11 @@ def _matching(
 
 
 def _whole(pattern: str, max_length: int | None = None) -> CoreSchema:
-    """Text that ``pattern`` (in Rust's regex syntax) matches whole, matched in Rust."""
+    """Text that ``pattern`` (in Rust's regex syntax) matches whole, matched in Rust.
+
+    pydantic-core's default engine, Rust's regex crate, searches, and its ``$`` is the end
+    of the text (Python's ``re`` would also match before a final line break).
+    """
     return cs.str_schema(strict=True, pattern=f"^(?:{pattern})$", max_length=max_length)
 
 
