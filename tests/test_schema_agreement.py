@@ -137,13 +137,20 @@ def test_the_schema_and_the_loader_accept_the_same_values(field: str, data: st.D
 @given(value=when_texts())
 @example(value="2026-12-03")  # a date is not a shift's time
 @example(value="3100-01-01T00:00")  # shifts reach further than events
+@example(value="3199-12-31T23:59")  # the last year of shifts
 def test_the_schema_and_the_loader_accept_the_same_shift_times(value: str) -> None:
     team = parse_team(json.dumps(base()), name="team.json")
-    document = {"shifts": [{"start": value, "end": "3149-12-31T00:00Z", "people": ["ada"]}]}
+    # The end is the last instant a shift may be written to reach, so that every start
+    # the schema takes comes before it (but that very instant, which only the loader can
+    # refuse: no schema compares two fields).
+    end = "3199-12-31T23:59:59-23:59"
+    document = {"shifts": [{"start": value, "end": end, "people": ["ada"]}]}
     try:
         parse_rotation(json.dumps(document), team, name="rotation.json")
         accepted = True
-    except InputError:
+    except InputError as exc:
+        if "ends before it starts" in exc.problem:
+            return
         accepted = False
     assert ROTATION.is_valid(document) == accepted, value
 
