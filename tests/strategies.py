@@ -269,9 +269,26 @@ def duration_texts(draw: st.DrawFn) -> object:
 
 
 @st.composite
+def plain_when_texts(draw: st.DrawFn) -> str:
+    """A date and time as most files write it (``T``, ``Z`` or ``-05:00``), years near limits."""
+    years = st.sampled_from([1799, 1800, 1899, 1900, 2024, 2100, 2999, 3000, 3199, 3200])
+    year = draw(years | st.integers(1700, 3300))
+    day = f"{year:04d}-{draw(st.integers(1, 12)):02d}-{draw(st.integers(1, 31)):02d}"
+    clock = f"{draw(st.integers(0, 23)):02d}:{draw(st.integers(0, 59)):02d}"
+    clock += draw(st.sampled_from(["", ":00", ":59"]))
+    return f"{day}T{clock}" + draw(
+        st.sampled_from(["", "Z", "+00:00", "-05:00", "+23:59", "-24:00"])
+    )
+
+
+@st.composite
 def when_texts(draw: st.DrawFn) -> str:
     """A date, or a date and time, as written: ``T``/``t``/space, offsets, fractions."""
-    year = draw(st.sampled_from([1849, 1850, 1899, 1900, 2000, 2024, 2026, 2100, 2999, 3000]))
+    year = draw(
+        st.sampled_from(
+            [1799, 1800, 1849, 1850, 1899, 1900, 2000, 2024, 2026, 2100, 2999, 3000, 3199, 3200]
+        )
+    )
     month = draw(st.integers(0, 13))
     day = draw(st.integers(0, 32))
     text = f"{year:04d}-{month:02d}-{day:02d}"
@@ -284,7 +301,7 @@ def when_texts(draw: st.DrawFn) -> str:
                 text += "." + "7" * draw(st.integers(0, 8))
         text += draw(
             st.sampled_from(
-                ["", "Z", "z", "-05:00", "+0530", "-10:29:20", "+24:00", "-05", "+05:7"]
+                ["", "Z", "z", "-05:00", "+0530", "-10:29:20", "+24:00", "-23:59", "-05", "+05:7"]
             )
         )
     return draw(_spaces) + text + draw(_spaces)

@@ -6,7 +6,9 @@ the JSON Schema (`json_pattern`), so the two cannot disagree. Limits are part of
 patterns: the years a date may have, the digits a duration's number may have, the
 length of a line of text. Patterns are written for both Python's ``re`` and JSON
 Schema's ECMA-262 regular expressions: no flags (case is spelled out, ``[dD]``), explicit
-character classes (``[0-9]`` for digits), no named groups.
+character classes (``[0-9]`` for digits), no named groups. Two more are subsets for
+pydantic-core, in the syntax of Rust's regex crate: the values most files hold, which it
+takes without calling Python (`TRIMMED_TEXT`, `plain_datetime_pattern`).
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ __all__ = [
     "SLUG",
     "SPACE",
     "TEXT",
+    "TRIMMED_TEXT",
     "YEARS",
     "date_pattern",
     "datetime_pattern",
     "json_pattern",
+    "plain_datetime_pattern",
 ]
 
 YEARS: Final = range(1900, 3000)
@@ -66,6 +70,9 @@ TEXT: Final = re.compile(
 )
 """One line of text: at most `MAX_TEXT` characters once the spaces around are stripped,
 none of them unsafe."""
+TRIMMED_TEXT: Final = f"{_SOLID}(?:{_SAFE}*{_SOLID})?"
+"""`TEXT` with no spaces around to strip, of any length (Rust's regex crate reads these
+literal characters as Python does)."""
 
 DURATION_DIGITS: Final = {"w": 3, "d": 4, "h": 5, "m": 6, "s": 8}
 """The most digits (leading zeros aside) each unit's number may have: 999w, 9999d, 99999h,
@@ -124,16 +131,19 @@ _LEAP_YEAR = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[1357
 """The years (four digits) with a February 29th."""
 
 
+_MONTH_DAY = (
+    "(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31"
+)
+"""The months and days of every year (February 29th is the leap years' alone)."""
+_CLOCK = "(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
+"""A time of day, to the minute or the second."""
+
+
 @lru_cache(maxsize=8)
 def date_pattern(years: range) -> str:
     """The calendar dates ``YYYY-MM-DD`` of ``years`` (February 29th in leap years only)."""
     year = _between(f"{years.start:04d}", f"{years.stop - 1:04d}")
-    day = (
-        "(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
-        "|(?:0[13-9]|1[0-2])-(?:29|30)"
-        "|(?:0[13578]|1[02])-31"
-    )
-    return f"(?={year}-)(?:[0-9]{{4}}-(?:{day})|{_LEAP_YEAR}-02-29)"
+    return f"(?={year}-)(?:[0-9]{{4}}-(?:{_MONTH_DAY})|{_LEAP_YEAR}-02-29)"
 
 
 @lru_cache(maxsize=8)
@@ -144,9 +154,22 @@ def datetime_pattern(years: range) -> str:
     back the same); the offset is ``Z``, ``-05:00``,
     ``-0500`` or, as zones' local mean times before 1900 have, ``-10:29:20``.
     """
-    clock = "(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
     offset = "(?:[zZ]|[+-](?:[01][0-9]|2[0-3])(?::[0-5][0-9](?::[0-5][0-9])?|[0-5][0-9]))"
-    return f"{date_pattern(years)}[tT ]{clock}{offset}?"
+    return f"{date_pattern(years)}[tT ]{_CLOCK}{offset}?"
+
+
+@lru_cache(maxsize=8)
+def plain_datetime_pattern(years: range) -> str:
+    """The dates and times of ``years`` that `datetime.fromisoformat` reads as they are.
+
+    Most of what `datetime_pattern` matches in a file: ``T``, an offset of ``Z`` or
+    ``-05:00`` or none, no spaces around, and no February 29th (the leap years take a
+    look-ahead). It has no look-around, for Rust's regex crate: pydantic-core matches it
+    (`oncall.schema`).
+    """
+    year = _between(f"{years.start:04d}", f"{years.stop - 1:04d}")
+    offset = "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+    return f"{year}-(?:{_MONTH_DAY})T{_CLOCK}{offset}?"
 
 
 def json_pattern(pattern: re.Pattern[str] | str) -> str:

@@ -154,7 +154,10 @@ def _translate(error: Any, section: type, line_of: Callable[[Path], int | None])
     loc = loc[:-1] if loc[-1:] == ("[key]",) else loc  # a bad key: the path ends at the key
     kind = error["type"]
     value = error.get("input")
-    original = (error.get("ctx") or {}).get("error")
+    context = error.get("ctx") or {}
+    original = context.get("error")
+    if "check" in context:  # refused by a kind's check (`oncall.schema`): it says why
+        original = _refusal(context["check"], value)
     if isinstance(original, InputError):
         return original.within(*loc)
     if kind == "extra_forbidden":
@@ -175,6 +178,15 @@ def _translate(error: Any, section: type, line_of: Callable[[Path], int | None])
         return InputError(f"expected one of {expected}, found", value=value, path=loc)
     message = str(error["msg"]).removeprefix("Value error, ")
     return InputError(f"{message[:1].lower()}{message[1:]}, found", value=value, path=loc)
+
+
+def _refusal(check: Callable[[object], object], value: object) -> InputError | None:
+    """The error with which ``check`` refuses ``value``."""
+    try:
+        check(value)
+    except InputError as exc:
+        return exc
+    return None
 
 
 def validate(document: Document, section: type[T]) -> T:
