@@ -25,6 +25,7 @@ from oncall.models import (
     Risk,
     RiskyEvent,
     Shift,
+    _builder,
     occurrence,
     written_event,
     written_shift,
@@ -196,3 +197,19 @@ def test_an_origin_at_a_line_is_the_constructors(
     assert hash(fast) == hash(general)
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.line = 1  # type: ignore[misc]
+
+
+def test_a_builder_sets_every_field_whatever_it_is_called() -> None:
+    """`_builder`'s own names cannot be taken for a field's: each field gets its argument."""
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Awkward:
+        made: int
+        new: int
+        cls: int
+        set_made: int
+        build: int
+
+    built = _builder(Awkward)(1, 2, 3, 4, 5)
+    assert built == Awkward(1, 2, 3, 4, 5)
+    assert type(built) is Awkward

@@ -587,10 +587,12 @@ def _builder(cls: type[T]) -> Callable[..., T]:
     `dataclasses` writes ``__init__``: a loop over the setters would cost what it saves.
     """
     names = [spec.name for spec in fields(cls)]  # type: ignore[arg-type]
-    scope: dict[str, Any] = {f"set_{name}": getattr(cls, name).__set__ for name in names}
-    scope |= {"new": _new, "cls": cls}
-    body = "".join(f"    set_{name}(made, {name})\n" for name in names)
-    source = f"def build({', '.join(names)}):\n    made = new(cls)\n{body}    return made\n"
+    # Its own names begin with two underscores, which no field's can (a class body
+    # mangles them), so that no field is taken for one of them.
+    scope: dict[str, Any] = {f"__set_{name}": getattr(cls, name).__set__ for name in names}
+    scope |= {"__new": _new, "__cls": cls}
+    body = "".join(f"    __set_{name}(__made, {name})\n" for name in names)
+    source = f"def build({', '.join(names)}):\n    __made = __new(__cls)\n{body}    return __made\n"
     exec(source, scope)  # noqa: S102 - the source is made of field names alone
     return cast("Callable[..., T]", scope["build"])
 
