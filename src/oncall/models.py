@@ -384,7 +384,7 @@ class Policy:
 
         Duties back to back (no gap) or overlapping are one continuous duty, not a break.
         """
-        return self.min_rest is not None and timedelta(0) < gap < self.min_rest
+        return self.min_rest is not None and _NOTHING < gap < self.min_rest
 
 
 @dataclass(frozen=True, slots=True)
