@@ -275,7 +275,7 @@ def _on_leave(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> dict[in
     """The people of each shift on time off at some point during it, for shifts with any.
 
     Asked once for each shift and person: `_pto_conflicts` reports them, and
-    `_staffs_alone` need look again at them alone.
+    `_staffs_alone` asks again about them alone, over its window.
     """
     is_free = context.availability.is_free
     leave: dict[int, list[str]] = {}
