@@ -9,7 +9,7 @@ import pytest
 from oncall import InputError, parse_team
 from oncall.checker import check
 from oncall.load import parse_rotation
-from oncall.models import Code, Finding, Severity, Team
+from oncall.models import Code, Finding, Horizon, Severity, Team
 
 TEAM = """
 team: travel-pay
@@ -124,6 +124,31 @@ def test_pto_dates_are_days_in_the_persons_own_zone() -> None:
     found = [f for f in findings(late, extra) if "late" in f.events]
     assert [f.code for f in found] == [Code.PTO_CONFLICT, Code.UNDERSTAFFED]
     assert found[0].start == datetime(2026, 12, 11, 5, tzinfo=UTC)  # 00:00 EST: Dana's day
+
+
+def test_time_off_is_found_for_each_shift_by_its_index_and_once_per_person() -> None:
+    # The first shift touches neither the horizon nor a window, so the second is not the
+    # first the checker looks at; Ben, named twice, is on time off during it once.
+    the_team = team()
+    rotation = parse_rotation(
+        """
+shifts:
+  - {start: 2026-11-02T10:00, end: 2026-11-02T11:00, people: [cobi, apark]}
+  - {start: 2026-12-03T19:00, end: 2026-12-03T23:00, people: [apark, bortiz, bortiz]}
+""",
+        the_team,
+    )
+    horizon = Horizon(datetime(2026, 12, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
+    found = check(the_team, rotation, horizon)
+    assert [(f.code, f.people, f.shifts) for f in found] == [
+        (Code.DUPLICATE_PERSON, ("bortiz",), (1,)),
+        (Code.PTO_CONFLICT, ("bortiz",), (1,)),
+        (Code.UNDERSTAFFED, ("apark",), (1,)),
+    ]
+    assert codes(found)[1:] == [
+        ("pto-conflict", "21:00", "23:00"),
+        ("understaffed", "21:00", "23:00"),
+    ]
 
 
 def test_unknown_and_duplicate_people() -> None:

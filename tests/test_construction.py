@@ -1,8 +1,8 @@
 """The fast constructors of the loader's path build what the dataclasses' constructors build.
 
-`oncall.models.written_event`, `occurrence` and `written_shift` set the fields of a
-frozen dataclass directly where its ``__post_init__`` would change nothing, and call the
-constructor otherwise: on any values, the result (or the error) is the constructor's.
+`oncall.models.written_event`, `occurrence`, `written_shift` and `merged_window` set the
+fields of a frozen dataclass directly where its ``__post_init__`` would change nothing, and
+call the constructor otherwise: on any values, the result (or the error) is the constructor's.
 `oncall.planner.planned_decision` does the same for a planned shift's decision, whose
 instants (a shift's) need nothing done.
 """
@@ -25,7 +25,9 @@ from oncall.models import (
     Risk,
     RiskyEvent,
     Shift,
+    Window,
     _builder,
+    merged_window,
     occurrence,
     written_event,
     written_shift,
@@ -153,6 +155,14 @@ def test_a_planned_decision_is_the_constructors(
     )
 
 
+@given(instants, instants, st.sampled_from([(), ("e1", "e2")]))
+def test_a_merged_window_is_the_constructors(
+    start: datetime, end: datetime, events: tuple[Any, ...]
+) -> None:
+    values = (start, end, events)
+    assert _outcome(lambda: merged_window(*values)) == _outcome(lambda: Window(*values))
+
+
 @pytest.mark.parametrize(
     "build",
     [
@@ -167,6 +177,9 @@ def test_a_planned_decision_is_the_constructors(
         lambda: written_shift(
             datetime(2027, 1, 1, tzinfo=UTC), datetime(2027, 1, 2, tzinfo=UTC), ("a",), (),
             Origin(),
+        ),
+        lambda: merged_window(
+            datetime(2027, 1, 1, tzinfo=UTC), datetime(2027, 1, 2, tzinfo=UTC), (),
         ),
         lambda: planned_decision(
             Shift(datetime(2027, 1, 1, tzinfo=UTC), datetime(2027, 1, 2, tzinfo=UTC), ("a",)),

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oncall import EventSpec, Horizon, Policy, Risk, RiskyEvent, Team, coverage_windows
+from oncall.recurrence import expand_events
 from oncall.windows import merge_windows
 
 from .strategies import policies, risky_events
@@ -109,6 +110,26 @@ def test_the_horizon_keeps_events_that_start_inside_it_and_does_not_clip() -> No
     (window,) = coverage_windows(team, horizon)
     assert [e.title for e in window.events] == ["e2"]
     assert window.end == at("2026-12-03T01:30")  # past the horizon: not clipped
+
+
+def test_a_teams_windows_are_those_of_its_occurrences_written_in_any_order() -> None:
+    # coverage_windows merges the occurrences as expand_events sorts them, without sorting
+    # them again: written latest first, they must still give merge_windows's windows.
+    team = Team(
+        name="t",
+        timezone="America/New_York",
+        events=tuple(
+            EventSpec(f"e{hour}", at(f"2026-12-03T{hour:02d}:00"), H, "America/New_York")
+            for hour in (22, 14, 20, 9, 19)
+        ),
+    )
+    windows = coverage_windows(team)
+    assert windows == merge_windows(expand_events(team), team.policy)
+    assert [[e.title for e in w.events] for w in windows] == [
+        ["e9"],
+        ["e14"],
+        ["e19", "e20", "e22"],
+    ]
 
 
 # Properties ---------------------------------------------------------------------------

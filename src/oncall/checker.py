@@ -194,8 +194,9 @@ def check(
     relevant = _relevant_shifts(rotation, horizon, windows)
     findings: list[Finding] = []
     findings += _people_findings(context, relevant)
-    findings += _pto_conflicts(context, relevant)
-    findings += _coverage_shortfalls(context, rotation.shifts)
+    leave = _on_leave(context, relevant)
+    findings += _pto_conflicts(context, leave)
+    findings += _coverage_shortfalls(context, rotation.shifts, leave)
     findings += _rest_violations(context, relevant)
     findings += _outside_windows(context, relevant)
     if not findings:  # the common case: no event map to build (100,000 events at 100k)
@@ -270,13 +271,28 @@ def _people_findings(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> 
     return findings
 
 
-def _pto_conflicts(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> list[Finding]:
-    findings = []
+def _on_leave(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> dict[int, list[str]]:
+    """The people of each shift on time off at some point during it, for shifts with any.
+
+    Asked once for each shift and person: `_pto_conflicts` reports them, and
+    `_staffs_alone` asks again about them alone, over its window.
+    """
     is_free = context.availability.is_free
+    leave: dict[int, list[str]] = {}
     for index, shift in shifts:
-        for person in dict.fromkeys(shift.people):
-            if is_free(person, shift.start, shift.end):
-                continue  # the common case, asked the cheapest way
+        for person in shift.people:
+            if not is_free(person, shift.start, shift.end):
+                away = leave.setdefault(index, [])
+                if person not in away:  # someone named twice is reported once
+                    away.append(person)
+    return leave
+
+
+def _pto_conflicts(context: _Context, leave: Mapping[int, Sequence[str]]) -> list[Finding]:
+    findings = []
+    for index, people in leave.items():
+        shift = context.rotation.shifts[index]
+        for person in people:
             for off in context.availability.away(person, shift.start, shift.end):
                 common = overlap((shift.start, shift.end), (off.start, off.end))
                 assert common is not None  # noqa: S101 - away() returns overlapping entries
@@ -297,8 +313,13 @@ def _pto_conflicts(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> li
     return findings
 
 
-def _coverage_shortfalls(context: _Context, shifts: Sequence[Shift]) -> list[Finding]:
-    """``uncovered`` and ``understaffed`` findings over every window."""
+def _coverage_shortfalls(
+    context: _Context, shifts: Sequence[Shift], leave: Mapping[int, Sequence[str]]
+) -> list[Finding]:
+    """``uncovered`` and ``understaffed`` findings over every window.
+
+    ``leave`` has every shift that overlaps a window and names someone on time off.
+    """
     order = sorted(range(len(shifts)), key=lambda i: (shifts[i].start, shifts[i].end))
     active: list[tuple[datetime, int]] = []  # (end, index) of shifts that may still matter
     next_shift = 0
@@ -310,10 +331,12 @@ def _coverage_shortfalls(context: _Context, shifts: Sequence[Shift]) -> list[Fin
             next_shift += 1
         while active and active[0][0] <= window.start:
             heapq.heappop(active)
-        if any(_staffs_alone(context, shifts[i], window) for _, i in active):
-            continue  # the common case: nothing to report, no sweep
-        here = sorted(i for _, i in active if shifts[i].start < window.end)
-        findings += _window_shortfalls(context, window, [(i, shifts[i]) for i in here])
+        for _, index in active:
+            if _staffs_alone(context, shifts[index], window, leave.get(index)):
+                break  # the common case: nothing to report, no sweep
+        else:
+            here = sorted(i for _, i in active if shifts[i].start < window.end)
+            findings += _window_shortfalls(context, window, [(i, shifts[i]) for i in here])
     return findings
 
 
@@ -379,14 +402,22 @@ def _window_shortfalls(
     return [_shortfall(context, run) for run in runs]
 
 
-def _staffs_alone(context: _Context, shift: Shift, window: Window) -> bool:
-    """Whether ``shift`` alone staffs all of ``window`` fully (``ideal_staff`` people free)."""
+def _staffs_alone(
+    context: _Context, shift: Shift, window: Window, away: Sequence[str] | None
+) -> bool:
+    """Whether ``shift`` alone staffs all of ``window`` fully (``ideal_staff`` people free).
+
+    ``away``: its people on time off at some point during it (``None``: nobody), the only
+    ones who may not be free during the window.
+    """
     if shift.start > window.start or shift.end < window.end:
         return False
     staff = context.known.intersection(shift.people)
+    if len(staff) < context.team.policy.ideal_staff:
+        return False
     is_free = context.availability.is_free
-    return len(staff) >= context.team.policy.ideal_staff and all(
-        is_free(p, window.start, window.end) for p in staff
+    return away is None or all(
+        is_free(p, window.start, window.end) for p in staff.intersection(away)
     )
 
 
@@ -516,34 +547,37 @@ def _rest_violations(context: _Context, shifts: Sequence[tuple[int, Shift]]) -> 
         return []
     duties: defaultdict[str, list[tuple[datetime, datetime, int]]] = defaultdict(list)
     for index, shift in shifts:
-        for person in dict.fromkeys(shift.people):
-            duties[person].append((shift.start, shift.end, index))
+        duty = (shift.start, shift.end, index)
+        for person in shift.people:  # someone named twice has one duty twice: it joins itself
+            duties[person].append(duty)
     findings = []
+    rest_broken = context.team.policy.rest_broken
     for person in sorted(duties):
-        blocks: list[tuple[datetime, datetime, list[int]]] = []
+        # One pass in time order: duties that overlap or touch are one continuous duty, and
+        # each gap between two is a rest, from the last shift before it to the first after.
+        duty_end: datetime | None = None
+        last = -1
         for start, end, index in sorted(duties[person]):
-            if blocks and start <= blocks[-1][1]:  # overlapping or back to back: one duty
-                began, ended, indexes = blocks[-1]
-                indexes.append(index)  # not copied: a week of hourly shifts was quadratic
-                blocks[-1] = (began, max(ended, end), indexes)
-            else:
-                blocks.append((start, end, [index]))
-        for (_, first_end, first), (second_start, _, second) in itertools.pairwise(blocks):
-            rest = second_start - first_end
-            if context.team.policy.rest_broken(rest):
+            if duty_end is not None and start <= duty_end:
+                duty_end = max(duty_end, end)
+                last = index
+                continue
+            if duty_end is not None and rest_broken(start - duty_end):
                 findings.append(
                     Finding(
                         Code.REST_VIOLATION,
-                        f"{context.names([person])} rests only {format_duration(rest)} "
-                        f"between shifts ({context.span(first_end, second_start)}); "
+                        f"{context.names([person])} rests only "
+                        f"{format_duration(start - duty_end)} between shifts "
+                        f"({context.span(duty_end, start)}); "
                         f"min_rest is {format_duration(min_rest)}.",
-                        first_end,
-                        second_start,
+                        duty_end,
+                        start,
                         (person,),
                         (),
-                        (first[-1], second[0]),
+                        (last, index),
                     )
                 )
+            duty_end, last = end, index
     return findings
 
 

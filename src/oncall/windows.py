@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from oncall.errors import expect
-from oncall.models import EVENT_ORDER, Horizon, Policy, Risk, RiskyEvent, Team, Window
+from oncall.models import (
+    EVENT_ORDER,
+    Horizon,
+    Policy,
+    Risk,
+    RiskyEvent,
+    Team,
+    Window,
+    merged_window,
+)
 from oncall.recurrence import expand_events
 
 __all__ = ["coverage_windows", "merge_windows"]
@@ -27,25 +36,9 @@ def merge_windows(events: Iterable[RiskyEvent], policy: Policy) -> list[Window]:
         TypeError: for a ``policy`` that is no `Policy`.
     """
     expect(policy, Policy, "policy")
-    needed = {risk for risk in Risk if risk.at_least(policy.risk_threshold)}
     # Sorted by start (lead is the same for all), then end and id: a total order, which
     # each window's events keep.
-    risky = sorted((e for e in events if e.risk in needed), key=EVENT_ORDER)
-    windows: list[Window] = []
-    current: list[RiskyEvent] = []
-    start = end = None
-    for event in risky:
-        event_start, event_end = policy.coverage(event)
-        if start is None or end is None or event_start > end + policy.merge_gap:
-            if start is not None and end is not None:
-                windows.append(Window(start, end, tuple(current)))
-            start, end, current = event_start, event_end, [event]
-        else:
-            end = max(end, event_end)
-            current.append(event)
-    if start is not None and end is not None:
-        windows.append(Window(start, end, tuple(current)))
-    return windows
+    return _merge_sorted(sorted(events, key=EVENT_ORDER), policy)
 
 
 def coverage_windows(team: Team, horizon: Horizon | None = None) -> list[Window]:
@@ -59,4 +52,27 @@ def coverage_windows(team: Team, horizon: Horizon | None = None) -> list[Window]
         InputError: when the events cannot be expanded (see
             `oncall.recurrence.expand_events`).
     """
-    return merge_windows(expand_events(team, horizon), team.policy)
+    return _merge_sorted(expand_events(team, horizon), team.policy)  # sorted already
+
+
+def _merge_sorted(events: Iterable[RiskyEvent], policy: Policy) -> list[Window]:
+    """`merge_windows` of events already in their order (`EVENT_ORDER`)."""
+    needed = {risk for risk in Risk if risk.at_least(policy.risk_threshold)}
+    coverage, gap = policy.coverage, policy.merge_gap
+    windows: list[Window] = []
+    current: list[RiskyEvent] = []
+    start = end = None
+    for event in events:
+        if event.risk not in needed:
+            continue
+        event_start, event_end = coverage(event)
+        if start is None or end is None or event_start > end + gap:
+            if start is not None and end is not None:
+                windows.append(merged_window(start, end, tuple(current)))
+            start, end, current = event_start, event_end, [event]
+        else:
+            end = max(end, event_end)
+            current.append(event)
+    if start is not None and end is not None:
+        windows.append(merged_window(start, end, tuple(current)))
+    return windows
