@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from oncall.availability import Availability
@@ -61,3 +61,40 @@ def test_touching_time_off_leaves_no_free_instant_between() -> None:
     assert availability.is_free("ana", at(120), at(180))
     assert availability.is_free("ana", at(-60), at(0))
     assert availability.is_free("bo", at(0), at(120))
+
+
+# Half days, from an hour to 20 days: stretches on both sides of `_SHORT` (14 days), and
+# exactly at it, which `away_people` looks for in two different ways.
+long_spans = st.tuples(st.integers(0, 80), st.integers(1, 40)).map(
+    lambda pair: (at(pair[0] * 720), at((pair[0] + pair[1]) * 720))
+)
+# Minutes over the first day (where `spans` lie), or hours over the first 60 days.
+questions = st.tuples(st.integers(0, 1800), st.integers(1, 900)).map(
+    lambda pair: (at(pair[0]), at(pair[0] + pair[1]))
+) | st.tuples(st.integers(0, 1440), st.integers(1, 72)).map(
+    lambda pair: (at(pair[0] * 60), at((pair[0] + pair[1]) * 60))
+)
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from((*PEOPLE, "cy", "di")), spans | long_spans), max_size=16),
+    questions,
+)
+@example([("cy", (at(0), at(15 * 1440)))], (at(15 * 1440), at(15 * 1440 + 60)))  # just back
+@example([("cy", (at(0), at(14 * 1440)))], (at(14 * 1440 - 1), at(14 * 1440)))  # 14 days
+def test_away_people_is_everyone_not_free(
+    entries: list[tuple[str, tuple[datetime, datetime]]], question: tuple[datetime, datetime]
+) -> None:
+    """`away_people` finds, without asking each person, exactly who `is_free` says is away."""
+    everyone = (*PEOPLE, "cy", "di")
+    team = Team(
+        name="t",
+        timezone="UTC",
+        people=tuple(Person(p) for p in everyone),
+        time_off=tuple(TimeOff(person, start, end) for person, (start, end) in entries),
+        events=(),
+    )
+    availability = Availability(team)
+    start, end = question
+    expected = {p for p in everyone if not availability.is_free(p, start, end)}
+    assert availability.away_people(start, end) == expected

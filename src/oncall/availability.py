@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import cached_property
 from itertools import accumulate
+from typing import Final
 
 from oncall.intervals import Interval, merge
 from oncall.models import Team, TimeOff
 
 __all__ = ["Availability"]
+
+_SHORT: Final = timedelta(days=14)
+"""Time off this long or shorter is found among stretches that start near the question."""
 
 
 class Availability:
@@ -62,3 +67,29 @@ class Availability:
             if away_end > start:
                 found.append((away_start, away_end))
         return found
+
+    def away_people(self, start: datetime, end: datetime) -> set[str]:
+        """Everyone with time off overlapping ``[start, end)``: who is not free then.
+
+        Without asking each person: a short stretch of time off (`_SHORT` or less) that
+        overlaps starts at most `_SHORT` before ``start``, so one bisection finds the few;
+        longer ones are few, and each is looked at.
+        """
+        starts, short, long = self._stretches
+        first = bisect_left(starts, start - _SHORT)
+        last = bisect_left(starts, end)
+        found = {person for _, away_end, person in short[first:last] if away_end > start}
+        found.update(person for s, e, person in long if s < end and e > start)
+        return found
+
+    @cached_property
+    def _stretches(
+        self,
+    ) -> tuple[
+        list[datetime], list[tuple[datetime, datetime, str]], list[tuple[datetime, datetime, str]]
+    ]:
+        """Everyone's merged time off: the short stretches' starts, them by start, the long."""
+        stretches = sorted((s, e, p) for p, merged in self._merged.items() for s, e in merged)
+        short = [stretch for stretch in stretches if stretch[1] - stretch[0] <= _SHORT]
+        long = [stretch for stretch in stretches if stretch[1] - stretch[0] > _SHORT]
+        return [s for s, _, _ in short], short, long

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from operator import itemgetter
 
 from oncall.availability import Availability
 from oncall.errors import Origin, Suggestions, expect
@@ -100,7 +101,11 @@ class _Context:
         self.window_starts = [w.start for w in windows]
         self.availability = Availability(team)
         self.known = {p.id for p in team.people}
+        self.order = {p.id: index for index, p in enumerate(team.people)}
         self._duties: tuple[dict[str, list[datetime]], dict[str, list[datetime]]] | None = None
+        self._all_duties: tuple[list[datetime], list[str], list[datetime], list[str]] | None = (
+            None  # everyone's duty starts and who, duty ends and who: `nearby`
+        )
         self._titles: dict[str, str] | None = None
 
     def _duty_times(self) -> tuple[dict[str, list[datetime]], dict[str, list[datetime]]]:
@@ -140,6 +145,30 @@ class _Context:
             return True
         starts = duty_starts[person]
         return bisect_right(starts, end) < bisect_left(starts, end + min_rest)
+
+    def nearby(self, start: datetime, end: datetime) -> set[str]:
+        """Everyone `resting` finds resting over ``[start, end)``, and no one else.
+
+        The same two bisections, in everyone's duties at once: a duty ends in
+        ``(start - min_rest, start)`` or starts in ``(end, end + min_rest)``.
+        """
+        min_rest = self.team.policy.min_rest
+        if min_rest is None:
+            return set()
+        if self._all_duties is None:
+            duties = [(s.start, s.end, p) for s in self.rotation.shifts for p in set(s.people)]
+            by_start = sorted(duties, key=itemgetter(0))
+            by_end = sorted(duties, key=itemgetter(1))
+            self._all_duties = (
+                [d[0] for d in by_start],
+                [d[2] for d in by_start],
+                [d[1] for d in by_end],
+                [d[2] for d in by_end],
+            )
+        starts, starting, ends, ending = self._all_duties
+        found = set(ending[bisect_right(ends, start - min_rest) : bisect_left(ends, start)])
+        found.update(starting[bisect_right(starts, end) : bisect_left(starts, end + min_rest)])
+        return found
 
     def span(self, start: datetime, end: datetime) -> str:
         return format_span(start, end, self.zone)
@@ -521,12 +550,20 @@ def _shortfall(context: _Context, run: _Run) -> Finding:
 
 
 def _reasons(context: _Context, start: datetime, end: datetime, on_call: set[str]) -> str:
-    """Who could not be on call in ``[start, end)`` and why: time off, rest."""
+    """Who could not be on call in ``[start, end)`` and why: time off, rest.
+
+    Only those with time off then or a duty near it are asked (`_Context.nearby`): a
+    shortfall in a team of hundreds named each person once per finding.
+    """
+    candidates = context.availability.away_people(start, end) | context.nearby(start, end)
     away = []
     resting = []
-    for person in context.team.people:
-        if person.id in on_call:
-            continue
+    order = context.order
+    people = context.team.people
+    for person_id in sorted(
+        (p for p in candidates if p in order and p not in on_call), key=order.__getitem__
+    ):
+        person = people[order[person_id]]
         entries = context.availability.away(person.id, start, end)
         if entries:
             notes = sorted({o.note for o in entries if o.note})
