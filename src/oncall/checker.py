@@ -223,8 +223,11 @@ def check(
     relevant = _relevant_shifts(rotation, horizon, windows)
     findings: list[Finding] = []
     findings += _people_findings(context, relevant)
-    leave = _on_leave(context, relevant)
-    findings += _pto_conflicts(context, leave)
+    # Asked of every shift: the coverage check may ask about any, whichever shifts
+    # `_relevant_shifts` found (and only the relevant ones are reported).
+    leave = _on_leave(context, list(enumerate(rotation.shifts)))
+    indexes = {index for index, _ in relevant}
+    findings += _pto_conflicts(context, {i: p for i, p in leave.items() if i in indexes})
     findings += _coverage_shortfalls(context, rotation.shifts, leave)
     findings += _rest_violations(context, relevant)
     findings += _outside_windows(context, relevant)
@@ -347,7 +350,7 @@ def _coverage_shortfalls(
 ) -> list[Finding]:
     """``uncovered`` and ``understaffed`` findings over every window.
 
-    ``leave`` has every shift that overlaps a window and names someone on time off.
+    ``leave`` has every shift that names someone on time off during it (`_on_leave`).
     """
     order = sorted(range(len(shifts)), key=lambda i: (shifts[i].start, shifts[i].end))
     active: list[tuple[datetime, int]] = []  # (end, index) of shifts that may still matter
