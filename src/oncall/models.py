@@ -632,23 +632,11 @@ def written_event(  # noqa: PLR0913, PLR0917 - an event's fields, in their order
     source_uid: str | None,
 ) -> EventSpec:
     """``EventSpec(...)`` of an event written in a team file (no ``source``), built faster."""
-    if exdates or not _plain_event(start, duration, timezone, kind, risk):
-        return EventSpec(
-            title,
-            start,
-            duration,
-            timezone,
-            id,
-            kind,
-            risk,
-            rrule,
-            exdates,
-            origin,
-            None,
-            source_uid,
-        )
-    get_zone(timezone)  # as __post_init__: the name is the zone's key
-    return _build_event(
+    plain = not exdates and _plain_event(start, duration, timezone, kind, risk)
+    if plain:
+        get_zone(timezone)  # as __post_init__: the name is the zone's key
+    build = _build_event if plain else EventSpec
+    return build(
         title,
         start,
         duration,
