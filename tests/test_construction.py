@@ -26,9 +26,9 @@ from oncall.models import (
     RiskyEvent,
     Shift,
     Window,
-    _builder,
     merged_window,
     occurrence,
+    unchecked_builder,
     written_event,
     written_shift,
 )
@@ -212,8 +212,8 @@ def test_an_origin_at_a_line_is_the_constructors(
         fast.line = 1  # type: ignore[misc]
 
 
-def test_a_builder_sets_every_field_whatever_it_is_called() -> None:
-    """`_builder`'s own names cannot be taken for a field's: each field gets its argument."""
+def test_aunchecked_builder_sets_every_field_whatever_it_is_called() -> None:
+    """`unchecked_builder`'s own names cannot be taken for a field's: each field gets its argument."""
 
     @dataclasses.dataclass(frozen=True, slots=True)
     class Awkward:
@@ -223,6 +223,6 @@ def test_a_builder_sets_every_field_whatever_it_is_called() -> None:
         set_made: int
         build: int
 
-    built = _builder(Awkward)(1, 2, 3, 4, 5)
+    built = unchecked_builder(Awkward)(1, 2, 3, 4, 5)
     assert built == Awkward(1, 2, 3, 4, 5)
     assert type(built) is Awkward

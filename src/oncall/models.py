@@ -60,6 +60,7 @@ __all__ = [
     "horizon_of",
     "merged_window",
     "occurrence",
+    "unchecked_builder",
     "written_event",
     "written_shift",
 ]
@@ -574,14 +575,17 @@ class RiskyEvent:
 # Fast construction. A frozen dataclass's ``__init__`` sets each field through
 # ``object.__setattr__`` after parsing its keyword arguments, then runs ``__post_init__``:
 # about 5 us an event. The loader and the expansion build 100,000s of events from values
-# whose checks are already done, so they set the slots directly (`_builder`, about 1 us),
+# whose checks are already done, so they set the slots directly (`unchecked_builder`, about 1 us),
 # where ``__post_init__`` would change nothing; any other value takes the constructor.
 # tests/test_construction.py compares each with its constructor.
 _new: Final = object.__new__
 
 
-def _builder(cls: type[T]) -> Callable[..., T]:
+def unchecked_builder(cls: type[T]) -> Callable[..., T]:
     """A function of all of ``cls``'s fields, in order, that builds it without checks.
+
+    For a frozen dataclass with slots, where the values are known to be what its own
+    checks would leave them (the fast constructors here, the planner's decisions).
 
     It calls each slot's own setter, in a third of the time of ``object.__setattr__``
     (some 0.05 s at 100,000 events, their occurrences and shifts), written out as
@@ -598,8 +602,8 @@ def _builder(cls: type[T]) -> Callable[..., T]:
     return cast("Callable[..., T]", scope["build"])
 
 
-_build_event: Final = _builder(EventSpec)
-_build_occurrence: Final = _builder(RiskyEvent)
+_build_event: Final = unchecked_builder(EventSpec)
+_build_occurrence: Final = unchecked_builder(RiskyEvent)
 
 
 def _plain_event(
@@ -715,7 +719,7 @@ class Window:
         return self.end - self.start
 
 
-_build_window: Final = _builder(Window)
+_build_window: Final = unchecked_builder(Window)
 
 
 def merged_window(start: datetime, end: datetime, events: tuple[RiskyEvent, ...]) -> Window:
@@ -954,7 +958,7 @@ class Shift:
         return (start is None or self.end > start) and (end is None or self.start < end)
 
 
-_build_shift: Final = _builder(Shift)
+_build_shift: Final = unchecked_builder(Shift)
 
 
 def _plain_shift(
